@@ -51,9 +51,12 @@ export function closeCodePolicy(code: number): CloseCodePolicy {
   return named ? named[1] : policyOf('any other');
 }
 
-/** Whether the default policy reconnects after a close with this code. */
+/**
+ * Whether the default policy reconnects after a close with this code: the decision of
+ * `closeCodePolicy` without its explanations (so the runtime does not carry the table).
+ */
 export function isRetryableCloseCode(code: number): boolean {
-  return closeCodePolicy(code).retry;
+  return !TERMINAL_CODES.has(code) && !(code >= 4000 && code <= 4999);
 }
 
 function policyOf(code: number | string): CloseCodePolicy {

@@ -16,3 +16,9 @@ describe('close-code policy', () => {
     for (const [, policy] of CLOSE_CODE_TABLE) expect(policy.why).not.toMatch(/\n/);
   });
 });
+
+describe('isRetryableCloseCode', () => {
+  it('agrees with closeCodePolicy for every code 0–5999', () => {
+    for (let code = 0; code < 6000; code++) expect(isRetryableCloseCode(code), String(code)).toBe(closeCodePolicy(code).retry);
+  });
+});
