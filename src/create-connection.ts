@@ -147,7 +147,7 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   return {
     get status() {
-      return status;
+      return getStatus(actor.getSnapshot());
     },
     actor,
     connect() {

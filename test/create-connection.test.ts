@@ -192,3 +192,17 @@ describe('url', () => {
     expect(h.server.sockets).toHaveLength(0);
   });
 });
+
+describe('status', () => {
+  it('is already the new status inside close, retry and gaveUp listeners', () => {
+    const h = connectWithFake({ ...fast, maxRetries: 1 });
+    const seen: string[] = [];
+    h.conn.on('close', () => seen.push(`close:${h.conn.status}`));
+    h.conn.on('retry', () => seen.push(`retry:${h.conn.status}`));
+    h.conn.on('gaveUp', () => seen.push(`gaveUp:${h.conn.status}`));
+    h.server.latest().drop();
+    h.advance(100);
+    h.server.latest().drop();
+    expect(seen).toEqual(['close:backoff', 'retry:backoff', 'close:gaveUp', 'gaveUp:gaveUp']);
+  });
+});
