@@ -542,7 +542,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       res.setHeader('Upgrade', 'websocket');
       return sendJson(res, 426, { error: 'this path speaks WebSocket' });
     }
-    if (staticRoot !== undefined) return serveStatic(staticRoot, url.pathname, req, res);
+    if (staticRoot !== undefined) {
+      // The raw path, not url.pathname: URL parsing folds `..` and `%2e%2e` away, and the
+      // static handler refuses those outright rather than quietly serving something else.
+      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+      return serveStatic(staticRoot, rawPath, req, res);
+    }
     sendJson(res, 404, { error: 'not found' });
   }
 
