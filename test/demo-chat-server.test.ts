@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -497,6 +497,7 @@ describe('static files', () => {
       'sub/index.html': '<p>sub</p>',
     };
     for (const [name, text] of Object.entries(files)) await writeFile(path.join(root, name), text);
+    await symlink(path.join(parent, 'secret.txt'), path.join(root, 'link.txt'));
     return root;
   }
 
@@ -527,7 +528,7 @@ describe('static files', () => {
 
   it('refuses traversal and answers 404 for missing files', async () => {
     await start({ staticDir: await site() });
-    for (const pathname of ['/../secret.txt', '/%2e%2e/secret.txt', '/sub/..%2f..%2fsecret.txt', '/sub/..%5c..%5csecret.txt']) {
+    for (const pathname of ['/link.txt', '/../secret.txt', '/%2e%2e/secret.txt', '/sub/..%2f..%2fsecret.txt', '/sub/..%5c..%5csecret.txt']) {
       const response = await http('GET', pathname);
       expect(response.status, pathname).toBe(403);
       expect(response.body).not.toContain('top secret');

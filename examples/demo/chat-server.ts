@@ -10,6 +10,9 @@
  * - `GET /stats`;
  * - static files from `staticDir`, `index.html` at `/`.
  *
+ * `half-open` affects the connections open when it starts; new connections are healthy, so a
+ * client whose heartbeat notices the silence can recover by reconnecting.
+ *
  * Outages (`restart`, `offline`) keep the HTTP listener up, so the port never changes and
  * the page and `/fault/heal` stay reachable; during the outage every WebSocket upgrade
  * is destroyed before the handshake, which a client sees as a failed connect (close 1006),
@@ -243,6 +246,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<string | undefin
   });
 }
 
+/**
+ * Start the demo chat server on 127.0.0.1 and resolve once it listens.
+ *
+ * @example
+ * const server = await startChatServer({ port: 0, staticDir: 'examples/demo/public' });
+ * console.log(`${server.wsUrl}?room=lobby&user=alice&token=demo-token`);
+ * server.fault('half-open', { durationMs: 5000 });
+ * await server.close();
+ */
 export async function startChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
   const tokens = new Set(options.tokens ?? ['demo-token']);
   const allowMissingOrigin = options.allowMissingOrigin ?? true;

@@ -1,10 +1,11 @@
 /**
  * Minimal static file serving for the demo page and the built client bundle.
  * GET and HEAD only; `/` (and any directory) serves its `index.html`; any `..`
- * segment, encoded or not, is refused with 403; anything missing is 404.
+ * segment, encoded or not, and any symlink leading out of the root are refused with 403;
+ * anything missing is 404.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import path from 'node:path';
 
@@ -74,6 +75,12 @@ export async function serveStatic(
   }
   if (!info?.isFile()) {
     sendText(res, 404, 'not found');
+    return;
+  }
+  // A symlink inside the root must not lead out of it.
+  const [realRoot, realFile] = await Promise.all([realpath(root), realpath(file)]);
+  if (!realFile.startsWith(realRoot + path.sep)) {
+    sendText(res, 403, 'forbidden');
     return;
   }
   res.writeHead(200, {
