@@ -1,0 +1,64 @@
+/**
+ * Serves the BUILT package (dist/) to a browser page on 127.0.0.1, with xstate's own ESM build
+ * mapped by an import map, so the page runs exactly what `npm publish` would ship.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const mounts: Record<string, string> = {
+  '/dist/': join(root, 'dist'),
+  '/vendor/xstate/': join(root, 'node_modules', 'xstate', 'dist'),
+};
+const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
+
+/** The page: imports the package and exposes it as `window.xsw`, then sets `window.ready`. */
+export const PAGE_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>xstate-websocket browser tests</title>
+<script type="importmap">{ "imports": { "xstate": "/vendor/xstate/xstate.esm.js" } }</script>
+<script type="module">
+  import * as xsw from '/dist/index.js';
+  window.xsw = xsw;
+  window.ready = true;
+</script></head><body></body></html>`;
+
+export interface PageServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startPageServer(extraHtml: Record<string, string> = {}): Promise<PageServer> {
+  const server: Server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+    if (path === '/') return send(res, 200, 'text/html', PAGE_HTML);
+    if (extraHtml[path]) return send(res, 200, 'text/html', extraHtml[path]!);
+    for (const [prefix, dir] of Object.entries(mounts)) {
+      if (!path.startsWith(prefix)) continue;
+      const file = normalize(join(dir, path.slice(prefix.length)));
+      if (!file.startsWith(dir + sep)) return send(res, 403, 'text/plain', 'forbidden');
+      try {
+        return send(res, 200, types[extname(file)] ?? 'application/octet-stream', await readFile(file));
+      } catch {
+        return send(res, 404, 'text/plain', 'not found');
+      }
+    }
+    send(res, 404, 'text/plain', 'not found');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: import('node:http').ServerResponse, status: number, type: string, body: string | Buffer) {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
+  res.end(body);
+}
