@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startFaultServer, waitFor, type FaultServer } from './support/fault-server';
+import { WsStreamSplitter } from './support/ws-stream-splitter';
 
 let server: FaultServer | undefined;
 const clients = new Set<WebSocket>();
@@ -142,6 +143,7 @@ describe('fault server: controls', () => {
     const closes = Promise.all([closed(a), closed(b)]);
     await s.killAll();
     expect(s.open).toBe(0);
+    expect(s.serverOpen).toBe(0);
     expect((await closes).map((c) => c.code)).toEqual([1006, 1006]);
     expect(s.connections.map((c) => c.closeCode)).toEqual([1006, 1006]);
   });
@@ -347,14 +349,16 @@ describe('fault server: controls', () => {
     ws.close(1000, 'bye');
     expect(await observe(ws, 500)).toEqual([]);
     expect(ws.readyState).toBe(WebSocket.CLOSING);
-    expect(s.open).toBe(1); // the server never saw the close frame
+    expect(s.open).toBe(1); // TCP still up
+    expect(s.serverOpen).toBe(1); // the server never saw the close frame
     expect(s.events.some((e) => e.type === 'close-held')).toBe(true);
 
     // The client gives up (what ws does after closeTimeout): the server notices the TCP close.
     const c = closed(ws);
     ws.terminate();
     expect((await c).code).toBe(1006);
-    await waitFor(() => s.open === 0);
+    await waitFor(() => s.serverOpen === 0);
+    expect(s.open).toBe(0);
     expect(s.connections[0]?.closeCode).toBe(1006);
   });
 
@@ -366,6 +370,26 @@ describe('fault server: controls', () => {
     await s.closeAll(4000, 'server');
     expect(await c).toEqual({ code: 4000, reason: 'server' });
     expect(s.open).toBe(0);
+  });
+
+  it('forwards large and fragmented messages intact, also under latency', async () => {
+    const s = await start();
+    const ws = await openClient(s);
+    const big = Buffer.alloc(200_000, 7); // 64-bit length header, many TCP chunks
+    big.writeUInt32BE(0xdeadbeef, 100_000);
+    let reply = nextMessage(ws);
+    ws.send(big);
+    expect(Buffer.compare((await reply).data as Buffer, big)).toBe(0);
+
+    s.latency(20);
+    reply = nextMessage(ws);
+    ws.send('a', { fin: false });
+    ws.send('b', { fin: false });
+    ws.send('c', { fin: true });
+    expect((await reply).data).toBe('abc');
+    reply = nextMessage(ws);
+    ws.send(big);
+    expect(Buffer.compare((await reply).data as Buffer, big)).toBe(0);
   });
 
   it('latency delays bytes in both directions', async () => {
@@ -426,17 +450,37 @@ describe('fault server: counters and lifecycle', () => {
     expect([s.attempts, s.upgrades, s.open, s.peakOpen]).toEqual([1, 1, 1, 1]);
   });
 
+  it('peakOpen stays 1 for back-to-back reconnects and catches an overlapping socket', async () => {
+    const s = await start();
+    // Reconnect the instant the previous socket reports 'close', alternating clean close and terminate.
+    for (let i = 0; i < 20; i++) {
+      const ws = await openClient(s);
+      const c = closed(ws);
+      if (i % 2 === 0) ws.close(1000);
+      else ws.terminate();
+      await c;
+    }
+    const last = await openClient(s);
+    expect(s.upgrades).toBe(21);
+    expect(s.peakOpen).toBe(1);
+
+    // A client that starts the next socket before the previous one has closed is caught.
+    last.close(1000);
+    await openClient(s);
+    expect(s.peakOpen).toBe(2);
+  });
+
   it('records a timestamped timeline', async () => {
     const s = await start();
     const ws = await openClient(s, '/t');
     const c = closed(ws);
     ws.close(1000);
     await c;
-    // The server-side 'close' and the proxy's 'tcp-close' come from different sockets: either order.
-    await waitFor(() => s.events.length === 5);
+    // The teardown events come from different sockets (client side, server side): any order.
+    await waitFor(() => s.events.length === 7);
     const types = s.events.map((e) => e.type);
-    expect(types.slice(0, 3)).toEqual(['attempt', 'request', 'upgrade']);
-    expect(types.slice(3).sort()).toEqual(['close', 'tcp-close']);
+    expect(types.slice(0, 4)).toEqual(['attempt', 'request', 'upgrade', 'open']);
+    expect(types.slice(4).sort()).toEqual(['client-closed', 'close', 'tcp-close']);
     const ts = s.events.map((e) => e.t);
     expect([...ts].sort((x, y) => x - y)).toEqual(ts);
     expect(s.events[1]).toMatchObject({ type: 'request', conn: 1, url: '/t' });
@@ -499,5 +543,51 @@ describe('fault server: counters and lifecycle', () => {
     await restarted;
     expect(performance.now() - t0).toBeLessThan(1000);
     expect(s.up).toBe(false);
+  });
+});
+
+describe('ws stream splitter', () => {
+  const frame = (opcode: number, payload: Buffer, mask: boolean): Buffer => {
+    const len = payload.length;
+    const head =
+      len < 126
+        ? Buffer.from([0x80 | opcode, (mask ? 0x80 : 0) | len])
+        : len < 65536
+          ? Buffer.from([0x80 | opcode, (mask ? 0x80 : 0) | 126, len >> 8, len & 0xff])
+          : Buffer.concat([Buffer.from([0x80 | opcode, (mask ? 0x80 : 0) | 127]), u64(len)]);
+    return Buffer.concat([head, mask ? Buffer.from([1, 2, 3, 4]) : Buffer.alloc(0), payload]);
+  };
+  const u64 = (n: number) => {
+    const b = Buffer.alloc(8);
+    b.writeBigUInt64BE(BigInt(n));
+    return b;
+  };
+
+  it('splits head and frames regardless of how the bytes are chunked', () => {
+    const head = Buffer.from('GET /x HTTP/1.1\r\nHost: a\r\n\r\n');
+    const frames = [
+      frame(0x1, Buffer.from('hi'), true),
+      frame(0x2, Buffer.alloc(300, 1), true),
+      frame(0x2, Buffer.alloc(70_000, 2), true),
+      frame(0x8, Buffer.from([0x03, 0xe8]), true),
+    ];
+    const stream = Buffer.concat([head, ...frames]);
+    for (const chunkSize of [1, 3, 7, 1000, stream.length]) {
+      const splitter = new WsStreamSplitter('c2s');
+      const units = [];
+      for (let i = 0; i < stream.length; i += chunkSize) {
+        units.push(...splitter.push(stream.subarray(i, i + chunkSize)));
+      }
+      expect(units.map((u) => u.kind)).toEqual(['http', 'frame', 'frame', 'frame', 'frame']);
+      expect(units.map((u) => (u.kind === 'frame' ? u.opcode : -1))).toEqual([-1, 1, 2, 2, 8]);
+      expect(Buffer.concat(units.map((u) => u.bytes)).equals(stream)).toBe(true);
+    }
+  });
+
+  it('passes a non-101 response through as raw bytes', () => {
+    const splitter = new WsStreamSplitter('s2c');
+    const units = splitter.push(Buffer.from('HTTP/1.1 401 Unauthorized\r\nContent-Length: 3\r\n\r\nno!'));
+    expect(units.map((u) => u.kind)).toEqual(['http', 'raw']);
+    expect(splitter.push(Buffer.from([0x81]))).toEqual([{ kind: 'raw', bytes: Buffer.from([0x81]) }]);
   });
 });

@@ -75,6 +75,8 @@ export type FaultEvent =
   | { t: number; type: 'hang'; conn: number }
   | { t: number; type: 'reject'; conn: number; status: number }
   | { t: number; type: 'upgrade'; conn: number; url: string }
+  | { t: number; type: 'open'; conn: number }
+  | { t: number; type: 'client-closed'; conn: number }
   | { t: number; type: 'flap'; conn: number }
   | { t: number; type: 'message'; conn: number; data: string | Buffer }
   | { t: number; type: 'ping-ignored'; conn: number }
@@ -100,10 +102,17 @@ export interface FaultServer {
   readonly attempts: number;
   /** Completed WebSocket handshakes. */
   readonly upgrades: number;
-  /** WebSockets currently open on the server side. */
+  /**
+   * WebSockets currently open as the client sees them, measured at the proxy: from the moment the
+   * 101 response is written to the client until the client's side of the TCP connection ends
+   * (its FIN arrives or the socket goes away). Tighter than the server's view, so an immediate
+   * reconnect after a close is never counted as overlapping.
+   */
   readonly open: number;
-  /** Maximum of `open` since start / last resetCounters(). */
+  /** Maximum of `open` since start / last resetCounters(): 2 means the client had two sockets at once. */
   readonly peakOpen: number;
+  /** WebSockets currently open in the app server (its own view; lags `open` by a proxy hop). */
+  readonly serverOpen: number;
   /** Timeline of what happened, oldest first. */
   readonly events: readonly FaultEvent[];
   /** Every accepted WebSocket, oldest first. */
@@ -186,6 +195,9 @@ interface ProxyConn {
   closeHeld: boolean;
   /** The server's close frame went out to the client, so a client close frame is a reply. */
   serverCloseSent: boolean;
+  /** Counted in `open`: 101 written to the client, client side not ended yet. */
+  wsOpen: boolean;
+  clientEnded: boolean;
 }
 
 interface ConnState {
@@ -193,7 +205,7 @@ interface ConnState {
   readonly closed: Promise<void>;
 }
 
-type PipeAction = Buffer | 'end' | 'destroy';
+type PipeAction = Buffer | 'end' | 'destroy' | { bytes: Buffer; written: () => void };
 
 /** One direction of a proxied connection: split → filter → delay → write. */
 class Pipe {
@@ -213,7 +225,12 @@ class Pipe {
     this.splitter = new WsStreamSplitter(dir);
     src.on('data', (chunk: Buffer) => {
       for (const unit of this.splitter.push(chunk)) {
-        if (!owner.shouldDrop(conn, dir, unit)) this.enqueue(unit.bytes);
+        if (owner.shouldDrop(conn, dir, unit)) continue;
+        if (dir === 's2c' && unit.kind === 'http' && /^HTTP\/1\.[01] 101 /.test(unit.head)) {
+          this.enqueue({ bytes: unit.bytes, written: () => owner.markOpen(conn) });
+        } else {
+          this.enqueue(unit.bytes);
+        }
       }
     });
     src.on('end', () => this.enqueue('end'));
@@ -258,10 +275,12 @@ class Pipe {
     } else if (action === 'end') {
       dst.end();
     } else if (!dst.writableEnded) {
-      if (!dst.write(action)) {
+      const bytes = Buffer.isBuffer(action) ? action : action.bytes;
+      if (!dst.write(bytes)) {
         this.src.pause();
         dst.once('drain', () => this.src.resume());
       }
+      if (!Buffer.isBuffer(action)) action.written();
     }
   }
 
@@ -280,6 +299,7 @@ class FaultServerImpl implements FaultServer {
   upgrades = 0;
   open = 0;
   peakOpen = 0;
+  serverOpen = 0;
   events: FaultEvent[] = [];
   connections: ServerConnection[] = [];
   requests: string[] = [];
@@ -591,12 +611,43 @@ class FaultServerImpl implements FaultServer {
       for (const pipe of conn.pipes) pipe.dispose();
       this.log({ type: 'tcp-close', conn: id });
     });
-    const conn: ProxyConn = { id, client, backend, pipes: [], closed, closeHeld: false, serverCloseSent: false };
+    const conn: ProxyConn = {
+      id,
+      client,
+      backend,
+      pipes: [],
+      closed,
+      closeHeld: false,
+      serverCloseSent: false,
+      wsOpen: false,
+      clientEnded: false,
+    };
+    client.once('end', () => this.markClientEnded(conn));
+    client.once('close', () => this.markClientEnded(conn));
     conn.pipes.push(new Pipe(this, conn, 'c2s', client, backend), new Pipe(this, conn, 's2c', backend, client));
     this.proxyConns.set(id, conn);
   }
 
+  /** Called by the s2c pipe once the 101 is written to the client. */
+  markOpen(conn: ProxyConn): void {
+    if (conn.wsOpen || conn.clientEnded) return;
+    conn.wsOpen = true;
+    this.open++;
+    this.peakOpen = Math.max(this.peakOpen, this.open);
+    this.log({ type: 'open', conn: conn.id });
+  }
+
+  private markClientEnded(conn: ProxyConn): void {
+    if (conn.clientEnded) return;
+    conn.clientEnded = true;
+    if (!conn.wsOpen) return;
+    conn.wsOpen = false;
+    this.open--;
+    this.log({ type: 'client-closed', conn: conn.id });
+  }
+
   private destroyConn(conn: ProxyConn, reset: boolean): void {
+    this.markClientEnded(conn);
     for (const pipe of conn.pipes) pipe.dispose();
     if (reset && !conn.client.destroyed) conn.client.resetAndDestroy();
     else conn.client.destroy();
@@ -640,8 +691,7 @@ class FaultServerImpl implements FaultServer {
 
   private onWebSocket(ws: WebSocket, req: http.IncomingMessage, socket: net.Socket, id: number): void {
     this.upgrades++;
-    this.open++;
-    this.peakOpen = Math.max(this.peakOpen, this.open);
+    this.serverOpen++;
     const record: ServerConnection = {
       id,
       url: req.url ?? '/',
@@ -658,7 +708,7 @@ class FaultServerImpl implements FaultServer {
 
     const closed = new Promise<void>((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
-        this.open--;
+        this.serverOpen--;
         record.closedAt = this.now();
         record.closeCode = code;
         record.closeReason = reason.toString();
