@@ -12,6 +12,15 @@
  * The proxy splits each direction into the HTTP upgrade head and whole
  * WebSocket frames (see ws-stream-splitter.ts), so dropping or delaying bytes
  * never leaves a half frame on the wire.
+ *
+ * @example
+ * const server = await startFaultServer();
+ * afterEach(() => server.close());
+ * const client = createClient({ url: `${server.url}/live?token=t1` });
+ * await server.waitFor(() => server.open === 1);
+ * await server.killAll(); // client sees 1006 and should reconnect
+ * await server.waitFor(() => server.upgrades === 2);
+ * expect(server.peakOpen).toBe(1); // never two sockets at once
  */
 import http from 'node:http';
 import net from 'node:net';
@@ -144,7 +153,10 @@ export interface FaultServer {
   flap(on: boolean, opts?: { afterMs?: number }): void;
   /** While on, app-level `pingMessage` texts and protocol pings get no reply (and are not echoed). */
   ignorePings(on: boolean): void;
-  /** While on, the proxy discards whole frames in both directions on all connections, closing nothing. */
+  /**
+   * While on, the proxy discards whole frames (and handshake bytes) both ways on existing and new
+   * connections and closes nothing; a FIN/close from either end still passes, so teardown stays visible.
+   */
   blackhole(on: boolean): void;
   /** While on, a client-initiated close frame is swallowed by the proxy: the server never answers, TCP stays open. */
   hangClose(on: boolean): void;
