@@ -21,7 +21,12 @@ const MAX_HEAD_BYTES = 64 * 1024;
 
 export class WsStreamSplitter {
   private mode: 'http' | 'frames' | 'raw' = 'http';
-  private pending: Buffer = Buffer.alloc(0);
+  /** Pending bytes as a chunk list (no copying until a whole unit is there): chunks[first..]. */
+  private chunks: Buffer[] = [];
+  private first = 0;
+  private size = 0;
+  /** Size of the frame being collected, once its header is known (0 = unknown). */
+  private need = 0;
 
   /**
    * @param direction `c2s`: after the request head come frames. `s2c`: after the
@@ -32,39 +37,78 @@ export class WsStreamSplitter {
   /** Feeds a chunk; returns the complete units it finished (possibly none). */
   push(chunk: Buffer): StreamUnit[] {
     if (this.mode === 'raw') return [{ kind: 'raw', bytes: chunk }];
-    this.pending = this.pending.length === 0 ? chunk : Buffer.concat([this.pending, chunk]);
+    if (chunk.length > 0) {
+      this.chunks.push(chunk);
+      this.size += chunk.length;
+    }
     const units: StreamUnit[] = [];
-    // Each iteration consumes at least one byte or returns, so this is bounded by the chunk size.
+    // Each iteration consumes a unit or returns, so this is bounded by the bytes pending.
     for (;;) {
       if (this.mode === 'http') {
-        const end = this.pending.indexOf(HEADER_END);
+        const pending = this.peek(this.size);
+        const end = pending.indexOf(HEADER_END);
         if (end === -1) {
-          if (this.pending.length > MAX_HEAD_BYTES) return this.toRaw(units);
+          if (this.size > MAX_HEAD_BYTES) return this.toRaw(units);
           return units;
         }
-        const bytes = this.pending.subarray(0, end + HEADER_END.length);
+        const bytes = this.take(end + HEADER_END.length);
         const head = bytes.toString('latin1');
-        this.pending = this.pending.subarray(bytes.length);
         units.push({ kind: 'http', bytes, head });
         const upgraded = this.direction === 'c2s' || /^HTTP\/1\.[01] 101 /.test(head);
         if (!upgraded) return this.toRaw(units);
         this.mode = 'frames';
         continue;
       }
-      // mode === 'frames'
-      const size = frameSize(this.pending);
-      if (size === undefined || this.pending.length < size) return units;
-      const bytes = this.pending.subarray(0, size);
-      this.pending = this.pending.subarray(size);
+      // mode === 'frames': a frame header is at most 14 bytes.
+      if (this.need === 0) this.need = frameSize(this.peek(14)) ?? 0;
+      if (this.need === 0 || this.size < this.need) return units;
+      const bytes = this.take(this.need);
+      this.need = 0;
       units.push({ kind: 'frame', bytes, opcode: (bytes[0] ?? 0) & 0x0f });
     }
   }
 
   private toRaw(units: StreamUnit[]): StreamUnit[] {
     this.mode = 'raw';
-    if (this.pending.length > 0) units.push({ kind: 'raw', bytes: this.pending });
-    this.pending = Buffer.alloc(0);
+    if (this.size > 0) units.push({ kind: 'raw', bytes: this.take(this.size) });
     return units;
+  }
+
+  /** The first min(n, size) pending bytes, without consuming them. */
+  private peek(n: number): Buffer {
+    const parts: Buffer[] = [];
+    let got = 0;
+    for (let i = this.first; i < this.chunks.length && got < n; i++) {
+      const c = this.chunks[i] as Buffer;
+      parts.push(c);
+      got += c.length;
+    }
+    const joined = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts);
+    return joined.length > n ? joined.subarray(0, n) : joined;
+  }
+
+  /** Removes and returns the first n pending bytes (n <= size). */
+  private take(n: number): Buffer {
+    const parts: Buffer[] = [];
+    let rem = n;
+    while (rem > 0) {
+      const c = this.chunks[this.first] as Buffer;
+      if (c.length <= rem) {
+        parts.push(c);
+        rem -= c.length;
+        this.first++;
+      } else {
+        parts.push(c.subarray(0, rem));
+        this.chunks[this.first] = c.subarray(rem);
+        rem = 0;
+      }
+    }
+    this.size -= n;
+    if (this.first > 64 || this.first === this.chunks.length) {
+      this.chunks = this.chunks.slice(this.first);
+      this.first = 0;
+    }
+    return parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, n);
   }
 }
 
