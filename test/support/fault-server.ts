@@ -1,0 +1,829 @@
+/**
+ * Fault-injecting WebSocket test server for the integration tests.
+ *
+ * Layout: clients connect to a raw TCP proxy (node:net) listening on
+ * 127.0.0.1:<ephemeral>; every accepted TCP connection is piped to a `ws`
+ * WebSocketServer on another ephemeral 127.0.0.1 port. Faults that live on the
+ * network path (kill, blackhole, latency, refusing connections, swallowing the
+ * client's close frame) are applied by the proxy; faults that live in the
+ * server (hanging or rejecting the upgrade, flapping, ignoring heartbeats,
+ * close codes) are applied by the app server.
+ *
+ * The proxy splits each direction into the HTTP upgrade head and whole
+ * WebSocket frames (see ws-stream-splitter.ts), so dropping or delaying bytes
+ * never leaves a half frame on the wire.
+ *
+ * @example
+ * const server = await startFaultServer();
+ * afterEach(() => server.close());
+ * const client = createClient({ url: `${server.url}/live?token=t1` });
+ * await server.waitFor(() => server.open === 1);
+ * await server.killAll(); // client sees 1006 and should reconnect
+ * await server.waitFor(() => server.upgrades === 2);
+ * expect(server.peakOpen).toBe(1); // never two sockets at once
+ */
+import http from 'node:http';
+import net from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { OPCODE_CLOSE, WsStreamSplitter, type StreamUnit } from './ws-stream-splitter';
+
+const HOST = '127.0.0.1';
+
+/** How the proxy behaves while it is "down" (restart or refuse). */
+export type DownMode =
+  /** Listener closed: connection attempts fail with ECONNREFUSED (not counted in `attempts`). */
+  | 'refuse'
+  /** Listener kept: each connection is accepted, counted, then reset (client sees ECONNRESET). */
+  | 'reset';
+
+export interface FaultServerOptions {
+  /** Echo text and binary messages back to the sender (default true). */
+  echo?: boolean;
+  /** Text message treated as an app-level heartbeat request (default 'ping'). */
+  pingMessage?: string;
+  /** Text reply to `pingMessage` (default 'pong'). */
+  pongMessage?: string;
+  /** Called for every accepted WebSocket that is not flapped, after recording and echo are wired. */
+  onConnection?: OnConnection;
+  /** Upper bound in ms for the waits inside killAll/closeAll/close (default 2000). */
+  settleTimeoutMs?: number;
+}
+
+export type OnConnection = (
+  ws: WebSocket,
+  req: http.IncomingMessage,
+  conn: ServerConnection,
+) => void;
+
+/** One WebSocket accepted by the app server. `id` is the proxy connection id. */
+export interface ServerConnection {
+  readonly id: number;
+  /** Request URL (path and query) of the upgrade request. */
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  /** Server-side socket, e.g. to push messages or close from a test. */
+  readonly ws: WebSocket;
+  /** Messages received: text as string, binary as Buffer. */
+  readonly messages: Array<string | Buffer>;
+  /** ms since the fault server started. */
+  readonly openedAt: number;
+  closedAt: number | undefined;
+  /** Close code as seen by the server (1006 when the TCP connection just went away). */
+  closeCode: number | undefined;
+  closeReason: string | undefined;
+}
+
+type Direction = 'c2s' | 's2c';
+
+/** Timeline entry; `t` is ms since the fault server started, `conn` the proxy connection id. */
+export type FaultEvent =
+  | { t: number; type: 'attempt'; conn: number }
+  | { t: number; type: 'reset'; conn: number }
+  | { t: number; type: 'request'; conn: number; url: string }
+  | { t: number; type: 'hang'; conn: number }
+  | { t: number; type: 'reject'; conn: number; status: number }
+  | { t: number; type: 'upgrade'; conn: number; url: string }
+  | { t: number; type: 'open'; conn: number }
+  | { t: number; type: 'client-closed'; conn: number }
+  | { t: number; type: 'flap'; conn: number }
+  | { t: number; type: 'message'; conn: number; data: string | Buffer }
+  | { t: number; type: 'ping-ignored'; conn: number }
+  | { t: number; type: 'close'; conn: number; code: number; reason: string }
+  | { t: number; type: 'close-held'; conn: number }
+  | { t: number; type: 'drop'; conn: number; dir: Direction; bytes: number }
+  | { t: number; type: 'tcp-close'; conn: number }
+  | { t: number; type: 'kill'; count: number }
+  | { t: number; type: 'close-all'; code: number; reason: string; count: number }
+  | { t: number; type: 'down'; mode: DownMode }
+  | { t: number; type: 'up' }
+  | { t: number; type: 'control'; control: string; value: unknown };
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+export interface FaultServer {
+  /** ws://127.0.0.1:PORT of the proxy; clients may append `/path?query`. */
+  readonly url: string;
+  /** Proxy port (stable across restart/refuse/accept). */
+  readonly port: number;
+
+  /** TCP connections that reached the proxy (incl. hung, rejected, reset-while-down). */
+  readonly attempts: number;
+  /** Completed WebSocket handshakes. */
+  readonly upgrades: number;
+  /**
+   * WebSockets currently open as the client sees them, measured at the proxy: from the moment the
+   * 101 response is written to the client until the client's side of the TCP connection ends
+   * (its FIN arrives or the socket goes away). Tighter than the server's view, so an immediate
+   * reconnect after a close is never counted as overlapping.
+   */
+  readonly open: number;
+  /** Maximum of `open` since start / last resetCounters(): 2 means the client had two sockets at once. */
+  readonly peakOpen: number;
+  /** WebSockets currently open in the app server (its own view; lags `open` by a proxy hop). */
+  readonly serverOpen: number;
+  /** Timeline of what happened, oldest first. */
+  readonly events: readonly FaultEvent[];
+  /** Every accepted WebSocket, oldest first. */
+  readonly connections: readonly ServerConnection[];
+  /** URL (path and query) of every upgrade request that reached the app server. */
+  readonly requests: readonly string[];
+  /** Whether the proxy currently accepts connections normally. */
+  readonly up: boolean;
+  /** Timers the server currently owns (latency queues, restart/flap delays); 0 after close(). */
+  readonly pendingTimers: number;
+  /** Replaceable hook run for each accepted, non-flapped WebSocket. */
+  onConnection: OnConnection | undefined;
+
+  /** Destroys every proxied TCP connection (client sees 1006); resolves once they and their server sockets are closed. */
+  killAll(opts?: { reset?: boolean }): Promise<void>;
+  /** Sends a close frame with `code`/`reason` on every open WebSocket; resolves when they closed (bounded wait). */
+  closeAll(code: number, reason?: string): Promise<void>;
+  /** Goes down at once (existing connections killed, or closed with `closeCode`), stays down `downMs`, then listens again on the same port; resolves when up. */
+  restart(opts: { downMs: number; mode?: DownMode; closeCode?: number; closeReason?: string }): Promise<void>;
+  /** Refuses new connections (existing ones untouched) until accept(); 'refuse' closes the listener, 'reset' accepts-and-resets. */
+  refuse(opts?: { mode?: DownMode }): Promise<void>;
+  /** Accepts connections again on the same port. */
+  accept(): Promise<void>;
+  /** While on, new connections get TCP but the HTTP upgrade is never answered. */
+  hangHandshake(on: boolean): void;
+  /** Answers new upgrade requests with this HTTP status and closes; `null` stops. */
+  rejectUpgrade(status: number | null, opts?: { headers?: Record<string, string>; body?: string }): void;
+  /** While on, each new WebSocket is dropped at TCP level right after the 101 (or `afterMs` later). */
+  flap(on: boolean, opts?: { afterMs?: number }): void;
+  /** While on, app-level `pingMessage` texts and protocol pings get no reply (and are not echoed). */
+  ignorePings(on: boolean): void;
+  /**
+   * While on, the proxy discards whole frames (and handshake bytes) both ways on existing and new
+   * connections and closes nothing; a FIN/close from either end still passes, so teardown stays visible.
+   */
+  blackhole(on: boolean): void;
+  /** While on, a client-initiated close frame is swallowed by the proxy: the server never answers, TCP stays open. */
+  hangClose(on: boolean): void;
+  /** Delays every forwarded chunk by `ms` in each direction (order preserved); 0 disables. */
+  latency(ms: number): void;
+  /** Sends `data` from the server to every open WebSocket. */
+  broadcast(data: string | Buffer): void;
+  /** Zeroes attempts/upgrades, sets peakOpen to open, clears events and requests (connections are kept). */
+  resetCounters(): void;
+  /** Polls `predicate` every few ms; rejects after `timeoutMs`. */
+  waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
+  /** Stops everything and resolves once every socket, listener and timer is gone. */
+  close(): Promise<void>;
+}
+
+/** Polls `predicate` every `intervalMs` until true; rejects after `timeoutMs`. */
+export async function waitFor(
+  predicate: () => boolean,
+  timeoutMs = 2000,
+  what = 'condition',
+  intervalMs = 5,
+): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!predicate()) {
+    if (performance.now() >= deadline) {
+      throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms`);
+    }
+    await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
+
+/** Starts the app server and the proxy in front of it. */
+export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
+  const server = new FaultServerImpl(options);
+  await server.start();
+  return server;
+}
+
+// ---------------------------------------------------------------------------
+
+interface ProxyConn {
+  readonly id: number;
+  readonly client: net.Socket;
+  readonly backend: net.Socket;
+  readonly pipes: Pipe[];
+  readonly closed: Promise<void>;
+  /** A client close frame was swallowed (hangClose): drop everything client→server from now on. */
+  closeHeld: boolean;
+  /** The server's close frame went out to the client, so a client close frame is a reply. */
+  serverCloseSent: boolean;
+  /** Counted in `open`: 101 written to the client, client side not ended yet. */
+  wsOpen: boolean;
+  clientEnded: boolean;
+}
+
+interface ConnState {
+  readonly record: ServerConnection;
+  readonly closed: Promise<void>;
+}
+
+type PipeAction = Buffer | 'end' | 'destroy' | { bytes: Buffer; written: () => void };
+
+/** One direction of a proxied connection: split → filter → delay → write. */
+class Pipe {
+  private readonly splitter: WsStreamSplitter;
+  private queue: Array<{ due: number; action: PipeAction }> = [];
+  private timer: NodeJS.Timeout | undefined;
+  private lastDue = 0;
+  private disposed = false;
+
+  constructor(
+    private readonly owner: FaultServerImpl,
+    private readonly conn: ProxyConn,
+    private readonly dir: Direction,
+    private readonly src: net.Socket,
+    private readonly dst: net.Socket,
+  ) {
+    this.splitter = new WsStreamSplitter(dir);
+    src.on('data', (chunk: Buffer) => {
+      for (const unit of this.splitter.push(chunk)) {
+        if (owner.shouldDrop(conn, dir, unit)) continue;
+        if (dir === 's2c' && unit.kind === 'http' && /^HTTP\/1\.[01] 101 /.test(unit.head)) {
+          this.enqueue({ bytes: unit.bytes, written: () => owner.markOpen(conn) });
+        } else {
+          this.enqueue(unit.bytes);
+        }
+      }
+    });
+    src.on('end', () => this.enqueue('end'));
+    src.on('close', () => this.enqueue('destroy'));
+  }
+
+  private enqueue(action: PipeAction): void {
+    if (this.disposed) return;
+    const now = performance.now();
+    const due = Math.max(now + this.owner.latencyMs, this.lastDue);
+    this.lastDue = due;
+    if (due <= now && this.queue.length === 0) {
+      this.run(action);
+      return;
+    }
+    this.queue.push({ due, action });
+    this.schedule();
+  }
+
+  private schedule(): void {
+    if (this.timer !== undefined || this.disposed) return;
+    const head = this.queue[0];
+    if (head === undefined) return;
+    const delay = Math.max(0, Math.ceil(head.due - performance.now()));
+    this.timer = this.owner.setTimer(() => {
+      this.timer = undefined;
+      const now = performance.now();
+      // Bounded by the queue length; the 1 ms slack absorbs timer rounding.
+      while (this.queue.length > 0 && (this.queue[0]?.due ?? Infinity) <= now + 1) {
+        const item = this.queue.shift();
+        if (item) this.run(item.action);
+      }
+      this.schedule();
+    }, delay);
+  }
+
+  private run(action: PipeAction): void {
+    const dst = this.dst;
+    if (dst.destroyed) return;
+    if (action === 'destroy') {
+      dst.destroy();
+    } else if (action === 'end') {
+      dst.end();
+    } else if (!dst.writableEnded) {
+      const bytes = Buffer.isBuffer(action) ? action : action.bytes;
+      if (!dst.write(bytes)) {
+        this.src.pause();
+        dst.once('drain', () => this.src.resume());
+      }
+      if (!Buffer.isBuffer(action)) action.written();
+    }
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.queue = [];
+    if (this.timer !== undefined) this.owner.clearTimer(this.timer);
+    this.timer = undefined;
+  }
+}
+
+class FaultServerImpl implements FaultServer {
+  url = '';
+  port = 0;
+  attempts = 0;
+  upgrades = 0;
+  open = 0;
+  peakOpen = 0;
+  serverOpen = 0;
+  events: FaultEvent[] = [];
+  connections: ServerConnection[] = [];
+  requests: string[] = [];
+  onConnection: OnConnection | undefined;
+
+  /** Read by the pipes. */
+  latencyMs = 0;
+
+  private readonly t0 = performance.now();
+  private readonly echo: boolean;
+  private readonly pingMessage: string;
+  private readonly pongMessage: string;
+  private readonly settleTimeoutMs: number;
+
+  private readonly httpServer: http.Server;
+  private readonly wss: WebSocketServer;
+  private appPort = 0;
+
+  private listener: net.Server | undefined;
+  private downMode: DownMode | undefined;
+  private nextConnId = 0;
+  private readonly proxyConns = new Map<number, ProxyConn>();
+  private readonly connIdByBackendPort = new Map<number, number>();
+  private readonly resetSockets = new Set<net.Socket>();
+  private readonly appSockets = new Set<net.Socket>();
+  private readonly wsStates = new Map<WebSocket, ConnState>();
+
+  private hangHandshakeOn = false;
+  private reject: { status: number; headers: Record<string, string>; body: string } | undefined;
+  private flapOn: { afterMs: number } | undefined;
+  private ignorePingsOn = false;
+  private blackholeOn = false;
+  private hangCloseOn = false;
+
+  /** Every timer the server owns, with what to run if close() cancels it. */
+  private readonly timers = new Map<NodeJS.Timeout, (() => void) | undefined>();
+  private closing: Promise<void> | undefined;
+
+  constructor(options: FaultServerOptions) {
+    this.echo = options.echo ?? true;
+    this.pingMessage = options.pingMessage ?? 'ping';
+    this.pongMessage = options.pongMessage ?? 'pong';
+    this.settleTimeoutMs = options.settleTimeoutMs ?? 2000;
+    this.onConnection = options.onConnection;
+
+    this.httpServer = http.createServer((_req, res) => {
+      res.writeHead(426, { 'Content-Type': 'text/plain', Connection: 'close' });
+      res.end('Upgrade Required');
+    });
+    this.httpServer.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
+    this.wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: false });
+  }
+
+  get up(): boolean {
+    return this.downMode === undefined && this.listener !== undefined;
+  }
+
+  async start(): Promise<void> {
+    await new Promise<void>((resolve, reject) => {
+      this.httpServer.once('error', reject);
+      this.httpServer.listen(0, HOST, () => {
+        this.httpServer.off('error', reject);
+        resolve();
+      });
+    });
+    this.appPort = (this.httpServer.address() as net.AddressInfo).port;
+    await this.listen();
+    this.url = `ws://${HOST}:${this.port}`;
+  }
+
+  // ----- controls ----------------------------------------------------------
+
+  async killAll(opts: { reset?: boolean } = {}): Promise<void> {
+    const conns = [...this.proxyConns.values()];
+    const wsClosed = [...this.wsStates.values()].map((s) => s.closed);
+    for (const conn of conns) this.destroyConn(conn, opts.reset ?? false);
+    this.log({ type: 'kill', count: conns.length });
+    await this.settle([...conns.map((c) => c.closed), ...wsClosed]);
+  }
+
+  async closeAll(code: number, reason = ''): Promise<void> {
+    const states = [...this.wsStates.entries()].filter(([ws]) => ws.readyState === WebSocket.OPEN);
+    for (const [ws] of states) ws.close(code, reason);
+    this.log({ type: 'close-all', code, reason, count: states.length });
+    await this.settle(states.map(([, s]) => s.closed));
+  }
+
+  async restart(opts: {
+    downMs: number;
+    mode?: DownMode;
+    closeCode?: number;
+    closeReason?: string;
+  }): Promise<void> {
+    const downAt = performance.now();
+    await this.goDown(opts.mode ?? 'refuse');
+    if (opts.closeCode !== undefined) await this.closeAll(opts.closeCode, opts.closeReason);
+    else await this.killAll();
+    await this.sleep(opts.downMs - (performance.now() - downAt));
+    if (this.closing) return;
+    await this.accept();
+  }
+
+  async refuse(opts: { mode?: DownMode } = {}): Promise<void> {
+    await this.goDown(opts.mode ?? 'refuse');
+  }
+
+  async accept(): Promise<void> {
+    if (this.closing) return;
+    this.downMode = undefined;
+    if (this.listener === undefined) await this.listen();
+    this.log({ type: 'up' });
+  }
+
+  hangHandshake(on: boolean): void {
+    this.hangHandshakeOn = on;
+    this.control('hangHandshake', on);
+  }
+
+  rejectUpgrade(
+    status: number | null,
+    opts: { headers?: Record<string, string>; body?: string } = {},
+  ): void {
+    this.reject =
+      status === null
+        ? undefined
+        : { status, headers: opts.headers ?? {}, body: opts.body ?? http.STATUS_CODES[status] ?? '' };
+    this.control('rejectUpgrade', status);
+  }
+
+  flap(on: boolean, opts: { afterMs?: number } = {}): void {
+    this.flapOn = on ? { afterMs: opts.afterMs ?? 0 } : undefined;
+    this.control('flap', on);
+  }
+
+  ignorePings(on: boolean): void {
+    this.ignorePingsOn = on;
+    this.control('ignorePings', on);
+  }
+
+  blackhole(on: boolean): void {
+    this.blackholeOn = on;
+    this.control('blackhole', on);
+  }
+
+  hangClose(on: boolean): void {
+    this.hangCloseOn = on;
+    this.control('hangClose', on);
+  }
+
+  latency(ms: number): void {
+    this.latencyMs = Math.max(0, ms);
+    this.control('latency', ms);
+  }
+
+  broadcast(data: string | Buffer): void {
+    for (const ws of this.wsStates.keys()) {
+      if (ws.readyState === WebSocket.OPEN) ws.send(data);
+    }
+  }
+
+  resetCounters(): void {
+    this.attempts = 0;
+    this.upgrades = 0;
+    this.peakOpen = this.open;
+    this.events = [];
+    this.requests = [];
+  }
+
+  waitFor(predicate: () => boolean, timeoutMs = 2000, what?: string): Promise<void> {
+    return waitFor(predicate, timeoutMs, what);
+  }
+
+  close(): Promise<void> {
+    this.closing ??= this.doClose();
+    return this.closing;
+  }
+
+  private async doClose(): Promise<void> {
+    // Wake pending sleeps (restart) so nothing waits on a cleared timer.
+    for (const [timer, onCancel] of this.timers) {
+      clearTimeout(timer);
+      onCancel?.();
+    }
+    this.timers.clear();
+    this.stopListening();
+    const waits: Array<Promise<unknown>> = [];
+    for (const conn of this.proxyConns.values()) {
+      this.destroyConn(conn, false);
+      waits.push(conn.closed);
+    }
+    for (const socket of this.resetSockets) {
+      socket.destroy();
+      waits.push(closedPromise(socket));
+    }
+    for (const [ws, state] of this.wsStates) {
+      ws.terminate();
+      waits.push(state.closed);
+    }
+    for (const socket of this.appSockets) {
+      socket.destroy();
+      waits.push(closedPromise(socket));
+    }
+    waits.push(new Promise<void>((resolve) => this.wss.close(() => resolve())));
+    waits.push(new Promise<void>((resolve) => this.httpServer.close(() => resolve())));
+    this.httpServer.closeAllConnections();
+    const ok = await this.settle(waits);
+    if (!ok) throw new Error('fault server: close() did not finish in time');
+    // A server's 'close' event fires before libuv has released its handle (released in the
+    // close-callbacks phase, after the check phase): two setImmediate hops get past it.
+    for (let i = 0; i < 2; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+
+  // ----- proxy -------------------------------------------------------------
+
+  /** Decides whether a unit travelling in `dir` is forwarded; called by the pipes. */
+  shouldDrop(conn: ProxyConn, dir: Direction, unit: StreamUnit): boolean {
+    if (this.blackholeOn) {
+      this.log({ type: 'drop', conn: conn.id, dir, bytes: unit.bytes.length });
+      return true;
+    }
+    const isClose = unit.kind === 'frame' && unit.opcode === OPCODE_CLOSE;
+    if (dir === 's2c') {
+      if (isClose) conn.serverCloseSent = true;
+      return false;
+    }
+    if (conn.closeHeld) {
+      this.log({ type: 'drop', conn: conn.id, dir, bytes: unit.bytes.length });
+      return true;
+    }
+    if (isClose && this.hangCloseOn && !conn.serverCloseSent) {
+      conn.closeHeld = true;
+      this.log({ type: 'close-held', conn: conn.id });
+      return true;
+    }
+    return false;
+  }
+
+  private async listen(): Promise<void> {
+    const listener = net.createServer({ allowHalfOpen: true }, (socket) => this.onProxyConnection(socket));
+    // Bounded retry: the port may be briefly unavailable right after closing the previous listener.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await new Promise<void>((resolve, reject) => {
+          listener.once('error', reject);
+          listener.listen(this.port, HOST, () => {
+            listener.off('error', reject);
+            resolve();
+          });
+        });
+        break;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE' || attempt >= 20) throw err;
+        await this.sleep(25);
+        if (this.closing) return;
+      }
+    }
+    if (this.closing) {
+      listener.close();
+      return;
+    }
+    this.listener = listener;
+    this.port = (listener.address() as net.AddressInfo).port;
+  }
+
+  private stopListening(): void {
+    // close() releases the listening socket synchronously: new connects are refused from here on.
+    this.listener?.close();
+    this.listener = undefined;
+  }
+
+  private async goDown(mode: DownMode): Promise<void> {
+    this.downMode = mode;
+    if (mode === 'refuse') this.stopListening();
+    this.log({ type: 'down', mode });
+    if (mode === 'reset' && this.listener === undefined) await this.listen();
+  }
+
+  private onProxyConnection(client: net.Socket): void {
+    const id = ++this.nextConnId;
+    this.attempts++;
+    this.log({ type: 'attempt', conn: id });
+    client.on('error', () => {});
+    if (this.closing) {
+      client.destroy();
+      return;
+    }
+    if (this.downMode === 'reset') {
+      this.resetSockets.add(client);
+      client.once('close', () => this.resetSockets.delete(client));
+      client.resetAndDestroy();
+      this.log({ type: 'reset', conn: id });
+      return;
+    }
+    client.setNoDelay(true);
+    const backend = net.connect({ host: HOST, port: this.appPort, allowHalfOpen: true });
+    backend.setNoDelay(true);
+    backend.on('error', () => {});
+    // Registered before any write, so the mapping exists before the app server sees the request.
+    let backendPort: number | undefined;
+    backend.once('connect', () => {
+      backendPort = backend.localPort;
+      if (backendPort !== undefined) this.connIdByBackendPort.set(backendPort, id);
+    });
+    const closed = Promise.all([closedPromise(client), closedPromise(backend)]).then(() => {
+      this.proxyConns.delete(id);
+      if (backendPort !== undefined) this.connIdByBackendPort.delete(backendPort);
+      for (const pipe of conn.pipes) pipe.dispose();
+      this.log({ type: 'tcp-close', conn: id });
+    });
+    const conn: ProxyConn = {
+      id,
+      client,
+      backend,
+      pipes: [],
+      closed,
+      closeHeld: false,
+      serverCloseSent: false,
+      wsOpen: false,
+      clientEnded: false,
+    };
+    client.once('end', () => this.markClientEnded(conn));
+    client.once('close', () => this.markClientEnded(conn));
+    conn.pipes.push(new Pipe(this, conn, 'c2s', client, backend), new Pipe(this, conn, 's2c', backend, client));
+    this.proxyConns.set(id, conn);
+  }
+
+  /** Called by the s2c pipe once the 101 is written to the client. */
+  markOpen(conn: ProxyConn): void {
+    if (conn.wsOpen || conn.clientEnded) return;
+    conn.wsOpen = true;
+    this.open++;
+    this.peakOpen = Math.max(this.peakOpen, this.open);
+    this.log({ type: 'open', conn: conn.id });
+  }
+
+  private markClientEnded(conn: ProxyConn): void {
+    if (conn.clientEnded) return;
+    conn.clientEnded = true;
+    if (!conn.wsOpen) return;
+    conn.wsOpen = false;
+    this.open--;
+    this.log({ type: 'client-closed', conn: conn.id });
+  }
+
+  private destroyConn(conn: ProxyConn, reset: boolean): void {
+    this.markClientEnded(conn);
+    for (const pipe of conn.pipes) pipe.dispose();
+    if (reset && !conn.client.destroyed) conn.client.resetAndDestroy();
+    else conn.client.destroy();
+    conn.backend.destroy();
+  }
+
+  // ----- app server --------------------------------------------------------
+
+  private onUpgrade(req: http.IncomingMessage, socket: net.Socket, head: Buffer): void {
+    const id = this.connIdByBackendPort.get(socket.remotePort ?? -1) ?? -1;
+    const url = req.url ?? '/';
+    socket.on('error', () => {});
+    this.appSockets.add(socket);
+    socket.once('close', () => this.appSockets.delete(socket));
+    this.requests.push(url);
+    this.log({ type: 'request', conn: id, url });
+
+    if (this.hangHandshakeOn) {
+      this.log({ type: 'hang', conn: id });
+      return;
+    }
+    const reject = this.reject;
+    if (reject) {
+      const body = Buffer.from(reject.body);
+      const headers = {
+        'Content-Type': 'text/plain',
+        'Content-Length': String(body.length),
+        Connection: 'close',
+        ...reject.headers,
+      };
+      const lines = [
+        `HTTP/1.1 ${reject.status} ${http.STATUS_CODES[reject.status] ?? 'Error'}`,
+        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+      ];
+      socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n'), body]));
+      this.log({ type: 'reject', conn: id, status: reject.status });
+      return;
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.onWebSocket(ws, req, socket, id));
+  }
+
+  private onWebSocket(ws: WebSocket, req: http.IncomingMessage, socket: net.Socket, id: number): void {
+    this.upgrades++;
+    this.serverOpen++;
+    const record: ServerConnection = {
+      id,
+      url: req.url ?? '/',
+      headers: req.headers,
+      ws,
+      messages: [],
+      openedAt: this.now(),
+      closedAt: undefined,
+      closeCode: undefined,
+      closeReason: undefined,
+    };
+    this.connections.push(record);
+    this.log({ type: 'upgrade', conn: id, url: record.url });
+
+    const closed = new Promise<void>((resolve) => {
+      ws.once('close', (code: number, reason: Buffer) => {
+        this.serverOpen--;
+        record.closedAt = this.now();
+        record.closeCode = code;
+        record.closeReason = reason.toString();
+        this.wsStates.delete(ws);
+        this.log({ type: 'close', conn: id, code, reason: record.closeReason });
+        resolve();
+      });
+    });
+    this.wsStates.set(ws, { record, closed });
+    ws.on('error', () => {});
+
+    const flap = this.flapOn;
+    if (flap) {
+      this.log({ type: 'flap', conn: id });
+      // end() flushes the 101 already written, then sends FIN: the client opens, then sees 1006.
+      if (flap.afterMs <= 0) socket.end();
+      else void this.sleep(flap.afterMs).then(() => socket.end());
+      return;
+    }
+
+    ws.on('ping', (data: Buffer) => {
+      if (!this.ignorePingsOn && ws.readyState === WebSocket.OPEN) ws.pong(data);
+    });
+    ws.on('message', (raw: RawData, isBinary: boolean) => {
+      const buf = toBuffer(raw);
+      const data = isBinary ? buf : buf.toString('utf8');
+      record.messages.push(data);
+      this.log({ type: 'message', conn: id, data });
+      if (!isBinary && data === this.pingMessage) {
+        if (this.ignorePingsOn) this.log({ type: 'ping-ignored', conn: id });
+        else if (ws.readyState === WebSocket.OPEN) ws.send(this.pongMessage);
+        return;
+      }
+      if (this.echo && ws.readyState === WebSocket.OPEN) ws.send(buf, { binary: isBinary });
+    });
+    this.onConnection?.(ws, req, record);
+  }
+
+  // ----- helpers -----------------------------------------------------------
+
+  private now(): number {
+    return performance.now() - this.t0;
+  }
+
+  private log(event: DistributiveOmit<FaultEvent, 't'>): void {
+    this.events.push({ t: this.now(), ...event } as FaultEvent);
+  }
+
+  private control(control: string, value: unknown): void {
+    this.log({ type: 'control', control, value });
+  }
+
+  /** Number of timers the server currently owns (latency queues, restart/flap delays, bounded waits). */
+  get pendingTimers(): number {
+    return this.timers.size;
+  }
+
+  /** Tracked setTimeout (used by the pipes too); close() clears it and runs `onCancel`. */
+  setTimer(fn: () => void, ms: number, onCancel?: () => void): NodeJS.Timeout {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      fn();
+    }, ms);
+    this.timers.set(timer, onCancel);
+    return timer;
+  }
+
+  clearTimer(timer: NodeJS.Timeout): void {
+    clearTimeout(timer);
+    this.timers.delete(timer);
+  }
+
+  /** Cancellable delay: close() wakes it early. */
+  private sleep(ms: number): Promise<void> {
+    if (ms <= 0 || this.closing) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.setTimer(resolve, ms, resolve);
+    });
+  }
+
+  /** Waits for all promises, at most settleTimeoutMs; true if they all settled. */
+  private async settle(promises: Array<Promise<unknown>>): Promise<boolean> {
+    if (promises.length === 0) return true;
+    // Not a tracked timer: close() itself waits here and must not cancel its own bound.
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), this.settleTimeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.all(promises).then(() => true), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+function closedPromise(socket: net.Socket): Promise<void> {
+  if (socket.closed) return Promise.resolve();
+  return new Promise<void>((resolve) => socket.once('close', () => resolve()));
+}
+
+function toBuffer(raw: RawData): Buffer {
+  if (Buffer.isBuffer(raw)) return raw;
+  if (Array.isArray(raw)) return Buffer.concat(raw);
+  return Buffer.from(raw);
+}
