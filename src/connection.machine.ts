@@ -1,7 +1,9 @@
 /**
  * The connection statechart. Pure: every effect goes through the invoked `socket` actor
  * (the adapter), every timer is an `after` with a named delay, randomness is an injected
- * implementation of `planRetry`. Read the chart first; implementations follow in `setup`.
+ * implementation of `planRetry`. Every transition but message delivery ends with `recordReason`, so
+ * `context.reason` always says why the last transition happened (see `reasons.ts`).
+ * Implementations are in `setup`; the chart follows it.
  */
 import { assign, emit, not, raise, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
@@ -13,6 +15,7 @@ import type {
   ConnectionSettings,
   ConnectionStatus,
 } from './connection.types.js';
+import { formatReason, type ReasonLabel } from './reasons.js';
 import { createSocketActor } from './socket.actor.js';
 
 /** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
@@ -87,6 +90,7 @@ export const connectionMachine = setup({
     recordGaveUpCloseCode: assign(({ event }) =>
       event.type === 'SOCKET.CLOSED' ? { gaveUpReason: `close-code ${event.code}` as const } : {},
     ),
+    recordReason: assign(({ context, event }, params: { reason: ReasonLabel }) => ({ reason: formatReason(params.reason, context, event) })),
     requestSocketClose: sendTo('socket', ({ context }) => ({ type: 'CLOSE_SOCKET' as const, ...context.closeRequest })),
     sendPing: sendTo('socket', { type: 'SEND_PING' as const }),
     requestSilenceReport: sendTo('socket', { type: 'REPORT_SILENCE' as const }),
@@ -120,18 +124,22 @@ export const connectionMachine = setup({
     closeRequest: { code: 1000, reason: '' },
     lastClose: null,
     gaveUpReason: null,
+    reason: 'created',
   }),
   initial: 'idle',
   states: {
     idle: {
+      description: 'Created with `autoConnect: false` and never asked to connect.',
       tags: 'idle',
       on: {
-        CONNECT: { target: 'session', actions: 'resetRetries' },
-        RECONNECT: { target: 'session', actions: 'resetRetries' },
-        DISCONNECT: 'manuallyClosed',
+        CONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'connect requested' } }] },
+        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
+        DISCONNECT: { target: 'manuallyClosed', actions: { type: 'recordReason', params: { reason: 'close requested' } } },
       },
     },
     session: {
+      description:
+        'One socket exists: the invoked `socket` adapter lives exactly as long as this state, across connecting, open and closing, so the next socket is created only after this one is CLOSED or abandoned.',
       invoke: {
         id: 'socket',
         src: 'socket',
@@ -139,112 +147,171 @@ export const connectionMachine = setup({
       },
       initial: 'connecting',
       on: {
-        'SOCKET.ERROR': { actions: 'emitError' },
+        'SOCKET.ERROR': { actions: ['emitError', { type: 'recordReason', params: { reason: 'socket error' } }] },
         'SOCKET.MESSAGE': { actions: 'emitMessage' },
         'SOCKET.CLOSED': [
-          { guard: not('isRetryableClose'), target: 'gaveUp', actions: ['recordClose', 'emitClose', 'recordGaveUpCloseCode'] },
-          { guard: 'hasRetriesLeft', target: 'backoff', actions: ['recordClose', 'emitClose', 'planRetry'] },
-          { target: 'gaveUp', actions: ['recordClose', 'emitClose', 'recordGaveUpMaxRetries'] },
+          {
+            guard: not('isRetryableClose'),
+            target: 'gaveUp',
+            actions: ['recordClose', 'emitClose', 'recordGaveUpCloseCode', { type: 'recordReason', params: { reason: 'gave up' } }],
+          },
+          {
+            guard: 'hasRetriesLeft',
+            target: 'backoff',
+            actions: ['recordClose', 'emitClose', 'planRetry', { type: 'recordReason', params: { reason: 'retry scheduled' } }],
+          },
+          {
+            target: 'gaveUp',
+            actions: ['recordClose', 'emitClose', 'recordGaveUpMaxRetries', { type: 'recordReason', params: { reason: 'gave up' } }],
+          },
         ],
-        DISCONNECT: { target: '.closing', actions: 'planManualClose' },
+        DISCONNECT: { target: '.closing', actions: ['planManualClose', { type: 'recordReason', params: { reason: 'close requested' } }] },
       },
       states: {
         connecting: {
+          description: 'The URL is resolved and the opening handshake is under way (the first attempt starts at once).',
           tags: 'connecting',
           after: {
-            connectTimeout: { target: 'closing', actions: 'planConnectTimeoutClose' },
+            connectTimeout: {
+              target: 'closing',
+              actions: ['planConnectTimeoutClose', { type: 'recordReason', params: { reason: 'connect timeout' } }],
+            },
           },
           on: {
             'SOCKET.OPENED': [
-              { guard: 'isHeartbeatEnabled', target: 'open.listening', actions: ['resetHeartbeatWait', 'emitOpen'] },
-              { target: 'open', actions: 'emitOpen' },
+              {
+                guard: 'isHeartbeatEnabled',
+                target: 'open.listening',
+                actions: ['resetHeartbeatWait', 'emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }],
+              },
+              { target: 'open', actions: ['emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }] },
             ],
-            RECONNECT: { actions: 'resetRetries' },
+            RECONNECT: { actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
           },
         },
         open: {
+          description: 'The socket is OPEN: sends and messages take the direct path, not the statechart. After `stableUptime` the retry budget resets.',
           tags: 'open',
           after: {
-            stableUptime: { actions: 'resetRetries' },
+            stableUptime: { actions: ['resetRetries', { type: 'recordReason', params: { reason: 'stable uptime' } }] },
           },
           on: {
-            RECONNECT: { target: 'closing', actions: 'planReconnect' },
+            RECONNECT: { target: 'closing', actions: ['planReconnect', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
           },
           initial: 'unmonitored',
           states: {
-            unmonitored: {},
+            unmonitored: {
+              description: 'Open with the heartbeat off.',
+            },
             listening: {
-              after: { heartbeatWait: 'probingSilence' },
+              description: 'Heartbeat: waiting `heartbeatWait` (`intervalMs` less the silence already seen) before asking how long the socket was silent.',
+              after: {
+                heartbeatWait: { target: 'probingSilence', actions: { type: 'recordReason', params: { reason: 'heartbeat check' } } },
+              },
             },
             probingSilence: {
+              description: 'Heartbeat: the adapter was asked how long the socket has been silent; its SOCKET.SILENCE answer decides.',
               entry: 'requestSilenceReport',
               on: {
                 'SOCKET.SILENCE': [
-                  { guard: 'isSilentForInterval', target: 'awaitingPong', actions: 'sendPing' },
-                  { target: 'listening', actions: 'planHeartbeatWait' },
+                  {
+                    guard: 'isSilentForInterval',
+                    target: 'awaitingPong',
+                    actions: ['sendPing', { type: 'recordReason', params: { reason: 'ping sent' } }],
+                  },
+                  { target: 'listening', actions: ['planHeartbeatWait', { type: 'recordReason', params: { reason: 'heartbeat ok' } }] },
                 ],
               },
             },
             awaitingPong: {
-              after: { heartbeatTimeout: 'probingPong' },
+              description: 'Heartbeat: a ping was sent; any inbound message within `heartbeatTimeout` proves the connection alive.',
+              after: {
+                heartbeatTimeout: { target: 'probingPong', actions: { type: 'recordReason', params: { reason: 'heartbeat check' } } },
+              },
             },
             probingPong: {
+              description: 'Heartbeat: the adapter was asked whether anything arrived since the ping; its SOCKET.SILENCE answer decides.',
               entry: 'requestSilenceReport',
               on: {
                 'SOCKET.SILENCE': [
-                  { guard: 'isPingUnanswered', target: '#connection.session.closing', actions: 'planHeartbeatClose' },
-                  { target: 'listening', actions: 'planHeartbeatWait' },
+                  {
+                    guard: 'isPingUnanswered',
+                    target: '#connection.session.closing',
+                    actions: ['planHeartbeatClose', { type: 'recordReason', params: { reason: 'heartbeat timeout' } }],
+                  },
+                  { target: 'listening', actions: ['planHeartbeatWait', { type: 'recordReason', params: { reason: 'heartbeat ok' } }] },
                 ],
               },
             },
           },
         },
         closing: {
+          description:
+            'A close was requested (close(), reconnect(), connect or heartbeat timeout); waiting for CLOSED, at most `closeTimeout`, then the socket is abandoned. `closeIntent` decides where CLOSED leads.',
           tags: 'closing',
           entry: 'requestSocketClose',
           after: {
-            closeTimeout: { actions: 'abandonSocket' },
+            closeTimeout: { actions: ['abandonSocket', { type: 'recordReason', params: { reason: 'close timeout' } }] },
           },
           on: {
             'SOCKET.CLOSED': [
-              { guard: 'isManualIntent', target: '#connection.manuallyClosed', actions: ['recordClose', 'emitClose'] },
-              { guard: 'isReconnectIntent', target: '#connection.session', reenter: true, actions: ['recordClose', 'emitClose', 'resetRetries'] },
-              { guard: 'hasRetriesLeft', target: '#connection.backoff', actions: ['recordClose', 'emitClose', 'planRetry'] },
-              { target: '#connection.gaveUp', actions: ['recordClose', 'emitClose', 'recordGaveUpMaxRetries'] },
+              {
+                guard: 'isManualIntent',
+                target: '#connection.manuallyClosed',
+                actions: ['recordClose', 'emitClose', { type: 'recordReason', params: { reason: 'socket closed' } }],
+              },
+              {
+                guard: 'isReconnectIntent',
+                target: '#connection.session',
+                reenter: true,
+                actions: ['recordClose', 'emitClose', 'resetRetries', { type: 'recordReason', params: { reason: 'socket closed' } }],
+              },
+              {
+                guard: 'hasRetriesLeft',
+                target: '#connection.backoff',
+                actions: ['recordClose', 'emitClose', 'planRetry', { type: 'recordReason', params: { reason: 'retry scheduled' } }],
+              },
+              {
+                target: '#connection.gaveUp',
+                actions: ['recordClose', 'emitClose', 'recordGaveUpMaxRetries', { type: 'recordReason', params: { reason: 'gave up' } }],
+              },
             ],
-            DISCONNECT: { actions: 'planManualClose' },
-            CONNECT: { guard: 'isManualIntent', actions: 'planReconnect' },
-            RECONNECT: { actions: 'planReconnect' },
+            DISCONNECT: { actions: ['planManualClose', { type: 'recordReason', params: { reason: 'close requested' } }] },
+            CONNECT: { guard: 'isManualIntent', actions: ['planReconnect', { type: 'recordReason', params: { reason: 'connect requested' } }] },
+            RECONNECT: { actions: ['planReconnect', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
           },
         },
       },
     },
     backoff: {
+      description: 'The last attempt failed or dropped; waiting `backoffDelay` (drawn by `planRetry`) before the next attempt.',
       tags: 'backoff',
       entry: 'emitRetry',
       after: {
-        backoffDelay: 'session',
+        backoffDelay: { target: 'session', actions: { type: 'recordReason', params: { reason: 'backoff elapsed' } } },
       },
       on: {
-        RECONNECT: { target: 'session', actions: 'resetRetries' },
-        'NETWORK.ONLINE': 'session',
-        DISCONNECT: 'manuallyClosed',
+        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
+        'NETWORK.ONLINE': { target: 'session', actions: { type: 'recordReason', params: { reason: 'network online' } } },
+        DISCONNECT: { target: 'manuallyClosed', actions: { type: 'recordReason', params: { reason: 'close requested' } } },
       },
     },
     gaveUp: {
+      description: 'Retries exhausted, or a terminal close code. Nothing happens until connect() or reconnect().',
       tags: 'gaveUp',
       entry: 'emitGaveUp',
       on: {
-        CONNECT: { target: 'session', actions: 'resetRetries' },
-        RECONNECT: { target: 'session', actions: 'resetRetries' },
-        DISCONNECT: 'manuallyClosed',
+        CONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'connect requested' } }] },
+        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
+        DISCONNECT: { target: 'manuallyClosed', actions: { type: 'recordReason', params: { reason: 'close requested' } } },
       },
     },
     manuallyClosed: {
+      description: 'close() was called. Nothing happens until connect() or reconnect().',
       tags: 'manuallyClosed',
       on: {
-        CONNECT: { target: 'session', actions: 'resetRetries' },
-        RECONNECT: { target: 'session', actions: 'resetRetries' },
+        CONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'connect requested' } }] },
+        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
       },
     },
   },

@@ -86,6 +86,13 @@ export interface ConnectionContext {
   /** The last close the socket reported (or the machine synthesised on abandon). */
   readonly lastClose: CloseInfo | null;
   readonly gaveUpReason: GaveUpReason | null;
+  /**
+   * Why the last transition happened, as one line: a label from `REASONS` and its details,
+   * e.g. `retry scheduled {attempt: 1, delayMs: 1250, closeCode: 1006}` or
+   * `gave up {reason: "close-code 1008", retries: 0, closeCode: 1008}`. Shown by the inspector in
+   * every snapshot; messages (`SOCKET.MESSAGE`) leave it alone.
+   */
+  readonly reason: string;
 }
 
 /** Events an app (or the handle) sends to the machine. */

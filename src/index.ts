@@ -23,6 +23,8 @@ export { DEFAULTS, resolveOptions } from './options.js';
 export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, UrlSource } from './options.js';
 export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
 export type { BackoffSettings } from './backoff.js';
+export { formatReason, REASONS } from './reasons.js';
+export type { ReasonLabel } from './reasons.js';
 export { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode } from './close-codes.js';
 export type { CloseCodePolicy } from './close-codes.js';
 export type { OutgoingData, WebSocketConstructor, WebSocketLike } from './websocket.types.js';

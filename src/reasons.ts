@@ -1,0 +1,88 @@
+/**
+ * Pure: the reason a transition records in `context.reason`, as one readable line.
+ *
+ * Every transition of the statechart ends with a `recordReason` action naming one of the
+ * labels below; this module turns the label, the context the transition's earlier actions
+ * produced and the event into `label {key: value, ...}`, e.g.
+ * `retry scheduled {attempt: 2, delayMs: 3125, closeCode: 1006}`. The line is plain data, so it
+ * shows in every snapshot (the Stately inspector, `actor.subscribe`, a log) and serialises.
+ */
+import type { ConnectionContext, ConnectionEvent } from './connection.types.js';
+
+/** What each reason label means (the generated spec lists them). */
+export const REASONS = {
+  created: 'the actor was created and has not transitioned yet',
+  'connect requested': '`connect()` (CONNECT): a new attempt with a fresh retry budget',
+  'reconnect requested': '`reconnect()` (RECONNECT): retry now with a fresh budget, replacing an open socket',
+  'close requested': '`close(code, reason)` (DISCONNECT): close for good',
+  'network online': 'the network came back (NETWORK.ONLINE) during backoff: retry at once',
+  'backoff elapsed': 'the retry delay has passed: the next attempt starts',
+  'socket opened': 'the handshake completed; the socket is OPEN',
+  'socket error': 'the socket reported an error (a close follows)',
+  'socket closed': 'the socket reached CLOSED (or was abandoned after closeTimeoutMs)',
+  'connect timeout': 'the handshake took longer than connectTimeoutMs: the socket is closed with 3008',
+  'close timeout': 'the socket did not reach CLOSED within closeTimeoutMs: it is abandoned',
+  'stable uptime': 'the socket stayed open for stableUptimeMs: the retry budget is reset',
+  'heartbeat check': 'a heartbeat timer fired: the adapter is asked how long the socket was silent',
+  'heartbeat ok': 'a message arrived recently: no ping needed, wait again',
+  'ping sent': 'the socket was silent for intervalMs: a ping was sent',
+  'heartbeat timeout': 'no message within timeoutMs of the ping: the socket is closed with 3008',
+  'retry scheduled': 'the socket closed with a retryable code and retries are left: waiting retryDelayMs',
+  'gave up': 'a terminal close code, or no retries left: nothing happens until connect() or reconnect()',
+} as const;
+
+/** A reason label: the first words of `context.reason`. */
+export type ReasonLabel = keyof typeof REASONS;
+
+/** The line a transition records: the label, then the details that make it useful in a log. */
+export function formatReason(label: ReasonLabel, context: ConnectionContext, event: ConnectionEvent): string {
+  return label + formatDetails(detailsOf(label, context, event));
+}
+
+type Details = Record<string, string | number | boolean>;
+
+function detailsOf(label: ReasonLabel, context: ConnectionContext, event: ConnectionEvent): Details | null {
+  switch (label) {
+    case 'close requested':
+      return event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : null;
+    case 'backoff elapsed':
+      return { attempt: context.retries, delayMs: context.retryDelayMs };
+    case 'socket opened':
+      return event.type === 'SOCKET.OPENED' ? { protocol: event.protocol } : null;
+    case 'socket error':
+      return event.type === 'SOCKET.ERROR' ? { message: event.message } : null;
+    case 'socket closed':
+      return event.type === 'SOCKET.CLOSED' ? { code: event.code, reason: event.reason } : null;
+    case 'connect timeout':
+      return { timeoutMs: context.settings.connectTimeoutMs };
+    case 'close timeout':
+      return { timeoutMs: context.settings.closeTimeoutMs };
+    case 'stable uptime':
+      return { uptimeMs: context.settings.stableUptimeMs };
+    case 'heartbeat ok':
+    case 'ping sent':
+      return event.type === 'SOCKET.SILENCE' ? { silentMs: Math.round(event.silentMs) } : null;
+    case 'heartbeat timeout':
+      return { timeoutMs: context.settings.heartbeat?.timeoutMs ?? 0 };
+    case 'retry scheduled':
+      return {
+        attempt: context.retries,
+        delayMs: context.retryDelayMs,
+        ...(event.type === 'SOCKET.CLOSED' ? { closeCode: event.code } : {}),
+      };
+    case 'gave up':
+      return {
+        reason: context.gaveUpReason ?? 'max-retries',
+        retries: context.retries,
+        ...(event.type === 'SOCKET.CLOSED' ? { closeCode: event.code } : {}),
+      };
+    default:
+      return null;
+  }
+}
+
+function formatDetails(details: Details | null): string {
+  if (details === null) return '';
+  const entries = Object.entries(details).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
+  return entries.length === 0 ? '' : ` {${entries.join(', ')}}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * visualizations/ is generated from the machine: regenerate it in memory and compare, so a
+ * change to the chart that was not followed by `npm run visualize` fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  collectStates,
+  collectTransitions,
+  generateVisualizations,
+  toDot,
+  toMermaid,
+  toSpec,
+  withReadmeDiagram,
+} from '../scripts/spec.js';
+import { connectionMachine } from '../src/index.js';
+import { REASONS } from '../src/reasons.js';
+
+const read = (path: string) => readFileSync(new URL(`../${path}`, import.meta.url), 'utf8');
+
+describe('visualizations', () => {
+  it('are up to date with the machine (run npm run visualize)', async () => {
+    const files = await generateVisualizations();
+    for (const [path, content] of Object.entries(files)) {
+      expect(read(path) === content, `${path} is out of date: run npm run visualize`).toBe(true);
+    }
+    const readme = read('README.md');
+    expect(withReadmeDiagram(readme, toMermaid()) === readme, 'the statechart in README.md is out of date: run npm run visualize').toBe(true);
+  });
+
+  it('are deterministic', async () => {
+    expect(await generateVisualizations()).toEqual(await generateVisualizations());
+  });
+
+  it('label transitions readably: named delays and guards, no generated event names', () => {
+    const mermaid = toMermaid();
+    expect(mermaid).toContain('backoff --> session : RECONNECT<br/>NETWORK.ONLINE<br/>after backoffDelay');
+    expect(mermaid).toContain('session --> backoff : SOCKET.CLOSED [hasRetriesLeft]');
+    expect(mermaid).toContain('SOCKET.CLOSED [not isRetryableClose]');
+    expect(mermaid).not.toContain('xstate.after');
+    expect(toDot()).not.toContain('xstate.after');
+    expect(toSpec()).not.toContain('xstate.after');
+  });
+
+  it('take every state meaning from a description on the machine', () => {
+    const states = collectStates(connectionMachine);
+    expect(states.map((s) => s.path)).toContain('session.open.probingPong');
+    for (const state of states) expect(state.description, state.path).not.toBe('');
+  });
+
+  it('show a known reason on every transition but message delivery', () => {
+    const transitions = collectTransitions(connectionMachine);
+    expect(transitions.length).toBeGreaterThan(30);
+    for (const t of transitions) {
+      if (t.eventType === 'SOCKET.MESSAGE') expect(t.reason).toBeNull();
+      else expect(Object.keys(REASONS), `${t.source} ${t.event}`).toContain(t.reason);
+    }
+  });
+
+  it('list every delay with its default and the invariants with their tests', () => {
+    const spec = toSpec();
+    for (const delay of Object.keys(connectionMachine.implementations.delays)) expect(spec).toContain(`| \`${delay}\` |`);
+    expect(spec).toContain('| `connectTimeout` | `connectTimeoutMs` | 10000 |');
+    expect(spec).toContain('| 1008 | **stop** (gaveUp) |');
+    expect(spec.match(/\(\.\.\/test\/invariants\.model\.test\.ts\)/g)).toHaveLength(8);
+  });
+});
