@@ -407,11 +407,11 @@ async function injectFault(name) {
   if (name === 'offline') {
     // The page cannot really go offline: the server cuts every socket, and the page fires what a
     // browser would. The connection listens for `online` and retries at once when it comes.
-    window.dispatchEvent(new Event('offline'));
     log('action', "window 'offline' dispatched");
+    window.dispatchEvent(new Event('offline'));
     setTimeout(() => {
-      window.dispatchEvent(new Event('online'));
       log('action', "window 'online' dispatched");
+      window.dispatchEvent(new Event('online'));
     }, FAULTS.offline.downMs + 100);
   }
   try {
