@@ -1,6 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // `xstate-websocket` resolves to src/ through tsconfig `paths`, as under tsx, so examples
+  // that import the package by name can be tested without a build.
+  resolve: { tsconfigPaths: true },
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 20_000,

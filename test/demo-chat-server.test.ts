@@ -538,6 +538,21 @@ describe('static files', () => {
     expect((await http('POST', '/app.js')).status).toBe(405);
   });
 
+  it('serves staticMounts under their prefixes, ahead of staticDir, with the same refusals', async () => {
+    const root = await site();
+    await start({ staticDir: path.join(root, 'sub'), staticMounts: { '/pkg/': root } });
+    expect((await http('GET', '/pkg/app.js')).body).toBe('console.log(1)');
+    expect((await http('GET', '/pkg/sub/')).body).toBe('<p>sub</p>');
+    expect((await http('GET', '/')).body).toBe('<p>sub</p>');
+    expect((await http('GET', '/pkg')).status).toBe(404); // not under the prefix: looked up in staticDir
+    for (const pathname of ['/pkg/../secret.txt', '/pkg/%2e%2e/secret.txt', '/pkg/link.txt']) {
+      const response = await http('GET', pathname);
+      expect(response.status, pathname).toBe(403);
+      expect(response.body).not.toContain('top secret');
+    }
+    await expect(start({ staticMounts: { dist: root } })).rejects.toThrow(/must start and end with "\/"/);
+  });
+
   it('answers 404 everywhere but the API without a staticDir', async () => {
     await start();
     expect((await http('GET', '/')).status).toBe(404);

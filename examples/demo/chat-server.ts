@@ -8,7 +8,7 @@
  * - `POST /fault/<kill|restart|half-open|reject|offline|heal>` with an optional JSON body
  *   `{ "downMs": n }` (restart, offline) or `{ "durationMs": n }` (half-open, reject);
  * - `GET /stats`;
- * - static files from `staticDir`, `index.html` at `/`.
+ * - static files from `staticDir`, `index.html` at `/`, and from `staticMounts` under their prefixes.
  *
  * `half-open` affects the connections open when it starts; new connections are healthy, so a
  * client whose heartbeat notices the silence can recover by reconnecting.
@@ -84,6 +84,13 @@ export interface ChatServerOptions {
    * @default undefined
    */
   staticDir?: string;
+  /**
+   * More directories served as static files, by URL prefix (`'/dist/'` → a directory); a
+   * prefix starts and ends with `/` and wins over `staticDir`. The demo page uses it for the
+   * built package and xstate's ESM build.
+   * @default {}
+   */
+  staticMounts?: Readonly<Record<string, string>>;
   /**
    * Largest message handled; a bigger one gets an `error` reply (`message-too-large`) and the
    * connection stays open.
@@ -259,6 +266,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   const tokens = new Set(options.tokens ?? ['demo-token']);
   const allowMissingOrigin = options.allowMissingOrigin ?? true;
   const staticRoot = options.staticDir === undefined ? undefined : path.resolve(options.staticDir);
+  const staticMounts = Object.entries(options.staticMounts ?? {}).map(([prefix, dir]) => {
+    if (!prefix.startsWith('/') || !prefix.endsWith('/') || prefix.length < 3) {
+      throw new RangeError(`staticMounts prefix "${prefix}" must start and end with "/", e.g. "/dist/"`);
+    }
+    return { prefix, root: path.resolve(dir) };
+  });
   const maxMessageBytes = options.maxMessageBytes ?? 2048;
   const maxTextLength = options.maxTextLength ?? 500;
   const rateLimit = options.rateLimit ?? {};
@@ -554,10 +567,12 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       res.setHeader('Upgrade', 'websocket');
       return sendJson(res, 426, { error: 'this path speaks WebSocket' });
     }
+    const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
+    const mount = staticMounts.find(({ prefix }) => rawPath.startsWith(prefix));
+    if (mount !== undefined) return serveStatic(mount.root, rawPath.slice(mount.prefix.length - 1), req, res);
     if (staticRoot !== undefined) {
       // The raw path, not url.pathname: URL parsing folds `..` and `%2e%2e` away, and the
       // static handler refuses those outright rather than quietly serving something else.
-      const rawPath = (req.url ?? '/').split('?')[0] ?? '/';
       return serveStatic(staticRoot, rawPath, req, res);
     }
     sendJson(res, 404, { error: 'not found' });

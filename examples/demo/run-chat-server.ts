@@ -3,13 +3,14 @@
  *
  *   npx tsx examples/demo/run-chat-server.ts [--port 8080] [--static DIR] [--token T ...] [--quiet]
  *
- * `--static` defaults to the `public` folder beside this file, when there is one.
+ * `--static` defaults to the demo page (the `public` folder beside this file), served with the
+ * built package at `/dist/` and xstate at `/vendor/xstate/` (`npm run build` first).
+ * `npm run demo` does all that for you.
  * Ctrl-C (SIGINT) or SIGTERM closes every connection and the listener.
  */
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startChatServer } from './chat-server.js';
+import { demoStaticOptions } from './demo-server.js';
 
 const USAGE = 'usage: run-chat-server [--port N] [--static DIR] [--token TOKEN]... [--quiet]';
 
@@ -33,13 +34,13 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  const defaultStatic = fileURLToPath(new URL('./public/', import.meta.url));
-  const staticDir = values.static ?? (existsSync(defaultStatic) ? defaultStatic : undefined);
+  const { staticDir, staticMounts } = values.static === undefined ? demoStaticOptions() : { staticDir: values.static, staticMounts: {} };
   const tokens = values.token ?? ['demo-token'];
 
   const server = await startChatServer({
     port,
     staticDir,
+    staticMounts,
     tokens,
     log: values.quiet ? undefined : (line) => console.log(`[${new Date().toISOString()}] ${line}`),
   });
