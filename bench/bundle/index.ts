@@ -49,7 +49,7 @@ async function measure(e: Entry): Promise<SizeRow> {
       ? { ...common, entryPoints: [e.file] }
       : { ...common, stdin: { contents: e.contents!, resolveDir: repoRoot, loader: 'js' } },
   );
-  const code = out.outputFiles[0]!.contents;
+  const code = out.outputFiles![0]!.contents;
   return {
     name: e.name,
     minBytes: code.byteLength,

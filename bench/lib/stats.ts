@@ -55,3 +55,10 @@ export function rotate<T>(items: readonly T[], k: number): T[] {
   const s = ((k % n) + n) % n;
   return [...items.slice(s), ...items.slice(0, s)];
 }
+
+/** Signed number: +1.2 / −0.4 */
+export function sfmt(n: number, digits = 1): string {
+  if (!Number.isFinite(n)) return String(n);
+  const s = Math.abs(n).toFixed(digits);
+  return Number(s) === 0 ? `±${s}` : n > 0 ? `+${s}` : `−${s}`;
+}

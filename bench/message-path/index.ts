@@ -1,6 +1,6 @@
 // Benchmark 1: message path without a socket.
 import { runChild } from '../lib/child.js';
-import { fmt, relIqr, pct } from '../lib/stats.js';
+import { fmt, relIqr, pct, sfmt } from '../lib/stats.js';
 import { table, type BenchContext, type BenchOutcome } from '../lib/types.js';
 
 const TARGET_NS = 150;
@@ -35,7 +35,7 @@ export async function runMessagePath(ctx: BenchContext): Promise<BenchOutcome> {
         { timeoutMs: 120_000 },
       );
       results.push(r);
-      ctx.log(`  ${client}: send +${fmt(r.send.addedCpuNs)} ns, receive +${fmt(r.recv.addedCpuNs)} ns`);
+      ctx.log(`  ${client}: send ${sfmt(r.send.addedCpuNs)} ns, receive ${sfmt(r.recv.addedCpuNs)} ns`);
     } catch (e) {
       failures.push(`${client}: ${(e as Error).message.split('\n')[0]}`);
       ctx.log(`  ${client}: FAILED ${(e as Error).message}`);
@@ -45,10 +45,10 @@ export async function runMessagePath(ctx: BenchContext): Promise<BenchOutcome> {
   const ours = results.find((r) => r.client === 'ours');
   const peers = results
     .filter((r) => r.client !== 'ours' && r.client !== 'raw-ws')
-    .map((r) => `${r.client} +${fmt(r.send.addedCpuNs, 0)}/+${fmt(r.recv.addedCpuNs, 0)}`)
+    .map((r) => `${r.client} ${sfmt(r.send.addedCpuNs, 0)}/${sfmt(r.recv.addedCpuNs, 0)}`)
     .join(', ');
   const summary = ours
-    ? `message-path: ours adds ${fmt(ours.send.addedCpuNs)} ns/send, ${fmt(ours.recv.addedCpuNs)} ns/receive (CPU, median of ${rounds}; peers send/recv ns: ${peers}) — vs target 150 ns: send ${fmt(ours.send.addedCpuNs / TARGET_NS, 2)}×, receive ${fmt(ours.recv.addedCpuNs / TARGET_NS, 2)}× of budget`
+    ? `message-path: ours adds ${sfmt(ours.send.addedCpuNs)} ns/send, ${sfmt(ours.recv.addedCpuNs)} ns/receive (CPU, median of ${rounds}; peers send/recv ns: ${peers}) — vs target 150 ns: send ${fmt(ours.send.addedCpuNs / TARGET_NS, 2)}×, receive ${fmt(ours.recv.addedCpuNs / TARGET_NS, 2)}× of budget`
     : `message-path: ours not available (peers send/recv ns added: ${peers}) — vs target 150 ns: n/a`;
 
   const rows = results.map((r) => {
@@ -60,11 +60,11 @@ export async function runMessagePath(ctx: BenchContext): Promise<BenchOutcome> {
       r.client,
       fmt(r.send.directCpuNs),
       fmt(r.send.clientCpuNs),
-      `**${fmt(r.send.addedCpuNs)}**`,
+      `**${sfmt(r.send.addedCpuNs)}**`,
       pct(relIqr(r.send.addedCpuNsRounds.map((x) => x + r.send.directCpuNs))),
       fmt(r.recv.directCpuNs),
       fmt(r.recv.clientCpuNs),
-      `**${fmt(r.recv.addedCpuNs)}**`,
+      `**${sfmt(r.recv.addedCpuNs)}**`,
       pct(relIqr(r.recv.addedCpuNsRounds.map((x) => x + r.recv.directCpuNs))),
       checks,
     ];

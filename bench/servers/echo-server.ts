@@ -9,12 +9,12 @@ childGuard(15 * 60_000);
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, backlog: 4096, clientTracking: false });
 wss.on('connection', (ws) => {
   ws.on('message', (data, isBinary) => {
-    if (!isBinary && data.length === 4 && data.toString() === 'ping') ws.send('pong');
+    if (!isBinary && Buffer.isBuffer(data) && data.length === 4 && data.toString() === 'ping') ws.send('pong');
     else ws.send(data, { binary: isBinary });
   });
   ws.on('error', () => {});
 });
 wss.on('listening', () => {
   const addr = wss.address();
-  emit('ready', { port: typeof addr === 'object' ? addr.port : 0 });
+  emit('ready', { port: addr && typeof addr === 'object' ? addr.port : 0 });
 });
