@@ -52,7 +52,7 @@ for (const b of BENCHES) {
   try {
     const outcome = await b.run({ quick, clients, log });
     outcomes.push({ outcome, id: b.id, title: b.title, secs: (Date.now() - t0) / 1000, loadBefore, loadAfter: loadAvg() });
-    log(`  → ${outcome.summary}`);
+    log(`  → ${outcome.summary} (${fmt((Date.now() - t0) / 1000, 0)} s)`);
   } catch (e) {
     const msg = (e as Error).stack ?? String(e);
     outcomes.push({ error: msg, id: b.id, title: b.title, secs: (Date.now() - t0) / 1000, loadBefore, loadAfter: loadAvg() });

@@ -50,7 +50,7 @@ function listen(server: net.Server, port: number): Promise<void> {
 
 export async function herdOne(
   client: string,
-  opts: { count: number; settleMs: number; outageMs: number; maxRecoverMs: number; log: (m: string) => void },
+  opts: { count: number; settleMs: number; outageMs: number; maxRecoverMs: number; watchMs?: number },
 ): Promise<HerdResult> {
   const attempts: number[] = [];
   const openById = new Map<string, number>();
@@ -141,7 +141,7 @@ export async function herdOne(
     const restoreT = now();
     while (backAt.size < opts.count && now() - restoreT < opts.maxRecoverMs) await sleep(50);
     const allBackT = backAt.size >= opts.count ? lastBackT : now();
-    await sleep(1000); // keep watching for late duplicates and stray attempts
+    await sleep(opts.watchMs ?? 1000); // keep watching for late duplicates and stray attempts
     const after = attempts.filter((t) => t >= killT);
     const times = [...backAt.values()];
     // clients that never came back count as infinitely late for the percentiles
@@ -181,14 +181,14 @@ export async function runHerd(ctx: BenchContext): Promise<BenchOutcome> {
   const count = ctx.quick ? 100 : 500;
   const outageMs = 2000;
   const settleMs = ctx.quick ? 1000 : 6000;
-  const maxRecoverMs = ctx.quick ? 8000 : 30_000;
+  const maxRecoverMs = ctx.quick ? 6000 : 30_000;
   let libs = ctx.clients.filter((c) => adapterByName(c).reconnects);
   if (ctx.quick) libs = libs.includes('ours') ? ['ours'] : libs.slice(-1);
   const results: HerdResult[] = [];
   const failures: string[] = [];
   for (const lib of libs) {
     try {
-      const r = await herdOne(lib, { count, settleMs, outageMs, maxRecoverMs, log: ctx.log });
+      const r = await herdOne(lib, { count, settleMs, outageMs, maxRecoverMs, watchMs: ctx.quick ? 500 : 1000 });
       results.push(r);
       ctx.log(
         `  ${lib}: peak ${r.peak100ms}/100 ms, outage attempts ${r.outageAttempts}, back ${r.back}/${r.clients} p50 ${fmt(r.p50BackMs, 0)} ms p99 ${fmt(r.p99BackMs, 0)} ms, duplicates ${r.duplicates}`,
