@@ -1,0 +1,133 @@
+/**
+ * Types of the connection statechart: its statuses, context, input, events and emitted events.
+ * Everything here is plain data, so a snapshot serialises and the state graph can be explored.
+ */
+
+/** The seven public statuses, in lifecycle order. */
+export const CONNECTION_STATUSES = [
+  'idle',
+  'connecting',
+  'open',
+  'closing',
+  'backoff',
+  'gaveUp',
+  'manuallyClosed',
+] as const;
+
+/**
+ * Where the connection is:
+ * - `idle`: created, never asked to connect (`autoConnect: false`).
+ * - `connecting`: a socket is being opened (URL resolved, handshake under way).
+ * - `open`: the socket is OPEN; sends go straight to it.
+ * - `closing`: a close was requested; waiting for the socket to be CLOSED, at most `closeTimeoutMs`.
+ * - `backoff`: the last attempt failed or dropped; waiting before the next one.
+ * - `gaveUp`: retries exhausted or a terminal close code; nothing happens until `connect()` or `reconnect()`.
+ * - `manuallyClosed`: `close()` was called; nothing happens until `connect()` or `reconnect()`.
+ */
+export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
+
+/** What a socket said when it closed (the fields of a WebSocket `CloseEvent`). */
+export interface CloseInfo {
+  readonly code: number;
+  readonly reason: string;
+  readonly wasClean: boolean;
+}
+
+/** The heartbeat's timing, when enabled. */
+export interface HeartbeatSettings {
+  readonly intervalMs: number;
+  readonly timeoutMs: number;
+}
+
+/** The machine's input: the resolved, validated settings (plain data only). */
+export interface ConnectionSettings {
+  /** The URL as a string when it is static; `null` when a function supplies it per attempt. */
+  readonly url: string | null;
+  readonly protocols: readonly string[];
+  readonly binaryType: BinaryTypeName;
+  readonly connectTimeoutMs: number;
+  readonly closeTimeoutMs: number;
+  readonly stableUptimeMs: number;
+  readonly maxRetries: number;
+  readonly backoff: {
+    readonly initialDelayMs: number;
+    readonly maxDelayMs: number;
+    readonly factor: number;
+    readonly jitter: number;
+  };
+  readonly heartbeat: HeartbeatSettings | null;
+}
+
+/** `binaryType` values understood by browsers, undici and `ws`. */
+export type BinaryTypeName = 'arraybuffer' | 'blob' | 'nodebuffer';
+
+/**
+ * Why the socket is being closed, which decides where `closing` leads:
+ * `manual` → `manuallyClosed`; `reconnect` → a new attempt at once with a fresh budget;
+ * `retry` → `backoff` (or `gaveUp` when no retry is left).
+ */
+export type CloseIntent = 'manual' | 'reconnect' | 'retry';
+
+/** Why the machine stopped retrying. */
+export type GaveUpReason = 'max-retries' | `close-code ${number}`;
+
+/** The machine's context. */
+export interface ConnectionContext {
+  readonly settings: ConnectionSettings;
+  /** Retries scheduled since the budget was last reset (user action or stable uptime). */
+  readonly retries: number;
+  /** The delay of the retry currently scheduled (valid in `backoff`). */
+  readonly retryDelayMs: number;
+  /** How long the heartbeat waits before probing for silence again. */
+  readonly heartbeatWaitMs: number;
+  readonly closeIntent: CloseIntent;
+  /** The code and reason sent with the close the machine requested. */
+  readonly closeRequest: { readonly code: number; readonly reason: string };
+  /** The last close the socket reported (or the machine synthesised on abandon). */
+  readonly lastClose: CloseInfo | null;
+  readonly gaveUpReason: GaveUpReason | null;
+}
+
+/** Events an app (or the handle) sends to the machine. */
+export type ConnectionCommand =
+  | { readonly type: 'CONNECT' }
+  | { readonly type: 'RECONNECT' }
+  | { readonly type: 'DISCONNECT'; readonly code?: number; readonly reason?: string }
+  | { readonly type: 'NETWORK.ONLINE' };
+
+/** Events the socket adapter sends to the machine. */
+export type SocketReport =
+  | { readonly type: 'SOCKET.OPENED'; readonly protocol: string }
+  | ({ readonly type: 'SOCKET.CLOSED' } & CloseInfo)
+  | { readonly type: 'SOCKET.ERROR'; readonly message: string; readonly error?: unknown }
+  | { readonly type: 'SOCKET.MESSAGE'; readonly data: unknown }
+  | {
+      readonly type: 'SOCKET.SILENCE';
+      /** Time since the last inbound message (or since open). */
+      readonly silentMs: number;
+      /** Whether any message arrived since the last ping was sent. */
+      readonly heardSincePing: boolean;
+    };
+
+/** Every event the machine accepts. */
+export type ConnectionEvent = ConnectionCommand | SocketReport;
+
+/** Events the machine sends to the socket adapter. */
+export type SocketCommand =
+  | { readonly type: 'CLOSE_SOCKET'; readonly code: number; readonly reason: string }
+  | { readonly type: 'SEND_PING' }
+  | { readonly type: 'REPORT_SILENCE' };
+
+/** Events the machine emits (`actor.on(type, ...)`). */
+export type ConnectionEmitted =
+  | { readonly type: 'open'; readonly protocol: string }
+  | ({ readonly type: 'close' } & CloseInfo)
+  | { readonly type: 'error'; readonly message: string; readonly error?: unknown }
+  | { readonly type: 'message'; readonly data: unknown }
+  | { readonly type: 'retry'; readonly attempt: number; readonly delayMs: number }
+  | {
+      readonly type: 'gaveUp';
+      readonly reason: GaveUpReason;
+      readonly close: CloseInfo | null;
+      readonly retries: number;
+    };

@@ -1,0 +1,231 @@
+/**
+ * The handle apps use: an actor of `connectionMachine` wired to a real WebSocket, a send queue,
+ * and listeners. Messages take a direct path while open; the machine only sees what changes state.
+ */
+import { assign, createActor, type Actor, type ActorOptions, type AnyActorLogic } from 'xstate';
+import { isRetryableCloseCode } from './close-codes.js';
+import { connectionMachine, getStatus, nextRetry } from './connection.machine.js';
+import type { CloseInfo, ConnectionStatus, GaveUpReason } from './connection.types.js';
+import { describe, resolveOptions, type ConnectionOptions } from './options.js';
+import { createSocketActor, type SocketTransport } from './socket.actor.js';
+import type { OutgoingData } from './websocket.types.js';
+
+/** Why a message given to `send` was not sent. */
+export type DropReason = 'queue-full' | 'stopped';
+
+/** Listener payloads, by event name. */
+export interface ConnectionEventMap {
+  status: ConnectionStatus;
+  open: { protocol: string };
+  message: unknown;
+  close: CloseInfo;
+  error: { message: string; error?: unknown };
+  retry: { attempt: number; delayMs: number };
+  gaveUp: { reason: GaveUpReason; close: CloseInfo | null; retries: number };
+  dropped: { data: OutgoingData; reason: DropReason };
+}
+
+/** The handle returned by `createConnection`. */
+export interface Connection {
+  /** The current public status. */
+  readonly status: ConnectionStatus;
+  /** The running actor of `connectionMachine` (inspect it, `subscribe`, `getSnapshot`). */
+  readonly actor: Actor<typeof connectionMachine>;
+  /** Starts connecting from `idle`, `manuallyClosed` or `gaveUp` (fresh retry budget). No-op otherwise. */
+  connect(): void;
+  /**
+   * Closes for good: → `manuallyClosed` (through `closing` while a socket exists), cancels every
+   * timer; nothing reconnects until `connect()`. Queued messages are kept for the next connect.
+   * @param code 1000 or 3000–4999. @default 1000
+   * @param reason at most 123 UTF-8 bytes. @default ''
+   */
+  close(code?: number, reason?: string): void;
+  /** Retries now with a fresh budget: skips a backoff wait, leaves `gaveUp`, or replaces an open socket. */
+  reconnect(): void;
+  /**
+   * Sends now while open, else queues (in order, flushed on open). Returns `false` when the
+   * message was dropped (queue full or stopped); a `dropped` event reports it too.
+   * Throws a `TypeError` for data a WebSocket cannot send (serialise objects first).
+   */
+  send(data: OutgoingData): boolean;
+  /** Subscribes to an event; returns the unsubscribe function. */
+  on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void;
+  /** Disposes everything: no socket, timer or listener remains; queued messages are reported as `dropped`. */
+  stop(): void;
+}
+
+const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const;
+
+/** Creates a connection. Throws `TypeError`/`RangeError` at once on invalid options. */
+export function createConnection(options: ConnectionOptions): Connection {
+  const resolved = resolveOptions(options);
+  const listeners = new Map<keyof ConnectionEventMap, Set<(payload: never) => void>>(
+    EVENT_NAMES.map((name) => [name, new Set()]),
+  );
+  const messageListeners = listeners.get('message')!;
+  const queue: OutgoingData[] = [];
+  let transport: SocketTransport | null = null;
+  let stopped = false;
+
+  function fire<K extends keyof ConnectionEventMap>(event: K, payload: ConnectionEventMap[K]) {
+    for (const listener of listeners.get(event)!) call(listener as (payload: ConnectionEventMap[K]) => void, payload);
+  }
+
+  function flush() {
+    let sent = 0;
+    while (sent < queue.length && transport !== null && transport.send(queue[sent]!)) sent++;
+    if (sent > 0) queue.splice(0, sent);
+  }
+
+  const shouldReconnect = resolved.shouldReconnect;
+  const machine = connectionMachine.provide({
+    actors: {
+      socket: createSocketActor({
+        WebSocket: resolved.WebSocket,
+        url: resolved.url,
+        now: resolved.now,
+        ping: resolved.ping,
+        isPong: resolved.isPong,
+        onMessage(data) {
+          for (const listener of messageListeners) call(listener, data as never);
+        },
+        onTransport(next) {
+          transport = next;
+          if (next !== null && queue.length > 0) flush();
+        },
+      }),
+    },
+    guards: shouldReconnect
+      ? {
+          isRetryableClose: ({ event }) => {
+            if (event.type !== 'SOCKET.CLOSED') return false;
+            const close = { code: event.code, reason: event.reason, wasClean: event.wasClean };
+            try {
+              return shouldReconnect(close) === true;
+            } catch (error) {
+              queueMicrotask(() => fire('error', { message: `shouldReconnect threw: ${(error as Error)?.message}`, error }));
+              return isRetryableCloseCode(event.code);
+            }
+          },
+        }
+      : {},
+    actions: options.random ? { planRetry: assign(({ context }) => nextRetry(context, resolved.random())) } : {},
+  });
+
+  const actor = createActor(machine, {
+    input: resolved.settings,
+    ...(resolved.clock ? { clock: resolved.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
+    ...(resolved.inspect ? { inspect: resolved.inspect } : {}),
+  });
+
+  actor.on('open', ({ protocol }) => fire('open', { protocol }));
+  actor.on('close', ({ code, reason, wasClean }) => fire('close', { code, reason, wasClean }));
+  actor.on('error', ({ message, error }) => fire('error', { message, error }));
+  actor.on('retry', ({ attempt, delayMs }) => fire('retry', { attempt, delayMs }));
+  actor.on('gaveUp', ({ reason, close, retries }) => fire('gaveUp', { reason, close, retries }));
+
+  let status = getStatus(actor.getSnapshot());
+  actor.subscribe((snapshot) => {
+    const next = getStatus(snapshot);
+    if (next === status) return;
+    status = next;
+    fire('status', next);
+  });
+
+  const online = () => actor.send({ type: 'NETWORK.ONLINE' });
+  const windowLike = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+  const watchesNetwork = typeof windowLike.addEventListener === 'function' && 'navigator' in globalThis;
+  if (watchesNetwork) windowLike.addEventListener!('online', online);
+
+  actor.start();
+  // Connect on the next microtask, so listeners attached right after creation see every event.
+  if (resolved.autoConnect) queueMicrotask(() => stopped || actor.send({ type: 'CONNECT' }));
+
+  function assertLive(method: string) {
+    if (stopped) throw new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`);
+  }
+
+  return {
+    get status() {
+      return getStatus(actor.getSnapshot());
+    },
+    actor,
+    connect() {
+      assertLive('connect');
+      actor.send({ type: 'CONNECT' });
+    },
+    close(code = 1000, reason = '') {
+      assertLive('close');
+      checkCloseArguments(code, reason);
+      actor.send({ type: 'DISCONNECT', code, reason });
+    },
+    reconnect() {
+      assertLive('reconnect');
+      actor.send({ type: 'RECONNECT' });
+    },
+    send(data) {
+      if (typeof data !== 'string') checkOutgoing(data);
+      if (queue.length === 0 && transport !== null && transport.send(data)) return true;
+      if (stopped || queue.length >= resolved.maxQueuedMessages) {
+        fire('dropped', { data, reason: stopped ? 'stopped' : 'queue-full' });
+        return false;
+      }
+      queue.push(data);
+      return true;
+    },
+    on(event, listener) {
+      const set = listeners.get(event);
+      if (!set) throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
+      if (typeof listener !== 'function') throw new TypeError(`xstate-websocket: the listener for '${event}' must be a function.`);
+      set.add(listener as (payload: never) => void);
+      return () => {
+        set.delete(listener as (payload: never) => void);
+      };
+    },
+    stop() {
+      if (stopped) return;
+      stopped = true;
+      if (watchesNetwork) windowLike.removeEventListener!('online', online);
+      actor.stop();
+      transport = null;
+      for (const data of queue.splice(0)) fire('dropped', { data, reason: 'stopped' });
+      for (const set of listeners.values()) set.clear();
+    },
+  };
+}
+
+function call<T>(listener: (payload: T) => void, payload: T) {
+  try {
+    listener(payload);
+  } catch (error) {
+    // Like EventTarget: one throwing listener neither stops the others nor the connection.
+    queueMicrotask(() => {
+      throw error;
+    });
+  }
+}
+
+function checkOutgoing(data: unknown) {
+  if (
+    data instanceof ArrayBuffer ||
+    ArrayBuffer.isView(data) ||
+    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer) ||
+    (typeof Blob !== 'undefined' && data instanceof Blob)
+  ) {
+    return;
+  }
+  throw new TypeError(
+    `xstate-websocket: send() takes a string, ArrayBuffer, typed array, DataView or Blob, got ${describe(data)}. ` +
+      'Serialise objects first, e.g. send(JSON.stringify(value)).',
+  );
+}
+
+function checkCloseArguments(code: unknown, reason: unknown) {
+  if (typeof code !== 'number' || !Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
+    throw new RangeError(`xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got ${describe(code)}.`);
+  }
+  if (typeof reason !== 'string') throw new TypeError(`xstate-websocket: close(code, reason) takes a string reason, got ${describe(reason)}.`);
+  if (new TextEncoder().encode(reason).length > 123) {
+    throw new RangeError('xstate-websocket: close reason is longer than 123 UTF-8 bytes; shorten it.');
+  }
+}

@@ -1,0 +1,28 @@
+export { createConnection } from './create-connection.js';
+export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
+export { connectionMachine, getStatus, TIMEOUT_CLOSE_CODE } from './connection.machine.js';
+export { createSocketActor } from './socket.actor.js';
+export type { SocketActorDeps, SocketTransport } from './socket.actor.js';
+export { CONNECTION_STATUSES } from './connection.types.js';
+export type {
+  BinaryTypeName,
+  CloseInfo,
+  CloseIntent,
+  ConnectionCommand,
+  ConnectionContext,
+  ConnectionEmitted,
+  ConnectionEvent,
+  ConnectionSettings,
+  ConnectionStatus,
+  GaveUpReason,
+  HeartbeatSettings,
+  SocketCommand,
+  SocketReport,
+} from './connection.types.js';
+export { DEFAULTS, resolveOptions } from './options.js';
+export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, UrlSource } from './options.js';
+export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
+export type { BackoffSettings } from './backoff.js';
+export { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode } from './close-codes.js';
+export type { CloseCodePolicy } from './close-codes.js';
+export type { OutgoingData, WebSocketConstructor, WebSocketLike } from './websocket.types.js';

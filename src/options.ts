@@ -1,0 +1,361 @@
+/**
+ * Public options of `createConnection`, their defaults, and the one function that
+ * validates them (`resolveOptions`). Misconfiguration throws here, at once, with a
+ * message naming the option, the value and the fix.
+ */
+import type { InspectionEvent, Observer } from 'xstate';
+import type { BinaryTypeName, CloseInfo, ConnectionSettings } from './connection.types.js';
+import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
+
+/** A URL, or a function called before every attempt (sync or async), e.g. to put a fresh token in it. */
+export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>);
+
+/** Timers and time, injectable so tests run on virtual time (xstate's `SimulatedClock` fits). */
+export interface ConnectionClock {
+  setTimeout(fn: (...args: unknown[]) => void, timeoutMs: number): unknown;
+  clearTimeout(id: unknown): void;
+  /** Milliseconds on a monotonic scale; used by the heartbeat. Defaults to `performance.now()`. */
+  now?(): number;
+}
+
+/** Exponential backoff between attempts. */
+export interface BackoffOptions {
+  /**
+   * Ceiling of the first retry's delay, in ms. The ceiling grows by `factor` per retry.
+   * @default 2500
+   */
+  initialDelayMs?: number;
+  /**
+   * Cap of the delay ceiling, in ms.
+   * @default 30000
+   */
+  maxDelayMs?: number;
+  /**
+   * Growth of the ceiling per retry (≥ 1). Modest on purpose: with full jitter it keeps a
+   * 500-client reconnect herd under ~60 attempts per 100 ms while the 99th percentile is
+   * back within ~6 s of a 2 s outage (see `bench/`).
+   * @default 1.25
+   */
+  factor?: number;
+  /**
+   * Share of the ceiling that is randomised, in [0, 1]: the delay is drawn uniformly from
+   * `[ceiling × (1 − jitter), ceiling]`. `1` is "full jitter": clients spread over the whole
+   * window, also at the cap, so they never retry in lockstep.
+   * @default 1
+   */
+  jitter?: number;
+}
+
+/** Application-level heartbeat: detects half-open (dead) connections. */
+export interface HeartbeatOptions {
+  /**
+   * Silence, in ms, after which a ping is sent. Any inbound message counts as life.
+   * @default 25000
+   */
+  intervalMs?: number;
+  /**
+   * How long, in ms, to wait for any inbound message after a ping before the connection is
+   * declared dead, closed and retried. A dead connection is detected within `intervalMs + timeoutMs`.
+   * @default 10000
+   */
+  timeoutMs?: number;
+  /**
+   * Makes the ping payload.
+   * @default () => 'ping'
+   */
+  ping?: () => OutgoingData;
+  /**
+   * Recognises the pong, which is then not delivered to `message` listeners.
+   * @default (data) => data === 'pong'
+   */
+  isPong?: (data: unknown) => boolean;
+}
+
+/** Options of `createConnection`. Only `url` is required. */
+export interface ConnectionOptions {
+  /**
+   * Where to connect: `ws:`, `wss:`, `http:` or `https:` (the last two are mapped to `ws:`/`wss:`).
+   * A function is called before every attempt, so a token in the URL can be refreshed.
+   */
+  url: UrlSource;
+  /**
+   * Subprotocols offered in the handshake.
+   * @default []
+   */
+  protocols?: string | string[];
+  /**
+   * The WebSocket constructor. In Node 20 pass `ws` (`import WebSocket from 'ws'`).
+   * @default globalThis.WebSocket
+   */
+  WebSocket?: WebSocketConstructor;
+  /**
+   * How binary frames are delivered.
+   * @default 'arraybuffer'
+   */
+  binaryType?: BinaryTypeName;
+  /**
+   * Connect as soon as the connection is created (on the next microtask, so listeners attached
+   * right after `createConnection` see every event). With `false` it waits in `idle` for `connect()`.
+   * @default true
+   */
+  autoConnect?: boolean;
+  /**
+   * Longest time, in ms, an attempt may spend in `connecting` (URL resolution and handshake)
+   * before it is abandoned and retried.
+   * @default 10000
+   */
+  connectTimeoutMs?: number;
+  /**
+   * Longest wait, in ms, for a socket to reach CLOSED after close was requested. Past it the
+   * socket is abandoned (listeners detached, `terminate()` where available) so a hung close
+   * handshake never blocks the next attempt or `close()`.
+   * @default 3000
+   */
+  closeTimeoutMs?: number;
+  /** Backoff between attempts. */
+  backoff?: BackoffOptions;
+  /**
+   * Retries allowed before `gaveUp` (the first attempt is not a retry). A non-negative integer,
+   * or `Infinity` to retry forever (which gives up the bounded-retries guarantee).
+   * @default 15
+   */
+  maxRetries?: number;
+  /**
+   * Time, in ms, a socket must stay open before the retry budget is reset. A server that
+   * accepts and then drops every connection therefore still ends in `gaveUp`.
+   * @default 5000
+   */
+  stableUptimeMs?: number;
+  /**
+   * Heartbeat against half-open connections. Off unless given (`{}` enables the defaults).
+   * @default undefined
+   */
+  heartbeat?: HeartbeatOptions | false;
+  /**
+   * Overrides the close-code policy: return `true` to retry, `false` to give up.
+   * @default closeCodePolicy(code).retry
+   */
+  shouldReconnect?: (close: CloseInfo) => boolean;
+  /**
+   * Messages kept while not open, flushed in order on open. When full, `send` returns `false`
+   * and a `dropped` event reports the message.
+   * @default 1000
+   */
+  maxQueuedMessages?: number;
+  /**
+   * Timers and time for the actor (pass xstate's `SimulatedClock` in tests).
+   * @default real timers and performance.now()
+   */
+  clock?: ConnectionClock;
+  /**
+   * Random numbers in [0, 1) for jitter.
+   * @default Math.random
+   */
+  random?: () => number;
+  /**
+   * Inspection observer passed to `createActor` (e.g. `createBrowserInspector().inspect`).
+   * @default undefined
+   */
+  inspect?: Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+}
+
+/** Default values, in one place (a test checks them against the TSDoc `@default` tags). */
+export const DEFAULTS = {
+  protocols: [] as string[],
+  binaryType: 'arraybuffer' as BinaryTypeName,
+  autoConnect: true,
+  connectTimeoutMs: 10_000,
+  closeTimeoutMs: 3_000,
+  backoff: { initialDelayMs: 2_500, maxDelayMs: 30_000, factor: 1.25, jitter: 1 },
+  maxRetries: 15,
+  stableUptimeMs: 5_000,
+  heartbeat: { intervalMs: 25_000, timeoutMs: 10_000 },
+  maxQueuedMessages: 1_000,
+} as const;
+
+/** Options after validation: plain settings for the machine, functions for the adapter and handle. */
+export interface ResolvedOptions {
+  readonly settings: ConnectionSettings;
+  readonly url: UrlSource;
+  readonly WebSocket: WebSocketConstructor;
+  readonly autoConnect: boolean;
+  readonly maxQueuedMessages: number;
+  readonly ping: () => OutgoingData;
+  readonly isPong: (data: unknown) => boolean;
+  readonly shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
+  readonly clock: ConnectionClock | undefined;
+  readonly now: () => number;
+  readonly random: () => number;
+  readonly inspect: ConnectionOptions['inspect'];
+}
+
+const PREFIX = 'xstate-websocket:';
+
+/** Validates options and fills in defaults. Throws `TypeError`/`RangeError` naming the option. */
+export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
+  if (options === null || typeof options !== 'object') {
+    throw new TypeError(`${PREFIX} createConnection(options) needs an options object with a \`url\`, got ${describe(options)}.`);
+  }
+  const url = checkUrlSource(options.url);
+  const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+  if (typeof WebSocket !== 'function') {
+    throw new TypeError(
+      `${PREFIX} no WebSocket implementation: \`WebSocket\` is ${describe(options.WebSocket)} and there is no global WebSocket. ` +
+        "In Node 20 pass the `ws` package: `import WebSocket from 'ws'; createConnection({ url, WebSocket })`.",
+    );
+  }
+  const backoffInput = optionalObject('backoff', options.backoff) ?? {};
+  const initialDelayMs = duration('backoff.initialDelayMs', backoffInput.initialDelayMs, DEFAULTS.backoff.initialDelayMs);
+  const maxDelayMs = duration('backoff.maxDelayMs', backoffInput.maxDelayMs, DEFAULTS.backoff.maxDelayMs);
+  if (maxDelayMs < initialDelayMs) {
+    throw new RangeError(
+      `${PREFIX} \`backoff.maxDelayMs\` (${maxDelayMs}) is below \`backoff.initialDelayMs\` (${initialDelayMs}); make the cap at least the initial delay.`,
+    );
+  }
+  const factor = finiteNumber('backoff.factor', backoffInput.factor, DEFAULTS.backoff.factor, 1, 1_000, 'a number ≥ 1 (1 keeps the delay constant)');
+  const jitter = finiteNumber('backoff.jitter', backoffInput.jitter, DEFAULTS.backoff.jitter, 0, 1, 'a share of the delay between 0 and 1');
+
+  const heartbeatInput = options.heartbeat === false ? undefined : optionalObject('heartbeat', options.heartbeat);
+  const heartbeat = heartbeatInput
+    ? {
+        intervalMs: duration('heartbeat.intervalMs', heartbeatInput.intervalMs, DEFAULTS.heartbeat.intervalMs, 1),
+        timeoutMs: duration('heartbeat.timeoutMs', heartbeatInput.timeoutMs, DEFAULTS.heartbeat.timeoutMs, 1),
+      }
+    : null;
+
+  const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
+  if (typeof maxRetries !== 'number' || !(maxRetries === Infinity || (Number.isInteger(maxRetries) && maxRetries >= 0))) {
+    throw new RangeError(`${PREFIX} \`maxRetries\` must be a non-negative integer (or Infinity), got ${describe(maxRetries)}.`);
+  }
+  const maxQueuedMessages = options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages;
+  if (typeof maxQueuedMessages !== 'number' || !Number.isInteger(maxQueuedMessages) || maxQueuedMessages < 0) {
+    throw new RangeError(`${PREFIX} \`maxQueuedMessages\` must be a non-negative integer, got ${describe(maxQueuedMessages)}.`);
+  }
+
+  const binaryType = options.binaryType ?? DEFAULTS.binaryType;
+  if (binaryType !== 'arraybuffer' && binaryType !== 'blob' && binaryType !== 'nodebuffer') {
+    throw new TypeError(`${PREFIX} \`binaryType\` must be 'arraybuffer', 'blob' or 'nodebuffer' (ws only), got ${describe(binaryType)}.`);
+  }
+  const protocols = checkProtocols(options.protocols);
+  const clock = options.clock;
+  if (clock !== undefined && (typeof clock?.setTimeout !== 'function' || typeof clock?.clearTimeout !== 'function')) {
+    throw new TypeError(`${PREFIX} \`clock\` must have setTimeout and clearTimeout functions (e.g. xstate's SimulatedClock), got ${describe(clock)}.`);
+  }
+  const now = clock && typeof clock.now === 'function' ? () => clock.now!() : defaultNow;
+
+  return {
+    settings: {
+      url: typeof url === 'function' ? null : normaliseUrl(url),
+      protocols,
+      binaryType,
+      connectTimeoutMs: duration('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1),
+      closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs, DEFAULTS.closeTimeoutMs),
+      stableUptimeMs: duration('stableUptimeMs', options.stableUptimeMs, DEFAULTS.stableUptimeMs),
+      maxRetries,
+      backoff: { initialDelayMs, maxDelayMs, factor, jitter },
+      heartbeat,
+    },
+    url,
+    WebSocket,
+    autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
+    maxQueuedMessages,
+    ping: optionalFunction('heartbeat.ping', heartbeatInput?.ping) ?? defaultPing,
+    isPong: optionalFunction('heartbeat.isPong', heartbeatInput?.isPong) ?? defaultIsPong,
+    shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
+    clock,
+    now,
+    random: optionalFunction('random', options.random) ?? Math.random,
+    inspect: options.inspect,
+  };
+}
+
+/**
+ * Parses and checks a URL: it must parse and use ws:, wss:, http: or https:.
+ * Returns it as a string with http(s) mapped to ws(s), which every implementation accepts.
+ * Throws a `TypeError` naming `url` otherwise (also used for URLs a `url` function returns).
+ */
+export function normaliseUrl(value: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(value));
+  } catch {
+    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} does not parse as a URL; use an absolute URL such as 'wss://example.com/socket'.`);
+  }
+  const scheme = parsed.protocol;
+  if (scheme === 'http:') parsed.protocol = 'ws:';
+  else if (scheme === 'https:') parsed.protocol = 'wss:';
+  else if (scheme !== 'ws:' && scheme !== 'wss:') {
+    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has scheme '${scheme}'; use ws:, wss:, http: or https:.`);
+  }
+  if (parsed.hash) {
+    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has a fragment (#...), which WebSocket URLs cannot carry; remove it.`);
+  }
+  return parsed.href;
+}
+
+function checkUrlSource(url: unknown): UrlSource {
+  if (typeof url === 'function') return url as UrlSource;
+  if (typeof url === 'string' || url instanceof URL) {
+    normaliseUrl(url);
+    return url;
+  }
+  throw new TypeError(`${PREFIX} \`url\` must be a string, a URL or a function returning one, got ${describe(url)}.`);
+}
+
+function checkProtocols(value: unknown): string[] {
+  if (value === undefined) return [...DEFAULTS.protocols];
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) {
+    throw new TypeError(`${PREFIX} \`protocols\` must be a subprotocol token or an array of them, got ${describe(value)}.`);
+  }
+  if (new Set(list).size !== list.length) {
+    throw new TypeError(`${PREFIX} \`protocols\` lists a subprotocol twice: ${describe(value)}; list each once.`);
+  }
+  return [...list];
+}
+
+function duration(name: string, value: unknown, fallback: number, min = 0): number {
+  return finiteNumber(name, value, fallback, min, 2_147_483_647, `a whole number of milliseconds ≥ ${min} (timers cap at 2147483647)`, true);
+}
+
+function finiteNumber(name: string, value: unknown, fallback: number, min: number, max: number, what: string, integer = false): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+    const Err = typeof value === 'number' ? RangeError : TypeError;
+    throw new Err(`${PREFIX} \`${name}\` must be ${what}, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new TypeError(`${PREFIX} \`${name}\` must be true or false, got ${describe(value)}.`);
+  return value;
+}
+
+function optionalObject<T extends object>(name: string, value: T | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new TypeError(`${PREFIX} \`${name}\` must be an object, got ${describe(value)}.`);
+  }
+  return value;
+}
+
+function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'function') throw new TypeError(`${PREFIX} \`${name}\` must be a function, got ${describe(value)}.`);
+  return value;
+}
+
+/** A short, safe rendering of a bad value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  return Object.prototype.toString.call(value);
+}
+
+const defaultPing = (): OutgoingData => 'ping';
+const defaultIsPong = (data: unknown): boolean => data === 'pong';
+const defaultNow = (): number => performance.now();

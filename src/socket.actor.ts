@@ -1,0 +1,270 @@
+/**
+ * The adapter: the only code that touches a WebSocket. It opens one socket per invocation,
+ * reports what the socket does to the machine, and obeys the machine's commands. It never
+ * decides whether to retry. Its disposer leaves no listener behind and no socket open.
+ */
+import { fromCallback } from 'xstate';
+import type { ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
+import { normaliseUrl, type UrlSource } from './options.js';
+import {
+  CLOSED,
+  OPEN,
+  type OutgoingData,
+  type WebSocketConstructor,
+  type WebSocketEventMapLike,
+  type WebSocketLike,
+} from './websocket.types.js';
+
+/** The direct send path the handle uses while the socket is open (bypasses the machine). */
+export interface SocketTransport {
+  /** Sends if the socket is OPEN and not disposed; returns `false` (nothing sent) otherwise. */
+  send(data: OutgoingData): boolean;
+}
+
+/** What the adapter needs from its host; everything is optional for the pure machine. */
+export interface SocketActorDeps {
+  /** @default globalThis.WebSocket, looked up when a socket is opened */
+  WebSocket?: WebSocketConstructor;
+  /** @default the machine input's `url` */
+  url?: UrlSource;
+  /** Monotonic milliseconds, for the heartbeat. @default performance.now() */
+  now?: () => number;
+  /** @default () => 'ping' */
+  ping?: () => OutgoingData;
+  /** @default (data) => data === 'pong' */
+  isPong?: (data: unknown) => boolean;
+  /** Fast path for inbound messages. @default each message is sent to the machine as SOCKET.MESSAGE */
+  onMessage?: (data: unknown) => void;
+  /** Told the direct send path when the socket opens, and `null` when this adapter is disposed. */
+  onTransport?: (transport: SocketTransport | null) => void;
+}
+
+/** HTTP statuses on a rejected upgrade that mean "do not retry", mapped to app-range close codes. */
+const FATAL_UPGRADE_STATUS: Readonly<Record<number, number>> = { 401: 4401, 403: 4403 };
+
+const noop = () => {};
+
+/**
+ * Creates the socket actor logic. `connectionMachine` uses it with no deps (global WebSocket,
+ * messages as events); `createConnection` passes the fast paths and the user's functions.
+ */
+export function createSocketActor(deps: SocketActorDeps = {}) {
+  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive }) => {
+    const now = deps.now ?? (() => performance.now());
+    const ping = deps.ping ?? (() => 'ping');
+    const isPong = deps.isPong ?? ((data: unknown) => data === 'pong');
+    const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
+    const heartbeat = input.heartbeat !== null;
+
+    let socket: WebSocketLike | null = null;
+    let disposed = false;
+    let closeRequested = false;
+    let lastInboundAt = now();
+    let pingSentAt = -Infinity;
+    let upgradeStatus: number | null = null;
+
+    const report = (event: SocketReport) => {
+      if (!disposed) sendBack(event);
+    };
+    const fail = (message: string, error?: unknown) => {
+      report({ type: 'SOCKET.ERROR', message, error });
+      report({ type: 'SOCKET.CLOSED', code: 1006, reason: message, wasClean: false });
+    };
+
+    const transport: SocketTransport = {
+      send(data) {
+        if (disposed || socket === null || socket.readyState !== OPEN) return false;
+        try {
+          socket.send(data as never);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+    };
+
+    const onOpen = () => {
+      if (disposed) return;
+      lastInboundAt = now();
+      deps.onTransport?.(transport);
+      report({ type: 'SOCKET.OPENED', protocol: socket?.protocol ?? '' });
+    };
+    const onMessage = heartbeat
+      ? (event: WebSocketEventMapLike['message']) => {
+          if (disposed) return;
+          lastInboundAt = now();
+          const data = event.data;
+          if (!isPongSafe(data)) deliver(data);
+        }
+      : (event: WebSocketEventMapLike['message']) => {
+          if (!disposed) deliver(event.data);
+        };
+    const onError = (event: WebSocketEventMapLike['error']) => {
+      const message = errorMessage(event);
+      const status = /Unexpected server response: (\d{3})/.exec(message);
+      if (status) upgradeStatus = Number(status[1]);
+      report({ type: 'SOCKET.ERROR', message, error: event?.error ?? event });
+    };
+    const onClose = (event: WebSocketEventMapLike['close']) => {
+      detach();
+      if (upgradeStatus !== null) {
+        const code = FATAL_UPGRADE_STATUS[upgradeStatus] ?? 1006;
+        report({ type: 'SOCKET.CLOSED', code, reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false });
+        return;
+      }
+      report({ type: 'SOCKET.CLOSED', code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false });
+    };
+
+    function isPongSafe(data: unknown): boolean {
+      try {
+        return isPong(data);
+      } catch {
+        return false;
+      }
+    }
+
+    function attach(ws: WebSocketLike) {
+      ws.addEventListener('open', onOpen as never);
+      ws.addEventListener('message', onMessage as never);
+      ws.addEventListener('error', onError as never);
+      ws.addEventListener('close', onClose as never);
+    }
+    function detach() {
+      if (socket === null) return;
+      socket.removeEventListener('open', onOpen as never);
+      socket.removeEventListener('message', onMessage as never);
+      socket.removeEventListener('error', onError as never);
+      socket.removeEventListener('close', onClose as never);
+    }
+
+    function open(source: string | URL) {
+      if (disposed || closeRequested) return;
+      let url: string;
+      try {
+        url = normaliseUrl(source);
+      } catch (error) {
+        fail((error as Error).message, error);
+        return;
+      }
+      const WebSocket = deps.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+      if (typeof WebSocket !== 'function') {
+        fail('no WebSocket implementation: provide one (e.g. the `ws` package) to the socket actor');
+        return;
+      }
+      try {
+        socket = input.protocols.length > 0 ? new WebSocket(url, [...input.protocols]) : new WebSocket(url);
+      } catch (error) {
+        fail(`WebSocket constructor threw: ${(error as Error)?.message ?? String(error)}`, error);
+        return;
+      }
+      try {
+        socket.binaryType = input.binaryType;
+      } catch {
+        // An implementation without this binaryType keeps its default.
+      }
+      attach(socket);
+    }
+
+    function start(source: UrlSource | null) {
+      if (source === null) {
+        fail('no url: the machine input has none and the socket actor was given none');
+        return;
+      }
+      if (typeof source !== 'function') {
+        open(source);
+        return;
+      }
+      let result: ReturnType<typeof source>;
+      try {
+        result = source();
+      } catch (error) {
+        fail(`url function threw: ${(error as Error)?.message ?? String(error)}`, error);
+        return;
+      }
+      if (isThenable(result)) {
+        result.then(open, (error: unknown) => fail(`url function rejected: ${(error as Error)?.message ?? String(error)}`, error));
+      } else {
+        open(result);
+      }
+    }
+
+    receive((command) => {
+      switch (command.type) {
+        case 'CLOSE_SOCKET':
+          closeRequested = true;
+          if (socket === null) {
+            report({ type: 'SOCKET.CLOSED', code: command.code, reason: command.reason, wasClean: true });
+          } else if (socket.readyState !== CLOSED) {
+            safeClose(socket, command.code, command.reason);
+          }
+          return;
+        case 'SEND_PING':
+          pingSentAt = now();
+          try {
+            transport.send(ping());
+          } catch (error) {
+            report({ type: 'SOCKET.ERROR', message: `heartbeat.ping threw: ${(error as Error)?.message ?? String(error)}`, error });
+          }
+          return;
+        case 'REPORT_SILENCE':
+          report({ type: 'SOCKET.SILENCE', silentMs: now() - lastInboundAt, heardSincePing: lastInboundAt >= pingSentAt });
+          return;
+      }
+    });
+
+    start(deps.url ?? input.url);
+
+    return () => {
+      disposed = true;
+      deps.onTransport?.(null);
+      const ws = socket;
+      if (ws === null) return;
+      detach();
+      if (ws.readyState === CLOSED) return;
+      abandon(ws);
+    };
+  });
+}
+
+/**
+ * Lets go of a socket that is not CLOSED: the `ws` package throws an unhandled 'error' when a
+ * CONNECTING socket is closed with no error listener, so one no-op listener stays until 'close'.
+ * An OPEN socket is closed politely; anything else is terminated where the implementation can.
+ */
+function abandon(ws: WebSocketLike) {
+  const emitter = ws as WebSocketLike & {
+    on?: (type: string, fn: () => void) => void;
+    once?: (type: string, fn: () => void) => void;
+    off?: (type: string, fn: () => void) => void;
+  };
+  if (typeof emitter.on === 'function' && typeof emitter.once === 'function' && typeof emitter.off === 'function') {
+    emitter.on('error', noop);
+    emitter.once('close', () => emitter.off!('error', noop));
+  }
+  if (ws.readyState === OPEN) safeClose(ws, 1000, 'client stopped');
+  else if (typeof ws.terminate === 'function') ws.terminate();
+  else safeClose(ws, 1000, 'client stopped');
+}
+
+function safeClose(ws: WebSocketLike, code: number, reason: string) {
+  try {
+    ws.close(code, reason);
+  } catch {
+    try {
+      ws.close();
+    } catch {
+      // Nothing more can be done; the close timeout abandons it.
+    }
+  }
+}
+
+function errorMessage(event: WebSocketEventMapLike['error'] | undefined): string {
+  const inner = event?.error as { message?: unknown } | undefined;
+  if (inner && typeof inner.message === 'string' && inner.message) return inner.message;
+  if (event && typeof event.message === 'string' && event.message) return event.message;
+  return 'WebSocket error';
+}
+
+function isThenable(value: unknown): value is PromiseLike<string | URL> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}

@@ -1,0 +1,172 @@
+/**
+ * A WebSocket double that keeps the WHATWG readyState rules: `send` while CONNECTING throws
+ * InvalidStateError, `send` while CLOSING/CLOSED discards silently (and counts it), `close()` on a
+ * CONNECTING socket fails the connection (error + close 1006 once the test completes it), invalid
+ * close codes throw. The test plays the server and the network through the control methods.
+ */
+
+type Listener = (event: unknown) => void;
+
+export interface FakeSocketControls {
+  /** Server accepts the handshake: OPEN + 'open'. */
+  accept(protocol?: string): void;
+  /** A message from the server. */
+  receive(data: unknown): void;
+  /** Server closes with a code: a clean close handshake. */
+  serverClose(code: number, reason?: string): void;
+  /** Network failure or refusal: 'error' then 'close' 1006. */
+  drop(): void;
+  /** Completes a close the client requested (the server answered, or the connection failed). */
+  completeClose(): void;
+}
+
+export interface FakeWebSocket extends FakeSocketControls {
+  readonly url: string;
+  readonly protocols?: string | string[] | undefined;
+  readyState: number;
+  binaryType: string;
+  protocol: string;
+  /** Messages the socket actually sent (only while OPEN). */
+  readonly sent: unknown[];
+  /** Messages given to `send` after the socket left OPEN (a real socket loses these silently). */
+  readonly discarded: unknown[];
+  /** The close the client asked for, if any. */
+  closeCall: { code?: number; reason?: string } | null;
+  terminated: boolean;
+  send(data: unknown): void;
+  close(code?: number, reason?: string): void;
+  addEventListener(type: string, listener: Listener): void;
+  removeEventListener(type: string, listener: Listener): void;
+  listenerCount(): number;
+}
+
+export interface FakeWebSocketServer {
+  /** The constructor to pass as the `WebSocket` option. */
+  WebSocket: new (url: string, protocols?: string | string[]) => FakeWebSocket;
+  /** Every socket created, in order. */
+  readonly sockets: FakeWebSocket[];
+  /** The most recently created socket (throws if none). */
+  latest(): FakeWebSocket;
+  /** Sockets whose readyState is CONNECTING or OPEN right now. */
+  live(): FakeWebSocket[];
+  /** Largest number of simultaneously live sockets seen at any socket creation. */
+  readonly peakLive: number;
+}
+
+export interface FakeWebSocketServerOptions {
+  /** Give the class a `terminate()` method, like `ws`. @default false */
+  terminate?: boolean;
+}
+
+export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = {}): FakeWebSocketServer {
+  const sockets: FakeWebSocket[] = [];
+  let peakLive = 0;
+  const live = () => sockets.filter((s) => s.readyState === 0 || s.readyState === 1);
+
+  class Fake implements FakeWebSocket {
+    static readonly CONNECTING = 0;
+    static readonly OPEN = 1;
+    static readonly CLOSING = 2;
+    static readonly CLOSED = 3;
+    readyState = 0;
+    binaryType = 'blob';
+    protocol = '';
+    readonly sent: unknown[] = [];
+    readonly discarded: unknown[] = [];
+    closeCall: { code?: number; reason?: string } | null = null;
+    terminated = false;
+    private readonly listeners = new Map<string, Set<Listener>>();
+    private failing = false;
+
+    constructor(
+      readonly url: string,
+      readonly protocols?: string | string[],
+    ) {
+      sockets.push(this);
+      peakLive = Math.max(peakLive, live().length);
+      if (options.terminate) {
+        (this as unknown as { terminate: () => void }).terminate = () => {
+          this.terminated = true;
+          if (this.readyState !== 3) this.finish(1006, '', false, this.readyState === 0);
+        };
+      }
+    }
+
+    addEventListener(type: string, listener: Listener) {
+      if (!this.listeners.has(type)) this.listeners.set(type, new Set());
+      this.listeners.get(type)!.add(listener);
+    }
+    removeEventListener(type: string, listener: Listener) {
+      this.listeners.get(type)?.delete(listener);
+    }
+    listenerCount() {
+      let n = 0;
+      for (const set of this.listeners.values()) n += set.size;
+      return n;
+    }
+    private dispatch(type: string, event: object) {
+      for (const listener of [...(this.listeners.get(type) ?? [])]) listener({ type, ...event });
+    }
+
+    send(data: unknown) {
+      if (this.readyState === 0) throw new DOMException('Still in CONNECTING state.', 'InvalidStateError');
+      if (this.readyState !== 1) {
+        this.discarded.push(data);
+        return;
+      }
+      this.sent.push(data);
+    }
+    close(code?: number, reason?: string) {
+      if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
+        throw new DOMException(`The close code must be either 1000, or between 3000 and 4999. ${code} is neither.`, 'InvalidAccessError');
+      }
+      if (this.readyState === 2 || this.readyState === 3) return;
+      this.closeCall = { code, reason };
+      this.failing = this.readyState === 0;
+      this.readyState = 2;
+    }
+
+    accept(protocol = '') {
+      if (this.readyState !== 0) throw new Error(`fake: accept() on a socket in readyState ${this.readyState}`);
+      this.readyState = 1;
+      this.protocol = protocol;
+      this.dispatch('open', {});
+    }
+    receive(data: unknown) {
+      if (this.readyState !== 1) throw new Error(`fake: receive() on a socket in readyState ${this.readyState}`);
+      this.dispatch('message', { data });
+    }
+    serverClose(code: number, reason = '') {
+      if (this.readyState === 3) throw new Error('fake: serverClose() on a CLOSED socket');
+      this.finish(code, reason, true, false);
+    }
+    drop() {
+      if (this.readyState === 3) throw new Error('fake: drop() on a CLOSED socket');
+      this.finish(1006, '', false, true);
+    }
+    completeClose() {
+      if (this.readyState !== 2) throw new Error(`fake: completeClose() on a socket in readyState ${this.readyState}`);
+      if (this.failing) this.finish(1006, '', false, true);
+      else this.finish(this.closeCall?.code ?? 1005, this.closeCall?.reason ?? '', true, false);
+    }
+    private finish(code: number, reason: string, wasClean: boolean, error: boolean) {
+      this.readyState = 3;
+      if (error) this.dispatch('error', { message: 'connection failed' });
+      this.dispatch('close', { code, reason, wasClean });
+    }
+  }
+
+  return {
+    WebSocket: Fake,
+    sockets,
+    latest() {
+      const socket = sockets.at(-1);
+      if (!socket) throw new Error('fake: no socket was created');
+      return socket;
+    },
+    live,
+    get peakLive() {
+      return peakLive;
+    },
+  };
+}
