@@ -1,6 +1,7 @@
 // `count` connections of one library, each with ?id=<i> in its URL, all in this
 // process. Reports ready once all are open, then stays up (reconnecting as the
 // library decides) until the parent stops it.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WS from 'ws';
 import { argMap, childGuard, emit } from '../lib/child.js';
 import { adapterByName } from '../clients/index.js';
@@ -39,3 +40,15 @@ for (let i = 0; i < count; i += batch) {
   });
 }
 emit('ready', { open: seen.size });
+
+// Event-loop delay from here on: with hundreds of clients in one process on a busy
+// machine, timers due during a stall fire together and look like a burst. The
+// parent asks for this with "report" on stdin before stopping us.
+const loop = monitorEventLoopDelay({ resolution: 10 });
+loop.enable();
+process.stdin.setEncoding('utf8');
+process.stdin.on('data', (chunk: string) => {
+  if (!chunk.includes('report')) return;
+  loop.disable();
+  emit('result', { loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6 });
+});

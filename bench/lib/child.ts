@@ -102,6 +102,8 @@ export interface ServerHandle<T> {
   info: T;
   child: ChildProcess;
   stop(): Promise<void>;
+  /** Write `command` to the child's stdin and wait for its next RESULT_MARK line. */
+  request<R>(command: string, timeoutMs: number): Promise<R>;
 }
 
 /** Start a long-running child that reports READY_MARK {json} once listening. */
@@ -120,10 +122,24 @@ export function startServer<T>(script: string, args: string[], opts: SpawnOption
       child.kill('SIGKILL');
       reject(new Error(`${script}: not ready within ${opts.timeoutMs} ms`));
     }, opts.timeoutMs);
+    let pending: ((r: unknown) => void) | undefined;
+    const request = <R>(command: string, ms: number) =>
+      new Promise<R>((res, rej) => {
+        const t = setTimeout(() => rej(new Error(`${script}: no answer to "${command}"`)), ms);
+        pending = (r) => {
+          clearTimeout(t);
+          res(r as R);
+        };
+        child.stdin!.write(`${command}\n`);
+      });
     lineReader(child, (line) => {
       if (line.startsWith(READY_MARK)) {
         clearTimeout(timer);
-        resolve({ info: JSON.parse(line.slice(READY_MARK.length)) as T, child, stop });
+        resolve({ info: JSON.parse(line.slice(READY_MARK.length)) as T, child, stop, request });
+      } else if (line.startsWith(RESULT_MARK) && pending) {
+        const p = pending;
+        pending = undefined;
+        p(JSON.parse(line.slice(RESULT_MARK.length)));
       }
     });
     child.once('exit', (code) => {
