@@ -34,8 +34,8 @@ export async function runEcho(ctx: BenchContext): Promise<BenchOutcome> {
   const rounds = ctx.quick ? 1 : 5;
   const windowSize = 32;
   const sizes = [
-    { size: 64, count: ctx.quick ? 8_000 : 30_000 },
-    { size: 16 * 1024, count: ctx.quick ? 1_500 : 6_000 },
+    { size: 64, count: ctx.quick ? 5_000 : 30_000 },
+    { size: 16 * 1024, count: ctx.quick ? 1_000 : 6_000 },
   ];
   const server = await startServer<{ port: number }>('servers/echo-server.ts', [], { timeoutMs: 15_000 });
   const url = `ws://127.0.0.1:${server.info.port}`;

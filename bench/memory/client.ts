@@ -15,7 +15,20 @@ const heartbeat = args.heartbeat === '1' ? { intervalMs: 25_000, timeoutMs: 10_0
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error('run with --expose-gc');
 
+const settle = () => new Promise<void>((r) => setTimeout(r, 100));
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  await settle();
+  for (let i = 0; i < 4; i++) {
+    gc!();
+    await settle();
+  }
+  gc!();
+  return process.memoryUsage();
+}
+
 await client.load();
+// --inlineBaseline=1 (quick mode): also measure before connecting, in this process.
+const before = args.inlineBaseline === '1' ? await settledMemory() : undefined;
 const conns: BenchConnection[] = [];
 let open = 0;
 const t0 = Date.now();
@@ -42,14 +55,7 @@ for (let i = 0; i < count; i += batch) {
   });
 }
 const openMs = Date.now() - t0;
-const settle = () => new Promise<void>((r) => setTimeout(r, 100));
-await settle();
-for (let i = 0; i < 4; i++) {
-  gc();
-  await settle();
-}
-gc();
-const m = process.memoryUsage();
+const m = await settledMemory();
 finish({
   client: client.name,
   count,
@@ -59,4 +65,5 @@ finish({
   rss: m.rss,
   external: m.external,
   arrayBuffers: m.arrayBuffers,
+  before: before && { heapUsed: before.heapUsed, rss: before.rss },
 });
