@@ -1,0 +1,34 @@
+// xstate-websocket through its public API (createConnection from src/index.ts).
+// Loaded lazily so the harness runs before the client exists on this branch.
+import type { BenchConnection, ClientAdapter, ConnectOptions } from './types.js';
+import type * as Ours from '../../src/index.js';
+
+let createConnection: typeof Ours.createConnection | undefined;
+
+export const ours: ClientAdapter = {
+  name: 'ours',
+  packageName: null,
+  reconnects: true,
+  async load() {
+    const spec = new URL('../../src/index.ts', import.meta.url).href;
+    const mod = (await import(spec)) as typeof Ours;
+    if (typeof mod.createConnection !== 'function') throw new Error('src/index.ts has no createConnection export');
+    createConnection = mod.createConnection;
+  },
+  connect(o: ConnectOptions): BenchConnection {
+    // Defaults (heartbeat on, binaryType 'arraybuffer', jittered backoff) unless told otherwise.
+    const conn = createConnection!({
+      url: o.url,
+      WebSocket: o.WebSocket as Ours.WebSocketConstructor,
+      ...(o.heartbeat ? { heartbeat: o.heartbeat } : {}),
+    });
+    const onMessage = o.onMessage;
+    if (o.onOpen) conn.on('open', () => o.onOpen!());
+    if (onMessage) conn.on('message', (data: unknown) => onMessage(data));
+    if (o.onClose) conn.on('close', () => o.onClose!());
+    return {
+      send: (d) => void conn.send(d),
+      close: () => conn.close(),
+    };
+  },
+};
