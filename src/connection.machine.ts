@@ -1,13 +1,14 @@
 /**
  * The connection statechart. Pure: every effect goes through the invoked `socket` actor
- * (the adapter), every timer is an `after` with a named delay, randomness is an injected
- * implementation of `planRetry`. Every transition but message delivery ends with `recordReason`, so
+ * (the adapter), every timer is an `after` with a named delay, and randomness and the app's
+ * callbacks are injected per actor system (`connection.deps.ts`) or through `provide`. Every transition but message delivery ends with `recordReason`, so
  * `context.reason` always says why the last transition happened (see `reasons.ts`).
  * Implementations are in `setup`; the chart follows it.
  */
 import { assign, emit, not, raise, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
 import { isRetryableCloseCode } from './close-codes.js';
+import { connectionDepsOf } from './connection.deps.js';
 import type {
   ConnectionContext,
   ConnectionEmitted,
@@ -42,7 +43,7 @@ export const connectionMachine = setup({
     socket: createSocketActor(),
   },
   guards: {
-    isRetryableClose: ({ event }) => event.type === 'SOCKET.CLOSED' && isRetryableCloseCode(event.code),
+    isRetryableClose: ({ event }) => event.type === 'SOCKET.CLOSED' && (event.shouldReconnect ?? isRetryableCloseCode(event.code)),
     hasRetriesLeft: ({ context }) => context.retries < context.settings.maxRetries,
     isManualIntent: ({ context }) => context.closeIntent === 'manual',
     isReconnectIntent: ({ context }) => context.closeIntent === 'reconnect',
@@ -61,7 +62,7 @@ export const connectionMachine = setup({
   },
   actions: {
     resetRetries: assign({ retries: 0 }),
-    planRetry: assign(({ context }) => nextRetry(context, Math.random())),
+    planRetry: assign(({ context, system }) => nextRetry(context, (connectionDepsOf(system)?.random ?? Math.random)())),
     planManualClose: assign(({ event }) => ({
       closeIntent: 'manual' as const,
       closeRequest: event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : { code: 1000, reason: '' },

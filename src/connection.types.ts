@@ -105,7 +105,11 @@ export type ConnectionCommand =
 /** Events the socket adapter sends to the machine. */
 export type SocketReport =
   | { readonly type: 'SOCKET.OPENED'; readonly protocol: string }
-  | ({ readonly type: 'SOCKET.CLOSED' } & CloseInfo)
+  | ({
+      readonly type: 'SOCKET.CLOSED';
+      /** The app's `shouldReconnect` answer for this close, when it gave one. */
+      readonly shouldReconnect?: boolean;
+    } & CloseInfo)
   | { readonly type: 'SOCKET.ERROR'; readonly message: string; readonly error?: unknown }
   | { readonly type: 'SOCKET.MESSAGE'; readonly data: unknown }
   | {

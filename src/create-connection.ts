@@ -2,12 +2,12 @@
  * The handle apps use: an actor of `connectionMachine` wired to a real WebSocket, a send queue,
  * and listeners. Messages take a direct path while open; the machine only sees what changes state.
  */
-import { assign, createActor, type Actor, type ActorOptions, type AnyActorLogic } from 'xstate';
-import { isRetryableCloseCode } from './close-codes.js';
-import { connectionMachine, getStatus, nextRetry } from './connection.machine.js';
+import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from 'xstate';
+import { bindConnectionDeps } from './connection.deps.js';
+import { connectionMachine, getStatus } from './connection.machine.js';
 import type { CloseInfo, ConnectionStatus, GaveUpReason } from './connection.types.js';
 import { describe, resolveOptions, type ConnectionOptions } from './options.js';
-import { createSocketActor, type SocketTransport } from './socket.actor.js';
+import type { SocketTransport } from './socket.actor.js';
 import type { OutgoingData } from './websocket.types.js';
 
 /** Why a message given to `send` was not sent. */
@@ -77,45 +77,29 @@ export function createConnection(options: ConnectionOptions): Connection {
     if (sent > 0) queue.splice(0, sent);
   }
 
-  const shouldReconnect = resolved.shouldReconnect;
-  const machine = connectionMachine.provide({
-    actors: {
-      socket: createSocketActor({
-        WebSocket: resolved.WebSocket,
-        url: resolved.url,
-        now: resolved.now,
-        ping: resolved.ping,
-        isPong: resolved.isPong,
-        onMessage(data) {
-          for (const listener of messageListeners) call(listener, data as never);
-        },
-        onTransport(next) {
-          transport = next;
-          if (next !== null && queue.length > 0) flush();
-        },
-      }),
-    },
-    guards: shouldReconnect
-      ? {
-          isRetryableClose: ({ event }) => {
-            if (event.type !== 'SOCKET.CLOSED') return false;
-            const close = { code: event.code, reason: event.reason, wasClean: event.wasClean };
-            try {
-              return shouldReconnect(close) === true;
-            } catch (error) {
-              queueMicrotask(() => fire('error', { message: `shouldReconnect threw: ${(error as Error)?.message}`, error }));
-              return isRetryableCloseCode(event.code);
-            }
-          },
-        }
-      : {},
-    actions: options.random ? { planRetry: assign(({ context }) => nextRetry(context, resolved.random())) } : {},
-  });
-
-  const actor = createActor(machine, {
+  // One shared machine for every connection; this connection's dependencies are bound to its
+  // own actor system (providing a machine per connection would cost ~30 KB of heap each).
+  const actor = createActor(connectionMachine, {
     input: resolved.settings,
     ...(resolved.clock ? { clock: resolved.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
     ...(resolved.inspect ? { inspect: resolved.inspect } : {}),
+  });
+
+  bindConnectionDeps(actor.system, {
+    WebSocket: resolved.WebSocket,
+    url: resolved.url,
+    now: resolved.now,
+    ping: resolved.ping,
+    isPong: resolved.isPong,
+    ...(resolved.random ? { random: resolved.random } : {}),
+    ...(resolved.shouldReconnect ? { shouldReconnect: resolved.shouldReconnect } : {}),
+    onMessage(data) {
+      for (const listener of messageListeners) call(listener, data as never);
+    },
+    onTransport(next) {
+      transport = next;
+      if (next !== null && queue.length > 0) flush();
+    },
   });
 
   actor.on('open', ({ protocol }) => fire('open', { protocol }));

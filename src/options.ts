@@ -185,7 +185,7 @@ export interface ResolvedOptions {
   readonly shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
   readonly clock: ConnectionClock | undefined;
   readonly now: () => number;
-  readonly random: () => number;
+  readonly random: (() => number) | undefined;
   readonly inspect: ConnectionOptions['inspect'];
 }
 
@@ -264,7 +264,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
     clock,
     now,
-    random: optionalFunction('random', options.random) ?? Math.random,
+    random: optionalFunction('random', options.random),
     inspect: options.inspect,
   };
 }

@@ -4,7 +4,8 @@
  * decides whether to retry. Its disposer leaves no listener behind and no socket open.
  */
 import { fromCallback } from 'xstate';
-import type { ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
+import { connectionDepsOf } from './connection.deps.js';
+import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
 import { normaliseUrl, type UrlSource } from './options.js';
 import {
   CLOSED,
@@ -37,6 +38,11 @@ export interface SocketActorDeps {
   onMessage?: (data: unknown) => void;
   /** Told the direct send path when the socket opens, and `null` when this adapter is disposed. */
   onTransport?: (transport: SocketTransport | null) => void;
+  /**
+   * The app's override of the close-code policy. The adapter only runs it and reports its answer
+   * with SOCKET.CLOSED (`shouldReconnect`); the chart's `isRetryableClose` guard decides.
+   */
+  shouldReconnect?: (close: CloseInfo) => boolean;
 }
 
 /** HTTP statuses on a rejected upgrade that mean "do not retry", mapped to app-range close codes. */
@@ -45,11 +51,13 @@ const FATAL_UPGRADE_STATUS: Readonly<Record<number, number>> = { 401: 4401, 403:
 const noop = () => {};
 
 /**
- * Creates the socket actor logic. `connectionMachine` uses it with no deps (global WebSocket,
- * messages as events); `createConnection` passes the fast paths and the user's functions.
+ * Creates the socket actor logic. Given no deps, it uses those bound to its actor system by
+ * `createConnection` (see `connection.deps.ts`), else the defaults: the global WebSocket, and
+ * messages sent to the machine as SOCKET.MESSAGE events (emitted as `message`).
  */
-export function createSocketActor(deps: SocketActorDeps = {}) {
-  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive }) => {
+export function createSocketActor(explicitDeps?: SocketActorDeps) {
+  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
+    const deps: SocketActorDeps = explicitDeps ?? connectionDepsOf(system) ?? {};
     const now = deps.now ?? (() => performance.now());
     const ping = deps.ping ?? (() => 'ping');
     const isPong = deps.isPong ?? ((data: unknown) => data === 'pong');
@@ -107,13 +115,23 @@ export function createSocketActor(deps: SocketActorDeps = {}) {
     };
     const onClose = (event: WebSocketEventMapLike['close']) => {
       detach();
-      if (upgradeStatus !== null) {
-        const code = FATAL_UPGRADE_STATUS[upgradeStatus] ?? 1006;
-        report({ type: 'SOCKET.CLOSED', code, reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false });
-        return;
-      }
-      report({ type: 'SOCKET.CLOSED', code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false });
+      const close: CloseInfo =
+        upgradeStatus === null
+          ? { code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false }
+          : { code: FATAL_UPGRADE_STATUS[upgradeStatus] ?? 1006, reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false };
+      const verdict = askShouldReconnect(close);
+      report(verdict === undefined ? { type: 'SOCKET.CLOSED', ...close } : { type: 'SOCKET.CLOSED', ...close, shouldReconnect: verdict });
     };
+
+    function askShouldReconnect(close: CloseInfo): boolean | undefined {
+      if (!deps.shouldReconnect || disposed) return undefined;
+      try {
+        return deps.shouldReconnect(close) === true;
+      } catch (error) {
+        report({ type: 'SOCKET.ERROR', message: `shouldReconnect threw: ${(error as Error)?.message ?? String(error)}`, error });
+        return undefined;
+      }
+    }
 
     function isPongSafe(data: unknown): boolean {
       try {
