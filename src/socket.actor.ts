@@ -8,6 +8,7 @@ import type { ConnectionSettings, SocketCommand, SocketReport } from './connecti
 import { normaliseUrl, type UrlSource } from './options.js';
 import {
   CLOSED,
+  CONNECTING,
   OPEN,
   type OutgoingData,
   type WebSocketConstructor,
@@ -104,6 +105,15 @@ export function createSocketActor(deps: SocketActorDeps = {}) {
       const status = /Unexpected server response: (\d{3})/.exec(message);
       if (status) upgradeStatus = Number(status[1]);
       report({ type: 'SOCKET.ERROR', message, error: event?.error ?? event });
+      // An error fails the connection and a close event should follow, with readyState past
+      // CONNECTING. Node 20's built-in WebSocket (undici) fires 'error' on a refused or rejected
+      // handshake, or on close() while connecting, but stays CONNECTING and never fires 'close':
+      // without this the attempt would hang until connectTimeoutMs or closeTimeoutMs.
+      if (socket !== null && socket.readyState === CONNECTING) {
+        detach();
+        socket = null;
+        report({ type: 'SOCKET.CLOSED', code: 1006, reason: message, wasClean: false });
+      }
     };
     const onClose = (event: WebSocketEventMapLike['close']) => {
       detach();
