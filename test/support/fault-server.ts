@@ -26,6 +26,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { waitFor } from './wait-for';
 import { OPCODE_CLOSE, WsStreamSplitter, type StreamUnit } from './ws-stream-splitter';
 
 const HOST = '127.0.0.1';
@@ -170,22 +171,6 @@ export interface FaultServer {
   waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   /** Stops everything and resolves once every socket, listener and timer is gone. */
   close(): Promise<void>;
-}
-
-/** Polls `predicate` every `intervalMs` until true; rejects after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs = 2000,
-  what = 'condition',
-  intervalMs = 5,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() >= deadline) {
-      throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms`);
-    }
-    await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
-  }
 }
 
 /** Starts the app server and the proxy in front of it. */
