@@ -173,6 +173,13 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
+/** An `onConnection` hook: a socket that sends the text 'kill' is dropped at TCP level (its client sees 1006). */
+export const killOnRequest: OnConnection = (ws) => {
+  ws.on('message', (data: RawData) => {
+    if (toBuffer(data).toString() === 'kill') ws.terminate();
+  });
+};
+
 /** Starts the app server and the proxy in front of it. */
 export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {
   const server = new FaultServerImpl(options);
