@@ -9,6 +9,7 @@ import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from 
 import { normaliseUrl, type UrlSource } from './options.js';
 import {
   CLOSED,
+  CONNECTING,
   OPEN,
   type OutgoingData,
   type WebSocketConstructor,
@@ -112,6 +113,15 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       const status = /Unexpected server response: (\d{3})/.exec(message);
       if (status) upgradeStatus = Number(status[1]);
       report({ type: 'SOCKET.ERROR', message, error: event?.error ?? event });
+      // An error fails the connection and a close event should follow, with readyState past
+      // CONNECTING. Node 20's built-in WebSocket (undici) fires 'error' on a refused or rejected
+      // handshake, or on close() while connecting, but stays CONNECTING and never fires 'close':
+      // without this the attempt would hang until connectTimeoutMs or closeTimeoutMs.
+      if (socket !== null && socket.readyState === CONNECTING) {
+        detach();
+        socket = null;
+        reportClosed({ code: 1006, reason: message, wasClean: false });
+      }
     };
     const onClose = (event: WebSocketEventMapLike['close']) => {
       detach();
@@ -119,9 +129,13 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
         upgradeStatus === null
           ? { code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false }
           : { code: FATAL_UPGRADE_STATUS[upgradeStatus] ?? 1006, reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false };
+      reportClosed(close);
+    };
+
+    function reportClosed(close: CloseInfo) {
       const verdict = askShouldReconnect(close);
       report(verdict === undefined ? { type: 'SOCKET.CLOSED', ...close } : { type: 'SOCKET.CLOSED', ...close, shouldReconnect: verdict });
-    };
+    }
 
     function askShouldReconnect(close: CloseInfo): boolean | undefined {
       if (!deps.shouldReconnect || disposed) return undefined;

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { startChatServer, type ChatServer, type ChatServerOptions } from '../examples/demo/chat-server.js';
 import { RateLimiter } from '../examples/demo/rate-limiter.js';
+import { sleep, waitFor } from './support/wait-for.js';
 
 // ---- harness ---------------------------------------------------------------------------
 
@@ -30,15 +31,6 @@ async function start(options: ChatServerOptions = {}): Promise<ChatServer> {
   return server;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-async function waitFor(check: () => boolean, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
 
 type Json = Record<string, any>;
 

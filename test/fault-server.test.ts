@@ -2,7 +2,8 @@ import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startFaultServer, waitFor, type FaultServer } from './support/fault-server';
+import { startFaultServer, type FaultServer } from './support/fault-server';
+import { sleep, waitFor } from './support/wait-for';
 import { WsStreamSplitter } from './support/ws-stream-splitter';
 
 let server: FaultServer | undefined;
@@ -28,10 +29,6 @@ afterEach(async () => {
   server = undefined;
   await s?.close();
 });
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function opened(ws: WebSocket): Promise<void> {
   return new Promise((resolve, reject) => {

@@ -5,7 +5,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createConnection, type Connection, type ConnectionOptions } from '../src/index.js';
-import { freePort, startEchoServer, startRejectingServer, startSilentServer, waitFor } from './support/ws-server.js';
+import { freePort, startEchoServer, startRejectingServer, startSilentServer } from './support/ws-server.js';
+import { waitFor } from './support/wait-for.js';
 
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {

@@ -3,7 +3,8 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium } from '../support/chromium.js';
 import { startPageServer, type PageServer } from '../support/browser-page.js';
-import { startEchoServer, waitFor, type EchoServer } from '../support/ws-server.js';
+import { startEchoServer, type EchoServer } from '../support/ws-server.js';
+import { waitFor } from '../support/wait-for.js';
 
 let browser: Browser;
 let pages: PageServer;

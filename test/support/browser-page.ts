@@ -1,12 +1,14 @@
 /**
  * Serves the BUILT package (dist/) to a browser page on 127.0.0.1, with xstate's own ESM build
- * mapped by an import map, so the page runs exactly what `npm publish` would ship.
+ * mapped by an import map, so the page runs exactly what `npm publish` would ship. Test support
+ * modules the page needs (the instrumented client) are served from test/support/, transpiled.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const mounts: Record<string, string> = {
@@ -15,13 +17,23 @@ const mounts: Record<string, string> = {
 };
 const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
 
-/** The page: imports the package and exposes it as `window.xsw`, then sets `window.ready`. */
+/** Test support modules served to the page as JavaScript (they have no runtime imports). */
+const SUPPORT_MODULES: Record<string, string> = {
+  '/support/instrumented-client.js': join(root, 'test', 'support', 'instrumented-client.ts'),
+};
+
+/**
+ * The page: imports the package and exposes it as `window.xsw`, and the instrumented client as
+ * `window.createInstrumentedClient`, then sets `window.ready`.
+ */
 export const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><title>xstate-websocket browser tests</title>
 <script type="importmap">{ "imports": { "xstate": "/vendor/xstate/xstate.esm.js" } }</script>
 <script type="module">
   import * as xsw from '/dist/index.js';
+  import { createInstrumentedClient } from '/support/instrumented-client.js';
   window.xsw = xsw;
+  window.createInstrumentedClient = createInstrumentedClient;
   window.ready = true;
 </script></head><body></body></html>`;
 
@@ -35,6 +47,8 @@ export async function startPageServer(extraHtml: Record<string, string> = {}): P
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') return send(res, 200, 'text/html', PAGE_HTML);
     if (extraHtml[path]) return send(res, 200, 'text/html', extraHtml[path]!);
+    const support = SUPPORT_MODULES[path];
+    if (support) return send(res, 200, 'text/javascript', await transpile(support));
     for (const [prefix, dir] of Object.entries(mounts)) {
       if (!path.startsWith(prefix)) continue;
       const file = normalize(join(dir, path.slice(prefix.length)));
@@ -56,6 +70,14 @@ export async function startPageServer(extraHtml: Record<string, string> = {}): P
         server.close(() => resolve());
       }),
   };
+}
+
+async function transpile(file: string): Promise<string> {
+  const source = await readFile(file, 'utf8');
+  return ts.transpileModule(source, {
+    fileName: file,
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, verbatimModuleSyntax: false },
+  }).outputText;
 }
 
 function send(res: import('node:http').ServerResponse, status: number, type: string, body: string | Buffer) {

@@ -26,6 +26,7 @@ import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { waitFor } from './wait-for';
 import { OPCODE_CLOSE, WsStreamSplitter, type StreamUnit } from './ws-stream-splitter';
 
 const HOST = '127.0.0.1';
@@ -172,21 +173,12 @@ export interface FaultServer {
   close(): Promise<void>;
 }
 
-/** Polls `predicate` every `intervalMs` until true; rejects after `timeoutMs`. */
-export async function waitFor(
-  predicate: () => boolean,
-  timeoutMs = 2000,
-  what = 'condition',
-  intervalMs = 5,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!predicate()) {
-    if (performance.now() >= deadline) {
-      throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms`);
-    }
-    await new Promise<void>((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+/** An `onConnection` hook: a socket that sends the text 'kill' is dropped at TCP level (its client sees 1006). */
+export const killOnRequest: OnConnection = (ws) => {
+  ws.on('message', (data: RawData) => {
+    if (toBuffer(data).toString() === 'kill') ws.terminate();
+  });
+};
 
 /** Starts the app server and the proxy in front of it. */
 export async function startFaultServer(options: FaultServerOptions = {}): Promise<FaultServer> {

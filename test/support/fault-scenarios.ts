@@ -1,0 +1,469 @@
+/**
+ * The fault scenarios, written once and run per WebSocket implementation: `ws`, Node's built-in
+ * WebSocket and Chromium's. Each test file supplies a `ClientImplementation` (how to run an
+ * instrumented client there) and its capabilities; the fault server always runs in this process.
+ * Where a scenario cannot apply to an implementation, the skipped test's name says why.
+ */
+import { spawn } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { killOnRequest, startFaultServer, type FaultServer, type OnConnection } from './fault-server.js';
+import { histogram, type ClientOptions, type ClientSpec, type ClientState, type CycleReport, type LoggedEvent } from './instrumented-client.js';
+import { sleep, waitFor } from './wait-for.js';
+
+/** An instrumented client running somewhere (this process, or a browser page). */
+export interface RemoteClient {
+  state(): Promise<ClientState>;
+  connect(): Promise<void>;
+  close(code?: number, reason?: string): Promise<void>;
+  reconnect(): Promise<void>;
+  send(text: string): Promise<boolean>;
+  /** Dispatches an `online` event on the client's window. */
+  dispatchOnline(): Promise<void>;
+  runCycles(count: number, deadlineMs: number): Promise<CycleReport>;
+}
+
+/** What an implementation can show; scenarios that need more are skipped with the reason. */
+export interface Capabilities {
+  /** Shown in every test name. */
+  name: string;
+  /** The HTTP status of a rejected upgrade reaches the adapter (`ws` only; browsers and undici hide it). */
+  seesUpgradeStatus: boolean;
+  /** Sockets have `terminate()`, so an abandoned socket's TCP connection is dropped at once. */
+  canTerminate: boolean;
+  /** The handle listens for the window's `online` event (browsers; Node 20 has no `navigator`). */
+  hasWindowEvents: boolean;
+  /** Runs in this Node process, so its handles show in `process.getActiveResourcesInfo()`. */
+  inProcess: boolean;
+  /**
+   * close() while CONNECTING leaves readyState at CLOSING for good, with no close event: Node 20's
+   * bundled undici (nodejs/undici#3697, fixed upstream by #3701). The adapter copes (it takes the
+   * 'error' as the end); the cycle test counts these sockets instead of expecting CLOSED.
+   */
+  closeWhileConnectingStaysClosing: boolean;
+  /** How to run the cycle script with this implementation in a child `node` process, or null. */
+  childProcess: { nodeArgs: string[]; implementation: 'ws' | 'global' } | null;
+}
+
+export interface ClientImplementation {
+  open(spec: ClientSpec): Promise<RemoteClient>;
+  /** Uncaught errors in the client's environment since the last call. */
+  takeUncaught(): Promise<string[]>;
+  /** Stops every client opened so far. */
+  stopAll(): Promise<void>;
+}
+
+/** Short, fixed delays: tests wait in real time. */
+const QUICK: ClientOptions = {
+  backoff: { initialDelayMs: 20, maxDelayMs: 50, factor: 2, jitter: 0.5 },
+  connectTimeoutMs: 3000,
+  closeTimeoutMs: 300,
+};
+
+/** Slack for timing bounds on a loaded 2-core machine: still far below the defaults (10 s, 30 s). */
+const SLACK_MS = 700;
+/** Timers may fire a few ms before the `performance.now()` distance (ms rounding, clamping in browsers). */
+const TIMER_EARLY_MS = 10;
+
+export const CYCLES = 500;
+const CHILD_CYCLES = 200;
+
+/** Registers every scenario for one implementation. `impl()` is read when a test runs. */
+export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImplementation): void {
+  const na = (scenario: string, why: string) => it.skip(`${scenario} — n.a. with ${caps.name}: ${why}`, () => {});
+
+  describe(`real faults, ${caps.name}`, () => {
+    let server: FaultServer;
+    const open = (options: ClientOptions = {}, extra: Partial<ClientSpec> = {}) =>
+      impl().open({ url: server.url, ...extra, options: { ...QUICK, ...options } });
+
+    beforeEach(async () => {
+      server = await startFaultServer();
+    });
+    afterEach(async () => {
+      await impl().stopAll();
+      await server.close();
+      expect(await impl().takeUncaught()).toEqual([]);
+    });
+
+    it('gives up a hung handshake after connectTimeoutMs', async () => {
+      server.hangHandshake(true);
+      const c = await open({ connectTimeoutMs: 200, maxRetries: 0 });
+      const s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+      expect(s.statuses).toEqual(['connecting', 'closing', 'gaveUp']);
+      const elapsed = at(s, 'status', 'closing') - at(s, 'status', 'connecting');
+      expect(elapsed).toBeGreaterThanOrEqual(200 - TIMER_EARLY_MS);
+      expect(elapsed).toBeLessThan(200 + SLACK_MS);
+      expect(payloads(s, 'gaveUp')).toEqual([{ reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries: 0 }]);
+      expect(server.requests).toHaveLength(1);
+      expect(server.upgrades).toBe(0);
+    });
+
+    it('makes exactly maxRetries retries when connections are refused, then gives up', async () => {
+      await server.refuse();
+      const c = await open({ maxRetries: 3 });
+      let s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+      expect(payloads(s, 'retry').map((r) => (r as { attempt: number }).attempt)).toEqual([1, 2, 3]);
+      expect(s.created).toBe(4);
+      expect(payloads(s, 'gaveUp')).toEqual([{ reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries: 3 }]);
+      await sleep(150);
+      s = await c.state();
+      expect(s.created).toBe(4);
+      expect(s.status).toBe('gaveUp');
+    });
+
+    it('stays bounded against a flapping server: gaveUp after maxRetries, stableUptimeMs never reached', async () => {
+      server.flap(true);
+      const c = await open({ maxRetries: 3, stableUptimeMs: 60_000 });
+      const s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+      expect(server.upgrades).toBe(4);
+      expect(s.statuses.filter((x) => x === 'open')).toHaveLength(4);
+      expect(payloads(s, 'retry')).toHaveLength(3);
+      expect(payloads(s, 'gaveUp')).toEqual([{ reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries: 3 }]);
+      await sleep(150);
+      expect(server.attempts).toBe(4);
+    });
+
+    it('reconnects after abrupt kills, never holding two sockets (peakOpen 1)', async () => {
+      const c = await open();
+      await until(c, (s) => s.status === 'open', 'open');
+      for (let kill = 1; kill <= 2; kill++) {
+        await server.killAll();
+        await until(c, (s) => s.status === 'open' && s.created === kill + 1, `open after kill ${kill}`);
+      }
+      const s = await c.state();
+      expect(s.statuses).toEqual(['connecting', 'open', 'backoff', 'connecting', 'open', 'backoff', 'connecting', 'open']);
+      expect(payloads(s, 'close').map((x) => (x as { code: number }).code)).toEqual([1006, 1006]);
+      expect(server.upgrades).toBe(3);
+      expect(server.peakOpen).toBe(1);
+      expect(server.open).toBe(1);
+    });
+
+    it('reconnects in the first backoff slot after a restart on the same port', async () => {
+      const slotMs = 50;
+      const c = await open({ backoff: { initialDelayMs: slotMs, maxDelayMs: slotMs, factor: 1, jitter: 0 }, maxRetries: 50 });
+      await until(c, (s) => s.status === 'open', 'open');
+      server.resetCounters();
+      await server.restart({ downMs: 250, mode: 'reset' });
+      const upAt = server.events.find((e) => e.type === 'up')!.t;
+      const s = await until(c, (s) => s.status === 'open' && s.created >= 2, 'open after restart');
+      const after = server.events.filter((e) => e.t >= upAt);
+      const firstAttempt = after.find((e) => e.type === 'attempt') as { conn: number; t: number };
+      const upgrade = after.find((e) => e.type === 'upgrade') as { conn: number; t: number };
+      // The first attempt after the server is back is the one that connects: no slot is lost.
+      expect(upgrade.conn).toBe(firstAttempt.conn);
+      expect(after.filter((e) => e.type === 'reset')).toEqual([]);
+      expect(firstAttempt.t - upAt).toBeLessThan(slotMs + SLACK_MS);
+      // Every attempt while down failed once and was retried once.
+      const resets = server.events.filter((e) => e.type === 'reset').length;
+      expect(resets).toBeGreaterThanOrEqual(1);
+      expect(payloads(s, 'retry')).toHaveLength(resets + 1);
+      expect(server.upgrades).toBe(1);
+      expect(server.peakOpen).toBe(1);
+    });
+
+    it('detects a half-open connection within intervalMs + timeoutMs, then reconnects once the network heals', async () => {
+      const heartbeat = { intervalMs: 150, timeoutMs: 150 };
+      const c = await open({ heartbeat, closeTimeoutMs: 200 });
+      await until(c, (s) => s.status === 'open', 'open');
+      const t0 = performance.now();
+      server.blackhole(true);
+      await until(c, (s) => s.status === 'closing', 'heartbeat timeout', 3000, 2);
+      const detectedMs = performance.now() - t0;
+      expect(detectedMs).toBeGreaterThanOrEqual(heartbeat.timeoutMs - TIMER_EARLY_MS);
+      expect(detectedMs).toBeLessThan(heartbeat.intervalMs + heartbeat.timeoutMs + SLACK_MS);
+      // Heal only once the client's ping and its 3008 close frame are both lost.
+      await waitFor(() => clientFramesDropped(server) >= 2, 3000, 'the close frame dropped');
+      server.blackhole(false);
+      const s = await until(c, (s) => s.status === 'open' && s.created === 2, 'open after heal');
+      expect(s.statuses).toEqual(['connecting', 'open', 'closing', 'backoff', 'connecting', 'open']);
+      // The 3008 close frame was lost in the blackhole, so the socket was abandoned after closeTimeoutMs.
+      expect(payloads(s, 'close')).toEqual([{ code: 1006, reason: 'close timed out: socket abandoned', wasClean: false }]);
+      expect(server.upgrades).toBe(2);
+      if (caps.canTerminate) {
+        // terminate() dropped the abandoned socket's TCP connection: only the new one is open.
+        await waitFor(() => server.open === 1 && server.serverOpen === 1, 2000, 'the abandoned socket gone');
+      } else {
+        // Without terminate() the abandoned socket stays CLOSING until the implementation gives up
+        // on its own: its TCP connection is still there next to the new one.
+        expect(server.open).toBe(2);
+      }
+    });
+
+    if (caps.hasWindowEvents) {
+      it("retries at once from backoff on the window's online event", async () => {
+        const c = await open({
+          heartbeat: { intervalMs: 100, timeoutMs: 100 },
+          closeTimeoutMs: 150,
+          backoff: { initialDelayMs: 60_000, maxDelayMs: 60_000, factor: 1, jitter: 0 },
+        });
+        await until(c, (s) => s.status === 'open', 'open');
+        server.blackhole(true);
+        await until(c, (s) => s.status === 'backoff', 'backoff after the heartbeat timeout', 3000);
+        server.blackhole(false);
+        const t0 = performance.now();
+        await c.dispatchOnline();
+        const s = await until(c, (s) => s.status === 'open' && s.created === 2, 'open after online');
+        expect(performance.now() - t0).toBeLessThan(SLACK_MS); // not the 60 s backoff
+        expect(s.statuses.slice(-3)).toEqual(['backoff', 'connecting', 'open']);
+        expect(payloads(s, 'retry')).toEqual([{ attempt: 1, delayMs: 60_000 }]);
+      });
+    } else {
+      na("retries at once from backoff on the window's online event", 'no window, and Node 20 has no navigator, so the handle does not listen');
+    }
+
+    for (const [code, reason] of [
+      [1008, 'policy violation'],
+      [4001, 'app rejected'],
+    ] as const) {
+      it(`does not reconnect after the server closes with ${code}`, async () => {
+        server.onConnection = closeWith(code, reason);
+        const c = await open();
+        let s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+        expect(s.statuses).toEqual(['connecting', 'open', 'gaveUp']);
+        expect(payloads(s, 'gaveUp')).toEqual([{ reason: `close-code ${code}`, close: { code, reason, wasClean: true }, retries: 0 }]);
+        await sleep(150);
+        s = await c.state();
+        expect(s.created).toBe(1);
+        expect(server.attempts).toBe(1);
+      });
+    }
+
+    if (caps.seesUpgradeStatus) {
+      it('stops on HTTP 401 at upgrade (close code 4401)', async () => {
+        server.rejectUpgrade(401);
+        const c = await open({ maxRetries: 2 });
+        const s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+        expect(payloads(s, 'gaveUp')).toEqual([
+          { reason: 'close-code 4401', close: { code: 4401, reason: 'HTTP 401 on upgrade', wasClean: false }, retries: 0 },
+        ]);
+        await sleep(150);
+        expect(server.attempts).toBe(1);
+      });
+    } else {
+      na('stops on HTTP 401 at upgrade (close code 4401)', 'the HTTP status of a rejected upgrade is not exposed');
+      it('retries HTTP 401 at upgrade like any 1006, since the status is invisible here', async () => {
+        server.rejectUpgrade(401);
+        const c = await open({ maxRetries: 2 });
+        const s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+        expect(payloads(s, 'gaveUp')).toEqual([{ reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries: 2 }]);
+        expect(server.attempts).toBe(3);
+      });
+    }
+
+    it('retries HTTP 503 at upgrade until maxRetries', async () => {
+      server.rejectUpgrade(503);
+      const c = await open({ maxRetries: 2 });
+      const s = await until(c, (s) => s.status === 'gaveUp', 'gaveUp');
+      expect(payloads(s, 'gaveUp')).toEqual([{ reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries: 2 }]);
+      await sleep(150);
+      expect(server.attempts).toBe(3);
+      expect(server.upgrades).toBe(0);
+    });
+
+    it('reaches manuallyClosed after closeTimeoutMs when the close handshake hangs', async () => {
+      server.hangClose(true);
+      const c = await open({ closeTimeoutMs: 300 });
+      await until(c, (s) => s.status === 'open', 'open');
+      await c.close(1000, 'bye');
+      const s = await until(c, (s) => s.status === 'manuallyClosed', 'manuallyClosed');
+      const elapsed = at(s, 'status', 'manuallyClosed') - at(s, 'status', 'closing');
+      expect(elapsed).toBeGreaterThanOrEqual(300 - TIMER_EARLY_MS);
+      expect(elapsed).toBeLessThan(300 + SLACK_MS);
+      expect(payloads(s, 'close')).toEqual([{ code: 1006, reason: 'close timed out: socket abandoned', wasClean: false }]);
+      expect(server.events.some((e) => e.type === 'close-held')).toBe(true);
+      if (caps.canTerminate) {
+        await waitFor(() => server.open === 0, 2000, 'the abandoned socket gone');
+      } else {
+        // No terminate(): the socket stays CLOSING, its TCP connection open, until the implementation gives up.
+        await sleep(100);
+        expect(server.open).toBe(1);
+      }
+      await sleep(100);
+      expect((await c.state()).created).toBe(1);
+    });
+
+    it('closes while CONNECTING without an unhandled error and without reconnecting', async () => {
+      server.hangHandshake(true);
+      const c = await open({ closeTimeoutMs: 3000 });
+      await waitFor(() => server.requests.length === 1, 3000, 'the upgrade request');
+      await c.close();
+      const s = await until(c, (s) => s.status === 'manuallyClosed', 'manuallyClosed');
+      // Over when the socket says so, not when closeTimeoutMs abandons it.
+      expect(at(s, 'status', 'manuallyClosed') - at(s, 'status', 'closing')).toBeLessThan(1000);
+      expect(s.statuses).toEqual(['connecting', 'closing', 'manuallyClosed']);
+      await sleep(150);
+      const later = await c.state();
+      expect(later.created).toBe(1);
+      expect(payloads(later, 'retry')).toEqual([]);
+      // One upgrade request. (Node 20's undici opens a second, idle TCP connection when its fetch
+      // is aborted, so TCP attempts are not the measure here.)
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it('delivers messages queued during backoff in order after a reconnect', async () => {
+      const c = await open({ backoff: { initialDelayMs: 300, maxDelayMs: 300, factor: 1, jitter: 0 } });
+      await until(c, (s) => s.status === 'open', 'open');
+      await server.killAll();
+      await until(c, (s) => s.status === 'backoff', 'backoff');
+      const queued = ['q1', 'q2', 'q3', 'q4', 'q5'];
+      for (const text of queued) expect(await c.send(text)).toBe(true);
+      await waitFor(() => (server.connections[1]?.messages.length ?? 0) >= queued.length, 3000, 'queued messages at the server');
+      expect(server.connections[1]!.messages).toEqual(queued);
+      expect(server.connections[0]!.messages).toEqual([]);
+      const s = await until(c, (s) => s.received.length >= queued.length, 'echoes');
+      expect(s.received).toEqual(queued);
+      expect(payloads(s, 'dropped')).toEqual([]);
+    });
+
+    it('calls an async url once per attempt, so the server sees each fresh token', async () => {
+      const c = await open({}, { url: `${server.url}/live`, tokenUrl: true });
+      await until(c, (s) => s.status === 'open', 'open');
+      for (let kill = 1; kill <= 2; kill++) {
+        await server.killAll();
+        await until(c, (s) => s.status === 'open' && s.created === kill + 1, `open after kill ${kill}`);
+      }
+      expect(server.requests).toEqual(['/live?token=t1', '/live?token=t2', '/live?token=t3']);
+      expect((await c.state()).urlCalls).toBe(3);
+      expect(server.attempts).toBe(3);
+    });
+
+    it(`leaks no socket, timer or listener over ${CYCLES} connect/close/kill cycles`, async () => {
+      server.onConnection = killOnRequest;
+      const handlesBefore = socketHandles();
+      const c = await open({ autoConnect: false, closeTimeoutMs: 2000, backoff: { initialDelayMs: 5, maxDelayMs: 10, factor: 1, jitter: 1 } });
+      const report = await c.runCycles(CYCLES, 60_000);
+      expect(report.cycles).toBe(CYCLES);
+      expect(report.maxArmedAtRest).toBe(0);
+      // Per 5 cycles: close, kill (2 sockets), close while connecting, reconnect() (2 sockets), stop().
+      const sockets = (CYCLES / 5) * 7;
+      const expected = expectedReadyStates(caps, CYCLES);
+      const s = await until(c, (s) => (histogram(s.readyStates)['3'] ?? 0) >= expected['3']!, 'every socket CLOSED', 5000);
+      expect(s.status).toBe('manuallyClosed');
+      expect(s.created).toBe(sockets);
+      expect(histogram(s.readyStates)).toEqual(expected);
+      expect(s.armedTimers).toBe(0);
+      expect(s.listeners).toEqual(Array(sockets).fill(0));
+      // `ws` sockets are EventEmitters: their own count must be zero too (null where there is none).
+      expect(s.emitterListeners.filter((n) => n !== null && n !== 0)).toEqual([]);
+      expect(server.upgrades).toBeGreaterThanOrEqual((CYCLES / 5) * 6);
+      await waitFor(() => server.open === 0 && server.serverOpen === 0, 5000, 'every connection closed at the server');
+      expect(server.peakOpen).toBeLessThanOrEqual(2); // stop() lets go at once; the next connection may overlap
+      if (caps.inProcess) {
+        await waitFor(() => sameCounts(socketHandles(), handlesBefore), 3000, 'socket handles back to baseline').catch(() => {
+          expect(socketHandles()).toEqual(handlesBefore);
+        });
+      }
+    }, 120_000);
+
+    if (caps.childProcess) {
+      const { nodeArgs, implementation } = caps.childProcess;
+      it(`lets a process that ran ${CHILD_CYCLES} cycles exit on its own`, async () => {
+        const expected = expectedReadyStates(caps, CHILD_CYCLES);
+        const result = await runChild([...nodeArgs, CYCLE_SCRIPT, String(CHILD_CYCLES), implementation, String(expected['3'])], 60_000);
+        expect(result.signal).toBe(null);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        const report = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+        expect(report).toMatchObject({
+          cycles: CHILD_CYCLES,
+          armedTimers: 0,
+          listeners: 0,
+          readyStates: expected,
+        });
+      }, 90_000);
+    } else {
+      na(`lets a process that ran ${CHILD_CYCLES} cycles exit on its own`, 'a browser page is not a process we can watch exit');
+    }
+  });
+}
+
+/** Path of the child-process cycle script. */
+export const CYCLE_SCRIPT = fileURLToPath(new URL('./cycles.script.ts', import.meta.url));
+
+/** After `cycles` cycles (7 sockets per 5 cycles), all CLOSED but where the implementation leaves some CLOSING. */
+function expectedReadyStates(caps: Capabilities, cycles: number): Record<string, number> {
+  const stuck = caps.closeWhileConnectingStaysClosing ? cycles / 5 : 0;
+  const closed = (cycles / 5) * 7 - stuck;
+  return stuck > 0 ? { '2': stuck, '3': closed } : { '3': closed };
+}
+
+function clientFramesDropped(server: FaultServer): number {
+  return server.events.filter((e) => e.type === 'drop' && e.dir === 'c2s').length;
+}
+
+function closeWith(code: number, reason: string): OnConnection {
+  return (ws) => ws.close(code, reason);
+}
+
+/** Polls the client's state until `predicate` holds; returns that state. */
+async function until(
+  client: RemoteClient,
+  predicate: (state: ClientState) => boolean,
+  what: string,
+  timeoutMs = 5000,
+  intervalMs = 5,
+): Promise<ClientState> {
+  let last: ClientState | undefined;
+  try {
+    await waitFor(async () => predicate((last = await client.state())), timeoutMs, what, intervalMs);
+  } catch (error) {
+    const brief = last && {
+      status: last.status,
+      lastStatuses: last.statuses.slice(-12),
+      lastEvents: last.events.slice(-8),
+      created: last.created,
+      readyStates: histogram(last.readyStates),
+    };
+    throw new Error(`${(error as Error).message}; last state: ${JSON.stringify(brief)}`);
+  }
+  return last!;
+}
+
+function payloads(state: ClientState, name: string): unknown[] {
+  return state.events.filter((e) => e.name === name).map((e) => e.payload);
+}
+
+/** Client time of the first `name` event (for 'status', the first with that payload). */
+function at(state: ClientState, name: string, payload?: unknown): number {
+  const event = state.events.find((e: LoggedEvent) => e.name === name && (payload === undefined || e.payload === payload));
+  if (!event) throw new Error(`no ${name} ${String(payload ?? '')} event`);
+  return event.t;
+}
+
+/** Socket and server handles of this process (timers are left out: the runner's own come and go). */
+function socketHandles(): string[] {
+  return process
+    .getActiveResourcesInfo()
+    .filter((r) => r !== 'Timeout' && r !== 'Immediate')
+    .sort();
+}
+
+function sameCounts(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Runs `node args…`; kills it after `timeoutMs` (then `signal` is set). */
+export function runChild(
+  args: string[],
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string; ms: number }> {
+  const started = performance.now();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      resolve({ code, signal, stdout, stderr, ms: performance.now() - started });
+    });
+  });
+}

@@ -1,0 +1,37 @@
+/** Runs instrumented clients in this Node process, with a given WebSocket constructor. */
+import { createConnection } from '../../src/index.js';
+import type { ClientImplementation, RemoteClient } from './fault-scenarios.js';
+import { createInstrumentedClient, type InstrumentedClient } from './instrumented-client.js';
+
+type WebSocketConstructor = new (url: string, protocols?: string | string[]) => object;
+
+export function localImplementation(WebSocket: WebSocketConstructor): ClientImplementation {
+  const clients: InstrumentedClient[] = [];
+  const uncaught: string[] = [];
+  // Recorded so a scenario can assert it; vitest reports (and fails on) these as well.
+  process.on('uncaughtException', (error) => uncaught.push(String(error?.stack ?? error)));
+  return {
+    async open(spec) {
+      const client = createInstrumentedClient(createConnection, WebSocket, spec);
+      clients.push(client);
+      const remote: RemoteClient = {
+        state: async () => client.state(),
+        connect: async () => client.conn.connect(),
+        close: async (code, reason) => client.conn.close(code, reason),
+        reconnect: async () => client.conn.reconnect(),
+        send: async (text) => client.conn.send(text),
+        dispatchOnline: async () => {
+          throw new Error('no window in Node');
+        },
+        runCycles: (count, deadlineMs) => client.runCycles(count, deadlineMs),
+      };
+      return remote;
+    },
+    async takeUncaught() {
+      return uncaught.splice(0);
+    },
+    async stopAll() {
+      for (const client of clients.splice(0)) client.stop();
+    },
+  };
+}
