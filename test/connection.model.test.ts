@@ -6,6 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { connectWithFake } from './support/harness.js';
 import { modelProperty, NUM_RUNS } from './support/model/run.js';
 import { advanceStepwise, createSystem, shippedMachine } from './support/model/system.js';
 
@@ -86,3 +87,21 @@ describe('6. Heartbeat: a live connection is never dropped', () => {
     );
   });
 });
+
+describe('6. Heartbeat: detection time when timeoutMs ≥ intervalMs', () => {
+  // Bug (src/connection.machine.ts, open.probingPong): a pong is only looked at when
+  // heartbeatTimeout fires. If by then the silence already exceeds intervalMs (possible only when
+  // timeoutMs ≥ intervalMs), planHeartbeatWait clamps the wait to 1 ms and a new ping/timeout
+  // round starts, so a connection that dies right after answering a ping is closed at about
+  // ping + 2 × timeoutMs instead of within intervalMs + timeoutMs of its last message.
+  it.fails('a connection that dies right after a pong is closed within intervalMs + timeoutMs of the pong', () => {
+    const h = connectWithFake({ heartbeat: { intervalMs: 1_000, timeoutMs: 5_000 } });
+    h.server.latest().accept();
+    h.advance(1_000); // silence reaches intervalMs: ping
+    expect(h.server.latest().sent).toEqual(['ping']);
+    h.server.latest().receive('pong'); // answered at once, then the server dies silently
+    h.advance(1_000 + 5_000);
+    expect(h.conn.status).not.toBe('open');
+  });
+});
+
