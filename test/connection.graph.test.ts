@@ -1,0 +1,46 @@
+/**
+ * Exhaustive exploration with xstate/graph: every reachable (state, context) of the statechart
+ * for small budgets, with and without heartbeat, every event the active states own (delayed
+ * `xstate.after.*` events included), and invariants 1–6 checked on every state and every edge.
+ */
+import { describe, expect, it } from 'vitest';
+import { CONNECTION_STATUSES, getStatus } from '../src/index.js';
+import { checkStatechart, explore, explorationSettings, type Exploration } from './support/graph-exploration.js';
+import { shippedMachine } from './support/model/system.js';
+
+const explorations = new Map<string, Exploration>();
+function exploration(maxRetries: number, heartbeat: boolean): Exploration {
+  const key = `${maxRetries}/${heartbeat}`;
+  if (!explorations.has(key)) explorations.set(key, explore(shippedMachine, explorationSettings({ maxRetries, heartbeat })));
+  return explorations.get(key)!;
+}
+
+describe.each([
+  { maxRetries: 2, heartbeat: false },
+  { maxRetries: 2, heartbeat: true },
+  { maxRetries: 1, heartbeat: true },
+])('connectionMachine explored exhaustively (maxRetries $maxRetries, heartbeat $heartbeat)', ({ maxRetries, heartbeat }) => {
+  it('reaches every public status, every retry count up to maxRetries, and follows delayed transitions', () => {
+    const exp = exploration(maxRetries, heartbeat);
+    const statuses = new Set([...exp.states.values()].map((s) => getStatus(s)));
+    expect([...statuses].sort()).toEqual([...CONNECTION_STATUSES].sort());
+    const retries = new Set([...exp.states.values()].map((s) => s.context.retries));
+    expect([...retries].sort()).toEqual(Array.from({ length: maxRetries + 1 }, (_, i) => i));
+    const delayed = new Set(exp.edges.filter((e) => e.event.type.startsWith('xstate.after.')).map((e) => e.event.type.split('.')[2]));
+    const expected = ['backoffDelay', 'closeTimeout', 'connectTimeout', 'stableUptime', ...(heartbeat ? ['heartbeatTimeout', 'heartbeatWait'] : [])];
+    expect([...delayed].sort()).toEqual(expected.sort());
+    console.log(`explored ${exp.states.size} states, ${exp.edges.length} edges (maxRetries ${maxRetries}, heartbeat ${heartbeat})`);
+  });
+
+  it.each([
+    [1, 'One socket: the socket actor runs exactly in connecting/open/closing, one at a time; a new one only after CLOSED or closeTimeoutMs'],
+    [2, 'Bounded retries: retries ≤ maxRetries, at most maxRetries + 1 sockets and the sum of capped delays between user actions; gaveUp is left only by a user action'],
+    [3, 'Delays in bounds: every planned delay is an integer within its attempt’s bounds'],
+    [4, 'Manual close is final: after close() only closing/manuallyClosed, no socket, until connect()/reconnect()'],
+    [5, 'Quiet when idle: no socket actor and no delayed transition armed in idle, gaveUp, manuallyClosed'],
+    [6, 'Heartbeat: pings only on open → open edges; waits never exceed intervalMs and timeoutMs'],
+  ] as const)('%i. %s', (invariant, _name) => {
+    const violations = checkStatechart(exploration(maxRetries, heartbeat)).filter((v) => v.invariant === invariant);
+    expect(violations.map((v) => `${v.message} after ${v.path.join(' → ')}`)).toEqual([]);
+  });
+});

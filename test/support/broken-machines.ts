@@ -1,0 +1,111 @@
+/**
+ * Deliberately broken variants of `connectionMachine`, each breaking one invariant the way a
+ * plausible edit would. The proofs (model-based runs, graph exploration) must catch every one:
+ * a check that passes on a broken machine proves nothing. Chart changes are made on a deep copy
+ * of `connectionMachine.config` with the same implementations; implementation changes go
+ * through `connectionMachine.provide(...)`.
+ */
+import { assign, createMachine } from 'xstate';
+import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
+import { connectionMachine, nextRetry } from '../../src/connection.machine.js';
+import type { ConnectionContext } from '../../src/index.js';
+import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
+
+// The config is plain data plus the context factory: copy objects and arrays, keep functions.
+function deepCopy<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(deepCopy) as T;
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepCopy(v)])) as T;
+  }
+  return value;
+}
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A variant of the chart: `edit` changes a copy of the config; implementations are unchanged. */
+export function chartVariant(edit: (states: Json) => void): ConnectionMachine {
+  const config = deepCopy(connectionMachine.config) as Json;
+  edit(config.states);
+  return createMachine(config as never, connectionMachine.implementations as never) as unknown as ConnectionMachine;
+}
+
+const toArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
+
+/** The machine with retry delays drawn from `draw` by `plan` (the shipped `nextRetry` by default). */
+function withDraws(machine: ConnectionMachine, plan = nextRetry): MachineUnderTest['build'] {
+  return (draw) => machine.provide({ actions: { planRetry: assign(({ context }) => plan(context, draw())) } });
+}
+
+/** Invariant 2: the retry budget resets as soon as a socket opens, not after stableUptimeMs. */
+export const resetsBudgetOnOpen: MachineUnderTest = {
+  name: 'resets the retry budget on open (no stableUptimeMs rule)',
+  build: withDraws(
+    chartVariant((states) => {
+      const connecting = states.session.states.connecting;
+      connecting.on['SOCKET.OPENED'] = toArray(connecting.on['SOCKET.OPENED']).map((t: Json) => ({
+        ...t,
+        actions: [...toArray(t.actions), 'resetRetries'],
+      }));
+    }),
+  ),
+};
+
+/** Invariant 1: reconnect() from open starts the next socket without waiting for the old one to close. */
+export const reconnectsWithoutWaiting: MachineUnderTest = {
+  name: 'reconnect() re-enters the session without closing the open socket first',
+  build: withDraws(
+    chartVariant((states) => {
+      states.session.states.open.on.RECONNECT = { target: '#connection.session', reenter: true, actions: 'resetRetries' };
+    }),
+  ),
+};
+
+/** Invariant 1: `closing` leaves at once instead of waiting for CLOSED or closeTimeoutMs. */
+export const closingDoesNotWait: MachineUnderTest = {
+  name: 'closing leaves at once (the close timeout is 0 ms whatever closeTimeoutMs says)',
+  build: withDraws(
+    chartVariant((states) => {
+      const closing = states.session.states.closing;
+      closing.after = { 0: closing.after.closeTimeout };
+    }),
+  ),
+};
+
+/** Invariants 4 and 5: a timer stays armed in manuallyClosed and reconnects behind the user's back. */
+export const timerAfterClose: MachineUnderTest = {
+  name: 'manuallyClosed keeps a timer that reconnects',
+  build: withDraws(
+    chartVariant((states) => {
+      states.manuallyClosed.after = { backoffDelay: 'session' };
+    }),
+  ),
+};
+
+/** Invariant 3: the backoff ceiling grows without the maxDelayMs cap. */
+export function uncappedRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
+  const retries = context.retries + 1;
+  const uncapped: BackoffSettings = { ...context.settings.backoff, maxDelayMs: Number.MAX_SAFE_INTEGER };
+  return { retries, retryDelayMs: backoffDelayMs(retries, uncapped, draw) };
+}
+export const uncappedDelay: MachineUnderTest = {
+  name: 'planRetry without the maxDelayMs cap',
+  build: withDraws(connectionMachine, uncappedRetry),
+};
+
+/** Invariant 6: the heartbeat waits twice timeoutMs for the pong (a dead connection lingers). */
+export const slowHeartbeat: MachineUnderTest = {
+  name: 'heartbeatTimeout waits 2 × timeoutMs',
+  build: withDraws(
+    connectionMachine.provide({ delays: { heartbeatTimeout: ({ context }) => 2 * (context.settings.heartbeat?.timeoutMs ?? 0) } }),
+  ),
+};
+
+/** Every broken variant, with the invariant it breaks. */
+export const BROKEN_MACHINES = [
+  { machine: resetsBudgetOnOpen, breaks: 2 },
+  { machine: reconnectsWithoutWaiting, breaks: 1 },
+  { machine: closingDoesNotWait, breaks: 1 },
+  { machine: timerAfterClose, breaks: 4 },
+  { machine: uncappedDelay, breaks: 3 },
+  { machine: slowHeartbeat, breaks: 6 },
+] as const;

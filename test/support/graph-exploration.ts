@@ -1,0 +1,367 @@
+/**
+ * Exhaustive exploration of a connection machine with `xstate/graph`: every reachable
+ * (state, context) for small settings, every event the active states own — including the
+ * `xstate.after.*` events of their delayed transitions — and statechart-level checks of the
+ * invariants on every state and every edge. Pure: the socket actor is a stub that is never
+ * started and `planRetry` draws a constant, so each edge is one call of `transition()`.
+ */
+import { fromCallback, transition, type AnyActorLogic, type AnyStateNode, type StateValue } from 'xstate';
+import { getAdjacencyMap, getStateNodes, type AdjacencyMap } from 'xstate/graph';
+import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
+import { getStatus, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
+import type { InvariantId } from './model/connection.model.js';
+import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
+
+type Snapshot = ReturnType<ConnectionMachine['getInitialSnapshot']>;
+type Action = { type: string; params?: Record<string, unknown> };
+
+export interface Edge {
+  readonly from: string;
+  readonly event: ConnectionEvent;
+  readonly to: string;
+  readonly actions: readonly Action[];
+}
+
+export interface Exploration {
+  readonly machine: ConnectionMachine;
+  readonly settings: ConnectionSettings;
+  readonly initial: string;
+  readonly states: ReadonlyMap<string, Snapshot>;
+  readonly edges: readonly Edge[];
+}
+
+export interface StatechartViolation {
+  readonly invariant: InvariantId;
+  readonly message: string;
+  /** Events from the initial state to the violation. */
+  readonly path: readonly string[];
+}
+
+/** Small settings: the cap is reached by retry 2, so an uncapped delay shows by then. */
+export function explorationSettings(overrides: { maxRetries?: number; heartbeat?: boolean } = {}): ConnectionSettings {
+  return resolveOptions({
+    url: 'ws://graph.invalid/',
+    WebSocket: class {} as never,
+    maxRetries: overrides.maxRetries ?? 2,
+    connectTimeoutMs: 1_000,
+    closeTimeoutMs: 300,
+    stableUptimeMs: 5_000,
+    backoff: { initialDelayMs: 100, maxDelayMs: 150, factor: 2, jitter: 1 },
+    heartbeat: overrides.heartbeat ? { intervalMs: 1_000, timeoutMs: 500 } : false,
+  }).settings;
+}
+
+/** The draw every exploration uses: the top of the jitter window, so delays sit at their ceiling. */
+export const EXPLORATION_DRAW = 0.999_999;
+
+const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
+const SESSION: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
+const USER_ACTIONS = new Set(['CONNECT', 'RECONNECT']);
+
+/** Payload variants per event type: retryable, clean and terminal closes; every silence report. */
+function eventVariants(type: string, settings: ConnectionSettings): ConnectionEvent[] {
+  const interval = settings.heartbeat?.intervalMs ?? 0;
+  switch (type) {
+    case 'DISCONNECT':
+      return [{ type, code: 1000, reason: '' }];
+    case 'SOCKET.OPENED':
+      return [{ type, protocol: '' }];
+    case 'SOCKET.CLOSED':
+      return [
+        { type, code: 1006, reason: '', wasClean: false },
+        { type, code: 1000, reason: '', wasClean: true },
+        { type, code: 1008, reason: 'policy', wasClean: true },
+      ];
+    case 'SOCKET.ERROR':
+      return [{ type, message: 'error' }];
+    case 'SOCKET.MESSAGE':
+      return [{ type, data: 'hello' }];
+    case 'SOCKET.SILENCE':
+      return [
+        { type, silentMs: 0, heardSincePing: true },
+        { type, silentMs: interval, heardSincePing: true },
+        { type, silentMs: interval, heardSincePing: false },
+      ];
+    default:
+      // CONNECT, RECONNECT, NETWORK.ONLINE and every xstate.after.* delayed event.
+      return [{ type } as ConnectionEvent];
+  }
+}
+
+function valueOf(path: readonly string[]): StateValue {
+  return path.length === 1 ? path[0]! : { [path[0]!]: valueOf(path.slice(1)) };
+}
+
+/** The state nodes active in a snapshot (root first). */
+export function activeNodes(machine: ConnectionMachine, snapshot: Snapshot): AnyStateNode[] {
+  return [machine.root, ...getStateNodes(machine.root).filter((node) => snapshot.matches(valueOf(node.path) as never))];
+}
+
+/** The delayed transitions armed in a snapshot, with their delays resolved to milliseconds. */
+export function armedDelays(machine: ConnectionMachine, snapshot: Snapshot): Array<{ state: string; event: string; delay: string; ms: number }> {
+  const delays = machine.implementations.delays as Record<string, number | ((args: unknown) => number)>;
+  return activeNodes(machine, snapshot).flatMap((node) =>
+    node.after.map((t) => {
+      const delay = t.delay as unknown as number | string;
+      const impl = typeof delay === 'number' ? delay : delays[delay];
+      const ms = typeof impl === 'function' ? impl({ context: snapshot.context, event: { type: 'xstate.init' } }) : Number(impl);
+      return { state: node.id, event: t.eventType, delay: String(t.delay), ms };
+    }),
+  );
+}
+
+/** Builds the pure machine: stub socket actor, constant draw. */
+export function pureMachine(machine: MachineUnderTest): ConnectionMachine {
+  return machine.build(() => EXPLORATION_DRAW).provide({ actors: { socket: fromCallback(() => {}) } });
+}
+
+export function explore(machineUnderTest: MachineUnderTest, settings: ConnectionSettings): Exploration {
+  const machine = pureMachine(machineUnderTest);
+  const ownEvents = (snapshot: Snapshot) => [...new Set(activeNodes(machine, snapshot).flatMap((node) => node.ownEvents))];
+  // A state is its value and the context fields that guards and delays read; the rest (last
+  // close, close request, gave-up reason) only shapes emitted payloads, so it is left out.
+  const key = (s: Snapshot) => {
+    const { retries, retryDelayMs, heartbeatWaitMs, closeIntent } = s.context;
+    return JSON.stringify([s.value, retries, retryDelayMs, heartbeatWaitMs, closeIntent]);
+  };
+  // The traversal's transition function, keeping each step's actions (spawns, timers) as data.
+  const actionsOf = new Map<string, Action[]>();
+  const logic = Object.create(machine, {
+    transition: {
+      value: (snapshot: Snapshot, event: ConnectionEvent) => {
+        const [next, actions] = transition(machine, snapshot, event);
+        actionsOf.set(`${key(snapshot)}|${JSON.stringify(event)}`, actions as unknown as Action[]);
+        return next;
+      },
+    },
+  }) as AnyActorLogic;
+  const adjacency = getAdjacencyMap(logic, {
+    input: settings,
+    serializeState: key as never,
+    // A function, not a list: the events the active states own, after events included.
+    events: (snapshot: Snapshot) => ownEvents(snapshot).flatMap((type) => eventVariants(type, settings)),
+    limit: 500_000,
+  }) as unknown as AdjacencyMap<Snapshot, ConnectionEvent>;
+  const states = new Map<string, Snapshot>();
+  const edges: Edge[] = [];
+  for (const { state, transitions } of Object.values(adjacency)) {
+    states.set(key(state), state);
+    for (const { event, state: next } of Object.values(transitions) as Array<{ event: ConnectionEvent; state: Snapshot }>) {
+      edges.push({ from: key(state), event, to: key(next), actions: actionsOf.get(`${key(state)}|${JSON.stringify(event)}`)! });
+    }
+  }
+  const initial = states.keys().next().value!;
+  return { machine, settings, initial, states, edges };
+}
+
+const spawnsSocket = (edge: Edge) => edge.actions.some((a) => a.type === 'xstate.spawnChild' && a.params?.id === 'socket');
+const sendsPing = (edge: Edge) =>
+  edge.actions.some((a) => a.type === 'xstate.sendTo' && (a.params?.event as { type?: string } | undefined)?.type === 'SEND_PING');
+/** Delayed events an edge leaves armed (raised with a delay and not cancelled later in the same step). */
+function armedBy(edge: Edge): string[] {
+  const armed = new Set<string>();
+  for (const a of edge.actions) {
+    if (a.type === 'xstate.raise' && a.params?.delay !== undefined) armed.add(String(a.params.id));
+    if (a.type === 'xstate.cancel') armed.delete(String(a.params?.sendId));
+  }
+  return [...armed];
+}
+
+/** Shortest event paths from the initial state (BFS), for readable counterexamples. */
+function pathsFrom(exp: Exploration): Map<string, string[]> {
+  const out = new Map<string, Edge[]>();
+  for (const e of exp.edges) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+  const paths = new Map<string, string[]>([[exp.initial, []]]);
+  const queue = [exp.initial];
+  while (queue.length > 0) {
+    const s = queue.shift()!;
+    for (const e of out.get(s) ?? []) {
+      if (paths.has(e.to)) continue;
+      paths.set(e.to, [...paths.get(s)!, describeEvent(e.event)]);
+      queue.push(e.to);
+    }
+  }
+  return paths;
+}
+
+export function describeEvent(event: ConnectionEvent): string {
+  const { type, ...payload } = event as { type: string } & Record<string, unknown>;
+  const short = type.startsWith('xstate.after.') ? `after ${type.split('.')[2]}` : type;
+  const args = Object.values(payload).filter((v) => v !== '');
+  return args.length > 0 ? `${short}(${args.join(', ')})` : short;
+}
+
+/**
+ * Longest total weight of a path that avoids `excluded` edges, from every state; `Infinity`
+ * where a cycle of positive weight is reachable (Tarjan's SCCs, then the condensed DAG).
+ */
+function longestPaths(exp: Exploration, weight: (e: Edge) => number, excluded: (e: Edge) => boolean): Map<string, number> {
+  const out = new Map<string, Edge[]>();
+  for (const s of exp.states.keys()) out.set(s, []);
+  for (const e of exp.edges) if (!excluded(e)) out.get(e.from)!.push(e);
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const comp = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  let counter = 0;
+  let comps = 0;
+  const strongConnect = (v: string) => {
+    index.set(v, counter);
+    low.set(v, counter++);
+    stack.push(v);
+    onStack.add(v);
+    for (const e of out.get(v)!) {
+      if (!index.has(e.to)) {
+        strongConnect(e.to);
+        low.set(v, Math.min(low.get(v)!, low.get(e.to)!));
+      } else if (onStack.has(e.to)) low.set(v, Math.min(low.get(v)!, index.get(e.to)!));
+    }
+    if (low.get(v) === index.get(v)) {
+      let w: string;
+      do {
+        w = stack.pop()!;
+        onStack.delete(w);
+        comp.set(w, comps);
+      } while (w !== v);
+      comps++;
+    }
+  };
+  for (const s of exp.states.keys()) if (!index.has(s)) strongConnect(s);
+  // Tarjan numbers components in reverse topological order: successors first.
+  const members: string[][] = Array.from({ length: comps }, () => []);
+  for (const [s, c] of comp) members[c]!.push(s);
+  const best = new Array<number>(comps).fill(0);
+  for (let c = 0; c < comps; c++) {
+    let value = 0;
+    for (const s of members[c]!) {
+      for (const e of out.get(s)!) {
+        const w = weight(e);
+        const target = comp.get(e.to)!;
+        value = Math.max(value, target === c ? (w > 0 ? Infinity : 0) : w + best[target]!);
+      }
+    }
+    best[c] = value;
+  }
+  return new Map([...comp].map(([s, c]) => [s, best[c]!]));
+}
+
+/** Every statechart-level invariant, on every reachable state and edge. */
+const checked = new WeakMap<Exploration, StatechartViolation[]>();
+export function checkStatechart(exp: Exploration): StatechartViolation[] {
+  if (!checked.has(exp)) checked.set(exp, check(exp));
+  return checked.get(exp)!;
+}
+
+function check(exp: Exploration): StatechartViolation[] {
+  const { machine, settings, states, edges } = exp;
+  const paths = pathsFrom(exp);
+  const violations: StatechartViolation[] = [];
+  const statusOf = (key: string) => getStatus(states.get(key)!);
+  const report = (invariant: InvariantId, message: string, at: string, event?: ConnectionEvent) => {
+    violations.push({ invariant, message, path: [...(paths.get(at) ?? ['?']), ...(event ? [describeEvent(event)] : [])] });
+  };
+  const heartbeat = settings.heartbeat;
+
+  for (const [key, snapshot] of states) {
+    const status = getStatus(snapshot);
+    const children = Object.keys(snapshot.children);
+    const hasSocket = children.includes('socket');
+    // 1. The socket actor runs exactly in the session states, and there is one.
+    if (SESSION.has(status) !== hasSocket || children.length > 1) {
+      report(1, `status ${status} with children [${children.join(', ')}]`, key);
+    }
+    // 2. Retries never exceed the budget.
+    if (snapshot.context.retries > settings.maxRetries) report(2, `retries ${snapshot.context.retries} > maxRetries ${settings.maxRetries}`, key);
+    // 3. A planned delay is a finite integer within its attempt's bounds.
+    if (status === 'backoff') {
+      const { retries, retryDelayMs } = snapshot.context;
+      const floor = backoffFloorMs(retries, settings.backoff);
+      const ceiling = backoffCeilingMs(retries, settings.backoff);
+      if (!Number.isSafeInteger(retryDelayMs) || retryDelayMs < floor || retryDelayMs > ceiling) {
+        report(3, `retry ${retries} planned ${retryDelayMs} ms, bounds [${floor}, ${ceiling}]`, key);
+      }
+    }
+    const armed = armedDelays(machine, snapshot);
+    // 5. Quiet states arm no delayed transition.
+    if (QUIET.has(status) && armed.length > 0) report(5, `${status} arms ${armed.map((a) => `${a.delay} (${a.ms} ms)`).join(', ')}`, key);
+    // 6. The heartbeat never waits longer than intervalMs for silence, or timeoutMs for the pong.
+    if (heartbeat && status === 'open') {
+      for (const a of armed) {
+        const limit = a.delay === 'heartbeatWait' ? heartbeat.intervalMs : a.delay === 'heartbeatTimeout' ? heartbeat.timeoutMs : Infinity;
+        if (a.ms > limit) report(6, `${a.delay} waits ${a.ms} ms, limit ${limit} ms`, key);
+      }
+    }
+  }
+
+  const closeTimeoutEvents = (key: string) =>
+    new Set(armedDelays(machine, states.get(key)!).filter((a) => a.ms === settings.closeTimeoutMs).map((a) => a.event));
+
+  for (const edge of edges) {
+    const from = statusOf(edge.from);
+    const to = statusOf(edge.to);
+    const fromHasSocket = 'socket' in states.get(edge.from)!.children;
+    // 1. A new socket only when the earlier one closed, or was abandoned after closeTimeoutMs.
+    if (spawnsSocket(edge) && fromHasSocket) {
+      const closedOrAbandoned =
+        from === 'closing' && (edge.event.type === 'SOCKET.CLOSED' || closeTimeoutEvents(edge.from).has(edge.event.type));
+      if (!closedOrAbandoned) report(1, `a new socket starts from ${from} while the old one is not closed`, edge.from, edge.event);
+    }
+    // 4. manuallyClosed is left by connect()/reconnect() only; 2. gaveUp by those and close() (it sits there).
+    const userAction = USER_ACTIONS.has(edge.event.type) || (from === 'gaveUp' && edge.event.type === 'DISCONNECT');
+    if ((from === 'manuallyClosed' || from === 'gaveUp') && !userAction) {
+      if (edge.to !== edge.from || spawnsSocket(edge) || armedBy(edge).length > 0) {
+        report(from === 'manuallyClosed' ? 4 : 2, `${from} left for ${to} without a user action`, edge.from, edge.event);
+      }
+    }
+    // 5. Entering a quiet state leaves no timer armed.
+    if (QUIET.has(to) && armedBy(edge).length > 0) report(5, `entering ${to} arms ${armedBy(edge).join(', ')}`, edge.from, edge.event);
+    // 6. Pings only while open.
+    if (sendsPing(edge) && (from !== 'open' || to !== 'open')) report(6, `ping sent on ${from} → ${to}`, edge.from, edge.event);
+  }
+
+  // 2. Between user actions and without stable uptime: at most maxRetries + 1 sockets, and at
+  // most the sum of the capped delays spent in backoff.
+  const isBudgetReset = (e: Edge) => USER_ACTIONS.has(e.event.type) || e.event.type.startsWith('xstate.after.stableUptime.');
+  const sockets = longestPaths(exp, (e) => (spawnsSocket(e) ? 1 : 0), isBudgetReset);
+  let sumOfCeilings = 0;
+  for (let n = 1; n <= settings.maxRetries; n++) sumOfCeilings += backoffCeilingMs(n, settings.backoff);
+  const waited = longestPaths(
+    exp,
+    (e) => (statusOf(e.to) === 'backoff' && statusOf(e.from) !== 'backoff' ? states.get(e.to)!.context.retryDelayMs : 0),
+    isBudgetReset,
+  );
+  const resets = edges.filter(isBudgetReset);
+  for (const start of [...resets.map((e) => ({ at: e.to, edge: e })), { at: exp.initial, edge: undefined }]) {
+    const n = (start.edge && spawnsSocket(start.edge) ? 1 : 0) + sockets.get(start.at)!;
+    const where = start.edge ? start.edge.from : start.at;
+    if (n > settings.maxRetries + 1) {
+      report(2, `${n === Infinity ? 'unboundedly many' : n} sockets can follow without a user action (maxRetries ${settings.maxRetries})`, where, start.edge?.event);
+      break;
+    }
+    if (waited.get(start.at)! > sumOfCeilings) {
+      report(2, `${waited.get(start.at)} ms of backoff can follow, bound ${sumOfCeilings} ms`, where, start.edge?.event);
+      break;
+    }
+  }
+
+  // 4. After close(): no new socket and nowhere but closing/manuallyClosed until connect()/reconnect().
+  const out = new Map<string, Edge[]>();
+  for (const e of edges) if (!USER_ACTIONS.has(e.event.type)) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
+  const seen = new Set<string>();
+  for (const close of edges.filter((e) => e.event.type === 'DISCONNECT')) {
+    const queue = [close.to];
+    while (queue.length > 0) {
+      const s = queue.shift()!;
+      if (seen.has(s)) continue;
+      seen.add(s);
+      const status = statusOf(s);
+      if (status !== 'closing' && status !== 'manuallyClosed') report(4, `${status} reached after close() without a user action`, s);
+      for (const e of out.get(s) ?? []) {
+        if (spawnsSocket(e)) report(4, `a socket is created after close() without a user action`, e.from, e.event);
+        queue.push(e.to);
+      }
+    }
+  }
+  return violations;
+}
