@@ -276,46 +276,49 @@ export const INVARIANTS: ReadonlyArray<{ readonly name: string; readonly stateme
     name: 'One socket',
     statement:
       'At most one socket is CONNECTING or OPEN at any instant; a socket is created only when every earlier one is CLOSED or was abandoned after `closeTimeoutMs`.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
   },
   {
     name: 'Bounded retries',
     statement:
       'Between user actions, without stable uptime, at most `maxRetries + 1` sockets are created; then the connection is in `gaveUp` and stays there for any length of time.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
   },
   {
     name: 'Delays in bounds',
     statement: 'Every retry delay is a finite integer within the documented bounds for its attempt number, and jitter stays spread.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts', 'test/create-connection.model.test.ts', 'test/backoff.test.ts'],
   },
   {
     name: 'Manual close is final',
     statement: 'After `close()`, nothing reconnects until `connect()` or `reconnect()`.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
   },
   {
     name: 'Quiet when idle',
     statement: 'In `idle`, `gaveUp` and `manuallyClosed` there is no socket and no timer; `stop()` leaves none.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
   },
   {
     name: 'Heartbeat',
     statement:
-      'Pings are sent only while open; a dead connection is detected within `intervalMs + timeoutMs`; a live one is never dropped.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+      'Pings are sent only while open; a dead connection is detected within `intervalMs + timeoutMs` of its last message; a live one is never dropped.',
+    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
   },
   {
     name: 'Nothing lost',
     statement: 'Every message given to `send` is sent exactly once, in order, or reported through a `dropped` event.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/create-connection.model.test.ts'],
   },
   {
     name: 'Late events are harmless',
     statement: 'Events from a socket that is no longer current, and events in states that do not expect them, change nothing.',
-    tests: ['test/invariants.model.test.ts', 'test/invariants.graph.test.ts'],
+    tests: ['test/connection.model.test.ts'],
   },
 ];
+
+/** The tests that pin the chart itself and show the checks catch broken machines. */
+export const CHART_TESTS = ['test/connection.table.test.ts', 'test/broken-machines.test.ts'] as const;
 
 export function toSpec(machine: AnyStateMachine = connectionMachine): string {
   const states = collectStates(machine);
@@ -411,6 +414,8 @@ export function toSpec(machine: AnyStateMachine = connectionMachine): string {
     const links = inv.tests.map((t) => `[${t.split('/').at(-1)}](../${t})`).join(', ');
     out.push(`| ${i + 1} | ${inv.name} | ${cell(inv.statement)} | ${links} |`);
   });
+  const chartTests = CHART_TESTS.map((t) => `[${t.split('/').at(-1)}](../${t})`).join(' and ');
+  out.push('', `The transition table is pinned cell by cell, and deliberately broken machines are shown to be caught, in ${chartTests}.`);
   return `${out.join('\n')}\n`;
 }
 

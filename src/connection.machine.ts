@@ -50,7 +50,6 @@ export const connectionMachine = setup({
     isHeartbeatEnabled: ({ context }) => context.settings.heartbeat !== null,
     isSilentForInterval: ({ context, event }) =>
       event.type === 'SOCKET.SILENCE' && event.silentMs >= (context.settings.heartbeat?.intervalMs ?? Infinity),
-    isPingUnanswered: ({ event }) => event.type === 'SOCKET.SILENCE' && !event.heardSincePing,
   },
   delays: {
     connectTimeout: ({ context }) => context.settings.connectTimeoutMs,
@@ -225,23 +224,16 @@ export const connectionMachine = setup({
               },
             },
             awaitingPong: {
-              description: 'Heartbeat: a ping was sent; any inbound message within `heartbeatTimeout` proves the connection alive.',
+              description:
+                'Heartbeat: a ping was sent; the first inbound message (SOCKET.ALIVE) proves the connection alive, none within `heartbeatTimeout` means it is dead.',
               after: {
-                heartbeatTimeout: { target: 'probingPong', actions: { type: 'recordReason', params: { reason: 'heartbeat check' } } },
+                heartbeatTimeout: {
+                  target: '#connection.session.closing',
+                  actions: ['planHeartbeatClose', { type: 'recordReason', params: { reason: 'heartbeat timeout' } }],
+                },
               },
-            },
-            probingPong: {
-              description: 'Heartbeat: the adapter was asked whether anything arrived since the ping; its SOCKET.SILENCE answer decides.',
-              entry: 'requestSilenceReport',
               on: {
-                'SOCKET.SILENCE': [
-                  {
-                    guard: 'isPingUnanswered',
-                    target: '#connection.session.closing',
-                    actions: ['planHeartbeatClose', { type: 'recordReason', params: { reason: 'heartbeat timeout' } }],
-                  },
-                  { target: 'listening', actions: ['planHeartbeatWait', { type: 'recordReason', params: { reason: 'heartbeat ok' } }] },
-                ],
+                'SOCKET.ALIVE': { target: 'listening', actions: ['resetHeartbeatWait', { type: 'recordReason', params: { reason: 'pong received' } }] },
               },
             },
           },
@@ -266,6 +258,11 @@ export const connectionMachine = setup({
                 target: '#connection.session',
                 reenter: true,
                 actions: ['recordClose', 'emitClose', 'resetRetries', { type: 'recordReason', params: { reason: 'socket closed' } }],
+              },
+              {
+                guard: not('isRetryableClose'),
+                target: '#connection.gaveUp',
+                actions: ['recordClose', 'emitClose', 'recordGaveUpCloseCode', { type: 'recordReason', params: { reason: 'gave up' } }],
               },
               {
                 guard: 'hasRetriesLeft',

@@ -116,9 +116,9 @@ export type SocketReport =
       readonly type: 'SOCKET.SILENCE';
       /** Time since the last inbound message (or since open). */
       readonly silentMs: number;
-      /** Whether any message arrived since the last ping was sent. */
-      readonly heardSincePing: boolean;
-    };
+    }
+  /** The first inbound message after a ping: the connection is alive. */
+  | { readonly type: 'SOCKET.ALIVE' };
 
 /** Every event the machine accepts. */
 export type ConnectionEvent = ConnectionCommand | SocketReport;

@@ -50,7 +50,10 @@ export interface Connection {
   send(data: OutgoingData): boolean;
   /** Subscribes to an event; returns the unsubscribe function. */
   on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void;
-  /** Disposes everything: no socket, timer or listener remains; queued messages are reported as `dropped`. */
+  /**
+   * Disposes everything: no socket, timer or socket listener remains; queued messages (and any
+   * later `send`) are reported as `dropped`. Your own listeners stay until you unsubscribe them.
+   */
   stop(): void;
 }
 
@@ -59,16 +62,16 @@ const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'ga
 /** Creates a connection. Throws `TypeError`/`RangeError` at once on invalid options. */
 export function createConnection(options: ConnectionOptions): Connection {
   const resolved = resolveOptions(options);
-  const listeners = new Map<keyof ConnectionEventMap, Set<(payload: never) => void>>(
-    EVENT_NAMES.map((name) => [name, new Set()]),
-  );
-  const messageListeners = listeners.get('message')!;
+  // Listener arrays are created on first subscription and replaced (not mutated) on change, so
+  // an idle connection carries no empty collections and delivery iterates a stable snapshot.
+  const listeners: { [K in keyof ConnectionEventMap]?: Array<(payload: ConnectionEventMap[K]) => void> } = {};
   const queue: OutgoingData[] = [];
   let transport: SocketTransport | null = null;
   let stopped = false;
 
   function fire<K extends keyof ConnectionEventMap>(event: K, payload: ConnectionEventMap[K]) {
-    for (const listener of listeners.get(event)!) call(listener as (payload: ConnectionEventMap[K]) => void, payload);
+    const list = listeners[event];
+    if (list) for (const listener of list) call(listener, payload);
   }
 
   function flush() {
@@ -94,7 +97,8 @@ export function createConnection(options: ConnectionOptions): Connection {
     ...(resolved.random ? { random: resolved.random } : {}),
     ...(resolved.shouldReconnect ? { shouldReconnect: resolved.shouldReconnect } : {}),
     onMessage(data) {
-      for (const listener of messageListeners) call(listener, data as never);
+      const list = listeners.message;
+      if (list) for (const listener of list) call(listener, data);
     },
     onTransport(next) {
       transport = next;
@@ -102,11 +106,20 @@ export function createConnection(options: ConnectionOptions): Connection {
     },
   });
 
-  actor.on('open', ({ protocol }) => fire('open', { protocol }));
-  actor.on('close', ({ code, reason, wasClean }) => fire('close', { code, reason, wasClean }));
-  actor.on('error', ({ message, error }) => fire('error', { message, error }));
-  actor.on('retry', ({ attempt, delayMs }) => fire('retry', { attempt, delayMs }));
-  actor.on('gaveUp', ({ reason, close, retries }) => fire('gaveUp', { reason, close, retries }));
+  actor.on('*', (emitted) => {
+    switch (emitted.type) {
+      case 'open':
+        return fire('open', { protocol: emitted.protocol });
+      case 'close':
+        return fire('close', { code: emitted.code, reason: emitted.reason, wasClean: emitted.wasClean });
+      case 'error':
+        return fire('error', { message: emitted.message, error: emitted.error });
+      case 'retry':
+        return fire('retry', { attempt: emitted.attempt, delayMs: emitted.delayMs });
+      case 'gaveUp':
+        return fire('gaveUp', { reason: emitted.reason, close: emitted.close, retries: emitted.retries });
+    }
+  });
 
   let status = getStatus(actor.getSnapshot());
   actor.subscribe((snapshot) => {
@@ -158,12 +171,16 @@ export function createConnection(options: ConnectionOptions): Connection {
       return true;
     },
     on(event, listener) {
-      const set = listeners.get(event);
-      if (!set) throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
+      if (!EVENT_NAMES.includes(event)) {
+        throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
+      }
       if (typeof listener !== 'function') throw new TypeError(`xstate-websocket: the listener for '${event}' must be a function.`);
-      set.add(listener as (payload: never) => void);
+      type Listener = (payload: ConnectionEventMap[typeof event]) => void;
+      const table = listeners as Record<string, Listener[] | undefined>;
+      table[event] = [...(table[event] ?? []), listener];
       return () => {
-        set.delete(listener as (payload: never) => void);
+        const remaining = table[event]?.filter((l) => l !== listener);
+        table[event] = remaining && remaining.length > 0 ? remaining : undefined;
       };
     },
     stop() {
@@ -173,7 +190,6 @@ export function createConnection(options: ConnectionOptions): Connection {
       actor.stop();
       transport = null;
       for (const data of queue.splice(0)) fire('dropped', { data, reason: 'stopped' });
-      for (const set of listeners.values()) set.clear();
     },
   };
 }

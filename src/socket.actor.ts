@@ -69,7 +69,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
     let disposed = false;
     let closeRequested = false;
     let lastInboundAt = now();
-    let pingSentAt = -Infinity;
+    let awaitingPong = false;
     let upgradeStatus: number | null = null;
 
     const report = (event: SocketReport) => {
@@ -102,6 +102,10 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       ? (event: WebSocketEventMapLike['message']) => {
           if (disposed) return;
           lastInboundAt = now();
+          if (awaitingPong) {
+            awaitingPong = false;
+            sendBack({ type: 'SOCKET.ALIVE' });
+          }
           const data = event.data;
           if (!isPongSafe(data)) deliver(data);
         }
@@ -231,7 +235,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
           }
           return;
         case 'SEND_PING':
-          pingSentAt = now();
+          awaitingPong = true;
           try {
             transport.send(ping());
           } catch (error) {
@@ -239,7 +243,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
           }
           return;
         case 'REPORT_SILENCE':
-          report({ type: 'SOCKET.SILENCE', silentMs: now() - lastInboundAt, heardSincePing: lastInboundAt >= pingSentAt });
+          report({ type: 'SOCKET.SILENCE', silentMs: now() - lastInboundAt });
           return;
       }
     });

@@ -32,7 +32,7 @@ describe('the scripted demo tour', () => {
     expect(result.durationMs).toBeLessThan(10_000);
     const printed = lines.join('\n');
     expect(printed).toMatch(/── kill[\s\S]*close +1006[\s\S]*status +backoff +on SOCKET\.CLOSED/);
-    expect(printed).toMatch(/── half-open[\s\S]*status +closing +on SOCKET\.SILENCE; sends close 3008 heartbeat timeout/);
+    expect(printed).toMatch(/── half-open[\s\S]*status +closing +on after heartbeatTimeout; sends close 3008 heartbeat timeout/);
     expect(printed).toMatch(/── reject[\s\S]*close +1008 token revoked[\s\S]*gaveUp +close-code 1008/);
     expect(printed).toMatch(/── close[\s\S]*status +manuallyClosed +on SOCKET\.CLOSED(; socket closed \{code: 1000[^\n]*)?\s*$/);
     // one line per entry, each stamped with the time since the start

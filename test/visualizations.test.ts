@@ -2,7 +2,7 @@
  * visualizations/ is generated from the machine: regenerate it in memory and compare, so a
  * change to the chart that was not followed by `npm run visualize` fails here.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   collectStates,
@@ -44,7 +44,7 @@ describe('visualizations', () => {
 
   it('take every state meaning from a description on the machine', () => {
     const states = collectStates(connectionMachine);
-    expect(states.map((s) => s.path)).toContain('session.open.probingPong');
+    expect(states.map((s) => s.path)).toContain('session.open.awaitingPong');
     for (const state of states) expect(state.description, state.path).not.toBe('');
   });
 
@@ -62,6 +62,12 @@ describe('visualizations', () => {
     for (const delay of Object.keys(connectionMachine.implementations.delays)) expect(spec).toContain(`| \`${delay}\` |`);
     expect(spec).toContain('| `connectTimeout` | `connectTimeoutMs` | 10000 |');
     expect(spec).toContain('| 1008 | **stop** (gaveUp) |');
-    expect(spec.match(/\(\.\.\/test\/invariants\.model\.test\.ts\)/g)).toHaveLength(8);
+    const invariantRows = spec.slice(spec.indexOf('## Invariants')).split('\n').filter((line) => /^\| [1-8] \| /.test(line));
+    expect(invariantRows).toHaveLength(8);
+    for (const row of invariantRows) {
+      const linked = [...row.matchAll(/\]\(\.\.\/(test\/[\w.-]+\.test\.ts)\)/g)].map((m) => m[1]!);
+      expect(linked.length, row).toBeGreaterThan(0);
+      for (const file of linked) expect(existsSync(new URL(`../${file}`, import.meta.url)), file).toBe(true);
+    }
   });
 });

@@ -78,12 +78,11 @@ function eventVariants(type: string, settings: ConnectionSettings): ConnectionEv
       return [{ type, data: 'hello' }];
     case 'SOCKET.SILENCE':
       return [
-        { type, silentMs: 0, heardSincePing: true },
-        { type, silentMs: interval, heardSincePing: true },
-        { type, silentMs: interval, heardSincePing: false },
+        { type, silentMs: 0 },
+        { type, silentMs: interval },
       ];
     default:
-      // CONNECT, RECONNECT, NETWORK.ONLINE and every xstate.after.* delayed event.
+      // CONNECT, RECONNECT, NETWORK.ONLINE, SOCKET.ALIVE and every xstate.after.* delayed event.
       return [{ type } as ConnectionEvent];
   }
 }
