@@ -259,20 +259,7 @@ export const connectionMachine = setup({
                 reenter: true,
                 actions: ['recordClose', 'emitClose', 'resetRetries', { type: 'recordReason', params: { reason: 'socket closed' } }],
               },
-              {
-                guard: not('isRetryableClose'),
-                target: '#connection.gaveUp',
-                actions: ['recordClose', 'emitClose', 'recordGaveUpCloseCode', { type: 'recordReason', params: { reason: 'gave up' } }],
-              },
-              {
-                guard: 'hasRetriesLeft',
-                target: '#connection.backoff',
-                actions: ['recordClose', 'emitClose', 'planRetry', { type: 'recordReason', params: { reason: 'retry scheduled' } }],
-              },
-              {
-                target: '#connection.gaveUp',
-                actions: ['recordClose', 'emitClose', 'recordGaveUpMaxRetries', { type: 'recordReason', params: { reason: 'gave up' } }],
-              },
+              // A retry close falls through to the session's SOCKET.CLOSED: policy, then budget.
             ],
             DISCONNECT: { actions: ['planManualClose', { type: 'recordReason', params: { reason: 'close requested' } }] },
             CONNECT: { guard: 'isManualIntent', actions: ['planReconnect', { type: 'recordReason', params: { reason: 'connect requested' } }] },
