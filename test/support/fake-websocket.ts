@@ -56,6 +56,12 @@ export interface FakeWebSocketServer {
 export interface FakeWebSocketServerOptions {
   /** Give the class a `terminate()` method, like `ws`. @default false */
   terminate?: boolean;
+  /**
+   * Behave like Node 20's built-in WebSocket (undici) when a handshake fails or `close()` comes
+   * while CONNECTING: 'error' fires, readyState stays CONNECTING, and 'close' never comes.
+   * @default false
+   */
+  errorWithoutClose?: boolean;
 }
 
 export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = {}): FakeWebSocketServer {
@@ -122,6 +128,10 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
       }
       if (this.readyState === 2 || this.readyState === 3) return;
       this.closeCall = { code, reason };
+      if (options.errorWithoutClose && this.readyState === 0) {
+        this.dispatch('error', { message: 'Connection was closed before it was established.' });
+        return;
+      }
       this.failing = this.readyState === 0;
       this.readyState = 2;
     }
@@ -142,6 +152,10 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
     }
     drop() {
       if (this.readyState === 3) throw new Error('fake: drop() on a CLOSED socket');
+      if (options.errorWithoutClose && this.readyState === 0) {
+        this.dispatch('error', { message: 'Received network error or non-101 status code.' });
+        return;
+      }
       this.finish(1006, '', false, true);
     }
     completeClose() {
