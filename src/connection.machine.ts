@@ -1,20 +1,21 @@
 /**
- * The connection statechart. Pure: every effect goes through the invoked `socket` actor
- * (the adapter), every timer is an `after` with a named delay, and randomness and the app's
- * callbacks are injected per actor system (`connection.deps.ts`) or through `provide`. Every transition but message delivery ends with `recordReason`, so
- * `context.reason` always says why the last transition happened (see `reasons.ts`).
- * Implementations are in `setup`; the chart follows it.
+ * The connection statechart. Pure: every effect goes through the invoked `socket` actor (the
+ * adapter), every timer is an `after` with a named delay, and randomness and the app's callbacks
+ * are injected per actor system (`connection.deps.ts`) or through `provide`. Every transition but
+ * message delivery ends with `recordReason`, so `context.reason` always says why the last
+ * transition happened (see `reasons.ts`). Implementations are in `setup`; the chart follows it.
  */
 import { assign, emit, not, raise, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
 import { isRetryableCloseCode } from './close-codes.js';
 import { connectionDepsOf } from './connection.deps.js';
-import type {
-  ConnectionContext,
-  ConnectionEmitted,
-  ConnectionEvent,
-  ConnectionSettings,
-  ConnectionStatus,
+import {
+  CONNECTION_STATUSES,
+  type ConnectionContext,
+  type ConnectionEmitted,
+  type ConnectionEvent,
+  type ConnectionSettings,
+  type ConnectionStatus,
 } from './connection.types.js';
 import { formatReason, type ReasonLabel } from './reasons.js';
 import { createSocketActor } from './socket.actor.js';
@@ -75,13 +76,12 @@ export const connectionMachine = setup({
       closeIntent: 'retry' as const,
       closeRequest: { code: TIMEOUT_CLOSE_CODE, reason: 'heartbeat timeout' },
     }),
-    resetHeartbeatWait: assign(({ context }) => ({ heartbeatWaitMs: context.settings.heartbeat?.intervalMs ?? 0 })),
-    planHeartbeatWait: assign(({ context, event }) => ({
-      heartbeatWaitMs:
-        event.type === 'SOCKET.SILENCE'
-          ? Math.max(1, Math.ceil((context.settings.heartbeat?.intervalMs ?? 0) - event.silentMs))
-          : (context.settings.heartbeat?.intervalMs ?? 0),
-    })),
+    planHeartbeatWait: assign(({ context, event }) => {
+      // The next probe comes intervalMs after the last inbound message: now, unless the adapter
+      // just reported how long the socket has already been silent.
+      const silentMs = event.type === 'SOCKET.SILENCE' ? event.silentMs : 0;
+      return { heartbeatWaitMs: Math.max(1, Math.ceil((context.settings.heartbeat?.intervalMs ?? 0) - silentMs)) };
+    }),
     recordClose: assign(({ event }) =>
       event.type === 'SOCKET.CLOSED' ? { lastClose: { code: event.code, reason: event.reason, wasClean: event.wasClean } } : {},
     ),
@@ -182,7 +182,7 @@ export const connectionMachine = setup({
               {
                 guard: 'isHeartbeatEnabled',
                 target: 'open.listening',
-                actions: ['resetHeartbeatWait', 'emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }],
+                actions: ['planHeartbeatWait', 'emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }],
               },
               { target: 'open', actions: ['emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }] },
             ],
@@ -233,7 +233,7 @@ export const connectionMachine = setup({
                 },
               },
               on: {
-                'SOCKET.ALIVE': { target: 'listening', actions: ['resetHeartbeatWait', { type: 'recordReason', params: { reason: 'pong received' } }] },
+                'SOCKET.ALIVE': { target: 'listening', actions: ['planHeartbeatWait', { type: 'recordReason', params: { reason: 'pong received' } }] },
               },
             },
           },
@@ -304,11 +304,5 @@ export const connectionMachine = setup({
 
 /** The public status of a snapshot of `connectionMachine` (or of a machine embedding its states). */
 export function getStatus(snapshot: { hasTag(tag: ConnectionStatus): boolean }): ConnectionStatus {
-  if (snapshot.hasTag('open')) return 'open';
-  if (snapshot.hasTag('connecting')) return 'connecting';
-  if (snapshot.hasTag('closing')) return 'closing';
-  if (snapshot.hasTag('backoff')) return 'backoff';
-  if (snapshot.hasTag('gaveUp')) return 'gaveUp';
-  if (snapshot.hasTag('manuallyClosed')) return 'manuallyClosed';
-  return 'idle';
+  return CONNECTION_STATUSES.find((status) => snapshot.hasTag(status)) ?? 'idle';
 }

@@ -96,29 +96,17 @@ export function createConnection(options: ConnectionOptions): Connection {
     isPong: resolved.isPong,
     ...(resolved.random ? { random: resolved.random } : {}),
     ...(resolved.shouldReconnect ? { shouldReconnect: resolved.shouldReconnect } : {}),
-    onMessage(data) {
-      const list = listeners.message;
-      if (list) for (const listener of list) call(listener, data);
-    },
+    onMessage: (data) => fire('message', data),
     onTransport(next) {
       transport = next;
       if (next !== null && queue.length > 0) flush();
     },
   });
 
-  actor.on('*', (emitted) => {
-    switch (emitted.type) {
-      case 'open':
-        return fire('open', { protocol: emitted.protocol });
-      case 'close':
-        return fire('close', { code: emitted.code, reason: emitted.reason, wasClean: emitted.wasClean });
-      case 'error':
-        return fire('error', { message: emitted.message, error: emitted.error });
-      case 'retry':
-        return fire('retry', { attempt: emitted.attempt, delayMs: emitted.delayMs });
-      case 'gaveUp':
-        return fire('gaveUp', { reason: emitted.reason, close: emitted.close, retries: emitted.retries });
-    }
+  // Every emitted event is a handle event of the same name, its payload the emitted object without
+  // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).
+  actor.on('*', ({ type, ...payload }) => {
+    if (type !== 'message') fire(type, payload as never);
   });
 
   let status = getStatus(actor.getSnapshot());

@@ -146,7 +146,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       try {
         return deps.shouldReconnect(close) === true;
       } catch (error) {
-        report({ type: 'SOCKET.ERROR', message: `shouldReconnect threw: ${(error as Error)?.message ?? String(error)}`, error });
+        report({ type: 'SOCKET.ERROR', message: `shouldReconnect threw: ${messageOf(error)}`, error });
         return undefined;
       }
     }
@@ -179,7 +179,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       try {
         url = normaliseUrl(source);
       } catch (error) {
-        fail((error as Error).message, error);
+        fail(messageOf(error), error);
         return;
       }
       const WebSocket = deps.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
@@ -190,7 +190,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       try {
         socket = input.protocols.length > 0 ? new WebSocket(url, [...input.protocols]) : new WebSocket(url);
       } catch (error) {
-        fail(`WebSocket constructor threw: ${(error as Error)?.message ?? String(error)}`, error);
+        fail(`WebSocket constructor threw: ${messageOf(error)}`, error);
         return;
       }
       try {
@@ -214,11 +214,11 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       try {
         result = source();
       } catch (error) {
-        fail(`url function threw: ${(error as Error)?.message ?? String(error)}`, error);
+        fail(`url function threw: ${messageOf(error)}`, error);
         return;
       }
       if (isThenable(result)) {
-        result.then(open, (error: unknown) => fail(`url function rejected: ${(error as Error)?.message ?? String(error)}`, error));
+        result.then(open, (error: unknown) => fail(`url function rejected: ${messageOf(error)}`, error));
       } else {
         open(result);
       }
@@ -239,7 +239,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
           try {
             transport.send(ping());
           } catch (error) {
-            report({ type: 'SOCKET.ERROR', message: `heartbeat.ping threw: ${(error as Error)?.message ?? String(error)}`, error });
+            report({ type: 'SOCKET.ERROR', message: `heartbeat.ping threw: ${messageOf(error)}`, error });
           }
           return;
         case 'REPORT_SILENCE':
@@ -299,6 +299,10 @@ function errorMessage(event: WebSocketEventMapLike['error'] | undefined): string
   if (inner && typeof inner.message === 'string' && inner.message) return inner.message;
   if (event && typeof event.message === 'string' && event.message) return event.message;
   return 'WebSocket error';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function isThenable(value: unknown): value is PromiseLike<string | URL> {
