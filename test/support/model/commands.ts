@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import type { FakeWebSocket } from '../fake-websocket.js';
 import { checkInvariants, InvariantViolation, startBudget, type ConnectionModel } from './connection.model.js';
-import { advanceStepwise, type System, type SystemConfig } from './system.js';
+import { advance } from '../virtual-time.js';
+import type { System, SystemConfig } from './system.js';
 
 type Cmd = fc.Command<ConnectionModel, System>;
 
@@ -163,7 +164,7 @@ class AdvanceCommand implements Cmd {
   check = () => true;
   run(m: ConnectionModel, sys: System) {
     sys.phase = 'advance';
-    advanceStepwise(sys.clock, this.ms, () => checkInvariants(m, sys));
+    advance(sys.clock, this.ms, () => checkInvariants(m, sys));
     settle(m, sys);
   }
   toString = () => `advance ${this.ms} ms`;

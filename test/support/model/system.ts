@@ -300,23 +300,3 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
   };
   return system;
 }
-
-/**
- * Advances virtual time by `ms`, one timer due time at a time (timers armed on the way fire at
- * their own due time too), calling `onStep` after every step: invariants are checked at every
- * instant something can happen.
- */
-export function advanceStepwise(clock: SimulatedClock, ms: number, onStep: () => void, maxSteps = 100_000): void {
-  const target = clock.now() + ms;
-  for (let step = 0; step < maxSteps; step++) {
-    const due = armedTimers(clock).filter((t) => t <= target);
-    if (due.length === 0) {
-      clock.set(target);
-      onStep();
-      return;
-    }
-    clock.set(Math.max(clock.now(), Math.min(...due)));
-    onStep();
-  }
-  throw new Error(`advance(${ms}) did not settle within ${maxSteps} timer firings`);
-}
