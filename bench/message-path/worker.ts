@@ -91,23 +91,23 @@ const expectedSink = 2 * (warmup + rounds) * iterations;
 
 // Per-round differences, then the median of those (pairs measured close in time).
 const diffs = (a: number[], b: number[]) => a.map((x, i) => x - b[i]!);
+/** Per-message cost through the client against the fake called directly, as medians over rounds. */
+function compare(through: { cpu: number[]; wall: number[] }, direct: { cpu: number[]; wall: number[] }) {
+  const addedCpu = diffs(through.cpu, direct.cpu);
+  return {
+    directCpuNs: median(direct.cpu),
+    clientCpuNs: median(through.cpu),
+    addedCpuNs: median(addedCpu),
+    addedWallNs: median(diffs(through.wall, direct.wall)),
+    addedCpuNsRounds: addedCpu,
+  };
+}
+
 finish({
   client: client.name,
   iterations,
   rounds,
-  send: {
-    directCpuNs: median(samples.directSend.cpu),
-    clientCpuNs: median(samples.clientSend.cpu),
-    addedCpuNs: median(diffs(samples.clientSend.cpu, samples.directSend.cpu)),
-    addedWallNs: median(diffs(samples.clientSend.wall, samples.directSend.wall)),
-    addedCpuNsRounds: diffs(samples.clientSend.cpu, samples.directSend.cpu),
-  },
-  recv: {
-    directCpuNs: median(samples.directRecv.cpu),
-    clientCpuNs: median(samples.clientRecv.cpu),
-    addedCpuNs: median(diffs(samples.clientRecv.cpu, samples.directRecv.cpu)),
-    addedWallNs: median(diffs(samples.clientRecv.wall, samples.directRecv.wall)),
-    addedCpuNsRounds: diffs(samples.clientRecv.cpu, samples.directRecv.cpu),
-  },
+  send: compare(samples.clientSend, samples.directSend),
+  recv: compare(samples.clientRecv, samples.directRecv),
   check: { sendsReached, expectedSends, delivered: sink, expectedDelivered: expectedSink },
 });
