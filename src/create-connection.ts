@@ -5,13 +5,17 @@
 import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from 'xstate';
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
+import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
 import type { CloseInfo, ConnectionStatus, GaveUpReason } from './connection.types.js';
 import { describe, resolveOptions, type ConnectionOptions } from './options.js';
 import type { SocketTransport } from './socket.actor.js';
 import type { OutgoingData } from './websocket.types.js';
 
-/** Why a message given to `send` was not sent. */
-export type DropReason = 'queue-full' | 'stopped';
+/**
+ * Why a message given to `send` was not sent: the queue was full, the connection was stopped, or
+ * the WebSocket refused it (its `send` threw; the messages after it still go out, in order).
+ */
+export type DropReason = 'queue-full' | 'stopped' | 'refused';
 
 /** Listener payloads, by event name. */
 export interface ConnectionEventMap {
@@ -22,12 +26,17 @@ export interface ConnectionEventMap {
   error: { message: string; error?: unknown };
   retry: { attempt: number; delayMs: number };
   gaveUp: { reason: GaveUpReason; close: CloseInfo | null; retries: number };
-  dropped: { data: OutgoingData; reason: DropReason };
+  /**
+   * A message that was not sent. `data` is what was given to `send`, except for binary data that
+   * waited in the queue: that is the copy taken at `send()` (the bytes it had then, same type).
+   * `error` is what the WebSocket threw, for `refused`.
+   */
+  dropped: { data: OutgoingData; reason: DropReason; error?: unknown };
 }
 
 /** The handle returned by `createConnection`. */
 export interface Connection {
-  /** The current public status. */
+  /** The current public status; `manuallyClosed` after `stop()`. */
   readonly status: ConnectionStatus;
   /** The running actor of `connectionMachine` (inspect it, `subscribe`, `getSnapshot`). */
   readonly actor: Actor<typeof connectionMachine>;
@@ -43,40 +52,99 @@ export interface Connection {
   /** Retries now with a fresh budget: skips a backoff wait, leaves `gaveUp`, or replaces an open socket. */
   reconnect(): void;
   /**
-   * Sends now while open, else queues (in order, flushed on open). Returns `false` when the
-   * message was dropped (queue full or stopped); a `dropped` event reports it too.
-   * Throws a `TypeError` for data a WebSocket cannot send (serialise objects first).
+   * Sends now while open, else queues (in order, flushed on open) a copy of binary data, so it
+   * goes out with the bytes it had at `send()`. Returns `false` when the message was dropped
+   * (queue full, stopped, or refused by the WebSocket); a `dropped` event reports it too, and an
+   * `error` event a refusal. Throws a `TypeError` for data a WebSocket cannot send (serialise
+   * objects first; copy a SharedArrayBuffer or a view on one into an ArrayBuffer).
    */
   send(data: OutgoingData): boolean;
-  /** Subscribes to an event; returns the unsubscribe function. */
+  /**
+   * Subscribes to an event; returns the unsubscribe function. Each call is its own registration
+   * (the same function registered twice is called twice); its unsubscribe removes that one only.
+   */
   on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void;
   /**
-   * Disposes everything: no socket, timer or socket listener remains; queued messages (and any
-   * later `send`) are reported as `dropped`. Your own listeners stay until you unsubscribe them.
+   * Disposes everything: no socket, timer or socket listener remains. The status becomes
+   * `manuallyClosed`, and listeners hear, in this order: one `close` event (`STOP_CLOSE`) when
+   * a socket's life was ended (status `connecting`, `open` or `closing`), one `status` event
+   * (unless it already was `manuallyClosed`), then `dropped` for each queued message (and for any
+   * later `send`). Your own listeners stay until you unsubscribe them.
    */
   stop(): void;
 }
+
+/** The `close` event `stop()` reports when it ends a socket's life. */
+export const STOP_CLOSE: CloseInfo = Object.freeze({ code: 1000, reason: 'client stopped', wasClean: false });
+
+/**
+ * Two decisions of the handle, as a seam: the shipped ones below, and deliberately broken ones
+ * (test/support/broken-handles.ts) that the model-based properties must catch. Not exported by
+ * the package.
+ */
+export interface HandlePolicies {
+  /** Whether the deferred first CONNECT of `autoConnect` runs, given what the app did before it. */
+  autoConnects(app: { readonly called: boolean; readonly stopped: boolean }): boolean;
+  /** The direct send path the handle uses, given the adapter's. */
+  transport(transport: SocketTransport): SocketTransport;
+}
+
+/** Any call in the creation tick is final; the adapter's transport as it is. */
+export const SHIPPED_POLICIES: HandlePolicies = {
+  autoConnects: ({ called, stopped }) => !called && !stopped,
+  transport: (transport) => transport,
+};
+
+const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
 
 const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const;
 
 /** Creates a connection. Throws `TypeError`/`RangeError` at once on invalid options. */
 export function createConnection(options: ConnectionOptions): Connection {
+  return buildConnection(options, SHIPPED_POLICIES);
+}
+
+/** One registration of a listener (the same function may have several). */
+interface Registration<T> {
+  readonly listener: (payload: T) => void;
+}
+
+/** `createConnection` with its policies given (internal). */
+export function buildConnection(options: ConnectionOptions, policies: HandlePolicies): Connection {
   const resolved = resolveOptions(options);
-  // Listener arrays are created on first subscription and replaced (not mutated) on change, so
-  // an idle connection carries no empty collections and delivery iterates a stable snapshot.
-  const listeners: { [K in keyof ConnectionEventMap]?: Array<(payload: ConnectionEventMap[K]) => void> } = {};
+  // Registration arrays are created on first subscription and replaced (not mutated) on change,
+  // so an idle connection carries no empty collections and delivery iterates a stable snapshot.
+  const listeners: { [K in keyof ConnectionEventMap]?: Array<Registration<ConnectionEventMap[K]>> } = {};
   const queue: OutgoingData[] = [];
   let transport: SocketTransport | null = null;
   let stopped = false;
+  /** Whether the app called connect, close, reconnect or stop (cancels the deferred auto-connect). */
+  let called = false;
 
   function fire<K extends keyof ConnectionEventMap>(event: K, payload: ConnectionEventMap[K]) {
     const list = listeners[event];
-    if (list) for (const listener of list) call(listener, payload);
+    if (list) for (const registration of list) call(registration.listener, payload);
   }
 
+  function refused(data: OutgoingData, error: unknown) {
+    fire('dropped', { data, reason: 'refused', error });
+    fire('error', { message: `the WebSocket refused a message (dropped): ${messageOf(error)}`, error });
+  }
+
+  // Each message leaves the queue before anything is reported: a listener may send or stop().
   function flush() {
     let sent = 0;
-    while (sent < queue.length && transport !== null && transport.send(queue[sent]!)) sent++;
+    while (sent < queue.length && transport !== null) {
+      const data = queue[sent]!;
+      try {
+        if (!transport.send(data)) break;
+        sent++;
+      } catch (error) {
+        queue.splice(0, sent + 1);
+        sent = 0;
+        refused(data, error);
+      }
+    }
     if (sent > 0) queue.splice(0, sent);
   }
 
@@ -98,7 +166,7 @@ export function createConnection(options: ConnectionOptions): Connection {
     ...(resolved.shouldReconnect ? { shouldReconnect: resolved.shouldReconnect } : {}),
     onMessage: (data) => fire('message', data),
     onTransport(next) {
-      transport = next;
+      transport = next === null ? null : policies.transport(next);
       if (next !== null && queue.length > 0) flush();
     },
   });
@@ -124,7 +192,8 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   actor.start();
   // Connect on the next microtask, so listeners attached right after creation see every event.
-  if (resolved.autoConnect) queueMicrotask(() => stopped || actor.send({ type: 'CONNECT' }));
+  // Any call before then is final: the deferred CONNECT does not run after it.
+  if (resolved.autoConnect) queueMicrotask(() => policies.autoConnects({ called, stopped }) && actor.send({ type: 'CONNECT' }));
 
   function assertLive(method: string) {
     if (stopped) throw new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`);
@@ -132,30 +201,40 @@ export function createConnection(options: ConnectionOptions): Connection {
 
   return {
     get status() {
-      return getStatus(actor.getSnapshot());
+      return stopped ? 'manuallyClosed' : getStatus(actor.getSnapshot());
     },
     actor,
     connect() {
       assertLive('connect');
+      called = true;
       actor.send({ type: 'CONNECT' });
     },
     close(code = 1000, reason = '') {
       assertLive('close');
       checkCloseArguments(code, reason);
+      called = true;
       actor.send({ type: 'DISCONNECT', code, reason });
     },
     reconnect() {
       assertLive('reconnect');
+      called = true;
       actor.send({ type: 'RECONNECT' });
     },
     send(data) {
       if (typeof data !== 'string') checkOutgoing(data);
-      if (queue.length === 0 && transport !== null && transport.send(data)) return true;
+      if (queue.length === 0 && transport !== null) {
+        try {
+          if (transport.send(data)) return true;
+        } catch (error) {
+          refused(data, error);
+          return false;
+        }
+      }
       if (stopped || queue.length >= resolved.maxQueuedMessages) {
         fire('dropped', { data, reason: stopped ? 'stopped' : 'queue-full' });
         return false;
       }
-      queue.push(data);
+      queue.push(snapshotOutgoing(data));
       return true;
     },
     on(event, listener) {
@@ -163,21 +242,27 @@ export function createConnection(options: ConnectionOptions): Connection {
         throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
       }
       if (typeof listener !== 'function') throw new TypeError(`xstate-websocket: the listener for '${event}' must be a function.`);
-      type Listener = (payload: ConnectionEventMap[typeof event]) => void;
-      const table = listeners as Record<string, Listener[] | undefined>;
-      table[event] = [...(table[event] ?? []), listener];
+      const table = listeners as Record<string, Array<Registration<never>> | undefined>;
+      const registration: Registration<never> = { listener };
+      table[event] = [...(table[event] ?? []), registration];
       return () => {
-        const remaining = table[event]?.filter((l) => l !== listener);
+        const remaining = table[event]?.filter((r) => r !== registration);
         table[event] = remaining && remaining.length > 0 ? remaining : undefined;
       };
     },
     stop() {
       if (stopped) return;
+      const before = getStatus(actor.getSnapshot());
       stopped = true;
+      called = true;
+      const unsent = queue.splice(0);
       if (watchesNetwork) windowLike.removeEventListener!('online', online);
       actor.stop();
       transport = null;
-      for (const data of queue.splice(0)) fire('dropped', { data, reason: 'stopped' });
+      status = 'manuallyClosed';
+      if (SOCKET_STATUSES.has(before)) fire('close', STOP_CLOSE);
+      if (before !== 'manuallyClosed') fire('status', 'manuallyClosed');
+      for (const data of unsent) fire('dropped', { data, reason: 'stopped' });
     },
   };
 }
@@ -193,21 +278,6 @@ function call<T>(listener: (payload: T) => void, payload: T) {
   }
 }
 
-function checkOutgoing(data: unknown) {
-  if (
-    data instanceof ArrayBuffer ||
-    ArrayBuffer.isView(data) ||
-    (typeof SharedArrayBuffer !== 'undefined' && data instanceof SharedArrayBuffer) ||
-    (typeof Blob !== 'undefined' && data instanceof Blob)
-  ) {
-    return;
-  }
-  throw new TypeError(
-    `xstate-websocket: send() takes a string, ArrayBuffer, typed array, DataView or Blob, got ${describe(data)}. ` +
-      'Serialise objects first, e.g. send(JSON.stringify(value)).',
-  );
-}
-
 function checkCloseArguments(code: unknown, reason: unknown) {
   if (typeof code !== 'number' || !Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
     throw new RangeError(`xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got ${describe(code)}.`);
@@ -216,4 +286,8 @@ function checkCloseArguments(code: unknown, reason: unknown) {
   if (new TextEncoder().encode(reason).length > 123) {
     throw new RangeError('xstate-websocket: close reason is longer than 123 UTF-8 bytes; shorten it.');
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

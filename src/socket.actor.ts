@@ -19,7 +19,11 @@ import {
 
 /** The direct send path the handle uses while the socket is open (bypasses the machine). */
 export interface SocketTransport {
-  /** Sends if the socket is OPEN and not disposed; returns `false` (nothing sent) otherwise. */
+  /**
+   * Hands `data` to the socket if it is OPEN and this adapter not disposed, and returns `true`;
+   * returns `false` (nothing sent, keep the message for a later socket) otherwise. Throws what the
+   * WebSocket's `send` threw when it refuses the data: that message will never go out as it is.
+   */
   send(data: OutgoingData): boolean;
 }
 
@@ -83,12 +87,8 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
     const transport: SocketTransport = {
       send(data) {
         if (disposed || socket === null || socket.readyState !== OPEN) return false;
-        try {
-          socket.send(data as never);
-          return true;
-        } catch {
-          return false;
-        }
+        socket.send(data as never);
+        return true;
       },
     };
 
@@ -148,6 +148,21 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       } catch (error) {
         report({ type: 'SOCKET.ERROR', message: `shouldReconnect threw: ${messageOf(error)}`, error });
         return undefined;
+      }
+    }
+
+    function sendPing() {
+      let data: OutgoingData;
+      try {
+        data = ping();
+      } catch (error) {
+        report({ type: 'SOCKET.ERROR', message: `heartbeat.ping threw: ${messageOf(error)}`, error });
+        return;
+      }
+      try {
+        transport.send(data);
+      } catch (error) {
+        report({ type: 'SOCKET.ERROR', message: `the WebSocket refused the heartbeat ping: ${messageOf(error)}`, error });
       }
     }
 
@@ -236,11 +251,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
           return;
         case 'SEND_PING':
           awaitingPong = true;
-          try {
-            transport.send(ping());
-          } catch (error) {
-            report({ type: 'SOCKET.ERROR', message: `heartbeat.ping threw: ${messageOf(error)}`, error });
-          }
+          sendPing();
           return;
         case 'REPORT_SILENCE':
           report({ type: 'SOCKET.SILENCE', silentMs: now() - lastInboundAt });

@@ -30,6 +30,8 @@ export interface FakeWebSocket extends FakeSocketControls {
   readonly sent: unknown[];
   /** Messages given to `send` after the socket left OPEN (a real socket loses these silently). */
   readonly discarded: unknown[];
+  /** Messages `send` threw for while OPEN (see `refuseSend`); nothing of them went out. */
+  readonly refused: unknown[];
   /** The close the client asked for, if any. */
   closeCall: { code?: number; reason?: string } | null;
   terminated: boolean;
@@ -62,6 +64,11 @@ export interface FakeWebSocketServerOptions {
    * @default false
    */
   errorWithoutClose?: boolean;
+  /**
+   * Data the socket refuses: `send` throws a TypeError for it while OPEN, as browsers and Node's
+   * built-in WebSocket do for a view on a SharedArrayBuffer. @default nothing is refused
+   */
+  refuseSend?: (data: unknown) => boolean;
 }
 
 export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = {}): FakeWebSocketServer {
@@ -79,6 +86,7 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
     protocol = '';
     readonly sent: unknown[] = [];
     readonly discarded: unknown[] = [];
+    readonly refused: unknown[] = [];
     closeCall: { code?: number; reason?: string } | null = null;
     terminated = false;
     private readonly listeners = new Map<string, Set<Listener>>();
@@ -119,6 +127,10 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
       if (this.readyState !== 1) {
         this.discarded.push(data);
         return;
+      }
+      if (options.refuseSend?.(data)) {
+        this.refused.push(data);
+        throw new TypeError('fake: the WebSocket refuses this data');
       }
       this.sent.push(data);
     }
