@@ -1,23 +1,36 @@
 /**
- * Model-based proofs through the real `createConnection` handle (send queue, direct send path):
- * invariant 7 needs the handle, and all eight are checked through it too. Also: delays far past
+ * Model-based proofs through the real `createConnection` handle (send queue, direct send path,
+ * listeners, autoConnect, same-tick calls): invariants 7, 9, 10 and 11 need the handle, and all
+ * are checked through it too. Also: delays far past
  * the cap and jitter spread, through the handle's injected `random`.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffCeilingMs, backoffFloorMs } from '../src/backoff.js';
 import { connectWithFake } from './support/harness.js';
-import { modelProperty, NUM_RUNS } from './support/model/run.js';
+import { handleModelProperty, NUM_RUNS } from './support/model/run.js';
 
 const params = { numRuns: NUM_RUNS };
 
 describe('invariants of the createConnection handle (model-based, send queue included)', () => {
-  it('7. Nothing lost: every message given to send is sent once, in order, or reported through dropped', () => {
-    fc.assert(modelProperty([7], 'handle'), params);
+  it('7. Nothing lost: every message given to send is sent once, in order, or reported through dropped; a refused one is reported and never stalls the rest; bytes go out as they were at send()', async () => {
+    await fc.assert(handleModelProperty([7]), params);
   });
 
-  it('1–8 all hold through the handle as well', () => {
-    fc.assert(modelProperty([1, 2, 3, 4, 5, 6, 7, 8], 'handle'), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
+  it('9. Calls are final in the tick they are made: with autoConnect, a call before the first microtask is not undone by the deferred connect', async () => {
+    await fc.assert(handleModelProperty([9]), params);
+  });
+
+  it('10. Status after stop: manuallyClosed, one last close (if a socket lived) and status event, then only dropped', async () => {
+    await fc.assert(handleModelProperty([10]), params);
+  });
+
+  it('11. One registration, one call: each status event reaches every active on() registration once, in order', async () => {
+    await fc.assert(handleModelProperty([11]), params);
+  });
+
+  it('1–11 all hold through the handle as well', async () => {
+    await fc.assert(handleModelProperty([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
   });
 
   // Once a bug: stop() cleared every listener, so a later send was reported by its return value only.

@@ -26,7 +26,7 @@ export interface FakeWebSocket extends FakeSocketControls {
   readyState: number;
   binaryType: string;
   protocol: string;
-  /** Messages the socket actually sent (only while OPEN). */
+  /** Messages the socket actually sent (only while OPEN), binary data as it was at `send` (a copy). */
   readonly sent: unknown[];
   /** Messages given to `send` after the socket left OPEN (a real socket loses these silently). */
   readonly discarded: unknown[];
@@ -132,7 +132,7 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
         this.refused.push(data);
         throw new TypeError('fake: the WebSocket refuses this data');
       }
-      this.sent.push(data);
+      this.sent.push(copyOf(data));
     }
     close(code?: number, reason?: string) {
       if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
@@ -195,4 +195,14 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
       return peakLive;
     },
   };
+}
+
+const typedArraySlice = (Object.getPrototypeOf(Uint8Array.prototype) as { slice: (this: unknown) => unknown }).slice;
+
+/** A real socket takes the bytes at `send`: what the app does to its buffer later is not on the wire. */
+function copyOf(data: unknown): unknown {
+  if (data instanceof ArrayBuffer) return data.slice(0);
+  if (data instanceof DataView) return new DataView(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+  if (ArrayBuffer.isView(data)) return typedArraySlice.call(data);
+  return data;
 }

@@ -7,7 +7,16 @@
  */
 import fc from 'fast-check';
 import type { FakeWebSocket } from '../fake-websocket.js';
-import { checkInvariants, InvariantViolation, startBudget, type ConnectionModel } from './connection.model.js';
+import {
+  checkFirstTick,
+  checkInvariants,
+  checkStop,
+  InvariantViolation,
+  noteUserCall,
+  startBudget,
+  tickObservable,
+  type ConnectionModel,
+} from './connection.model.js';
 import { advance } from '../virtual-time.js';
 import type { System, SystemConfig } from './system.js';
 
@@ -31,6 +40,7 @@ class ConnectCommand implements Cmd {
     const status = sys.status();
     if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') startBudget(m, sys);
     m.closedByUser = null;
+    noteUserCall(m);
     sys.connect();
     settle(m, sys);
   }
@@ -42,6 +52,7 @@ class ReconnectCommand implements Cmd {
   run(m: ConnectionModel, sys: System) {
     startBudget(m, sys);
     m.closedByUser = null;
+    noteUserCall(m);
     sys.reconnect();
     settle(m, sys);
   }
@@ -53,32 +64,88 @@ class CloseCommand implements Cmd {
   check = (m: Readonly<ConnectionModel>) => !m.stopped;
   run(m: ConnectionModel, sys: System) {
     m.closedByUser ??= { socketsAtClose: sys.server.sockets.length };
+    noteUserCall(m);
     sys.close(this.code);
     settle(m, sys);
   }
   toString = () => `close(${this.code})`;
 }
 
+/**
+ * A message: text, a Uint8Array the app overwrites right after send() (what goes out must be the
+ * bytes at send()), or text the fake WebSocket refuses (its send throws; see `isRefusedByFake`).
+ */
+type MessageKind = 'text' | 'binary' | 'refused';
+const PREFIX: Record<MessageKind, string> = { text: 'm', binary: 'b', refused: 'x' };
+
 class SendCommand implements Cmd {
+  constructor(readonly kind: MessageKind = 'text') {}
   check = () => true;
   run(m: ConnectionModel, sys: System) {
     if (!sys.send) return;
-    const data = `m${m.messages.length}`;
-    m.messages.push(data);
-    if (!sys.send(data)) m.rejected.push(data);
+    const id = `${PREFIX[this.kind]}${m.messages.length}`;
+    m.messages.push(id);
+    const data = this.kind === 'binary' ? new TextEncoder().encode(id) : id;
+    if (!sys.send(data)) m.rejected.push(id);
+    if (data instanceof Uint8Array) data.fill(0x21); // the app reuses its buffer
     settle(m, sys);
   }
-  toString = () => 'send()';
+  toString = () => (this.kind === 'text' ? 'send()' : `send(${this.kind})`);
 }
 
 class StopCommand implements Cmd {
   check = (m: Readonly<ConnectionModel>) => !m.stopped;
   run(m: ConnectionModel, sys: System) {
     m.stopped = true;
+    noteUserCall(m);
+    const before = sys.status();
+    const mark = sys.events.length;
     sys.stop();
+    checkStop(m, sys, before, mark);
     settle(m, sys);
   }
   toString = () => 'stop()';
+}
+
+/**
+ * Lets pending microtasks run (handle runs; the commands between two of these run in one tick).
+ * The first one after an `autoConnect` creation checks invariant 9.
+ */
+export class MicrotasksCommand implements Cmd {
+  check = () => true;
+  async run(m: ConnectionModel, sys: System) {
+    const before = tickObservable(sys);
+    if (m.firstTick && !m.firstTick.called) startBudget(m, sys); // the deferred CONNECT from idle
+    for (let i = 0; i < 4; i++) await Promise.resolve();
+    checkFirstTick(m, sys, before);
+    settle(m, sys);
+  }
+  toString = () => 'microtasks run';
+}
+
+/** Registers model listener `fn` on `status` (the same function may be registered again). */
+class ListenCommand implements Cmd {
+  constructor(readonly fn: number) {}
+  check = () => true;
+  run(m: ConnectionModel, sys: System) {
+    if (!sys.listen) return;
+    m.registrations.push({ fn: this.fn, active: true, off: sys.listen(this.fn) });
+    settle(m, sys);
+  }
+  toString = () => `on('status', f${this.fn})`;
+}
+
+/** Calls the unsubscribe of one registration (again, if it already ran: that removes nothing). */
+class UnsubscribeCommand implements Cmd {
+  constructor(readonly pick: number) {}
+  check = (m: Readonly<ConnectionModel>) => m.registrations.length > 0;
+  run(m: ConnectionModel, sys: System) {
+    const registration = m.registrations[this.pick % m.registrations.length]!;
+    registration.active = false;
+    registration.off();
+    settle(m, sys);
+  }
+  toString = () => `unsubscribe registration ${this.pick}`;
 }
 
 class ServerAcceptCommand implements Cmd {
@@ -232,7 +299,7 @@ function observable(sys: System, except: FakeWebSocket): string {
 const SERVER_CLOSE_CODES = [1000, 1001, 1006, 1011, 1012, 1002, 1003, 1008, 3000, 4000, 4401] as const;
 
 /** Every command, as arbitraries for `fc.commands`. */
-export function connectionCommands(options: { send?: boolean } = {}): Array<fc.Arbitrary<Cmd>> {
+export function connectionCommands(options: { send?: boolean; handle?: boolean } = {}): Array<fc.Arbitrary<Cmd>> {
   const cmds: Array<fc.Arbitrary<Cmd>> = [
     fc.constant(new ConnectCommand()),
     fc.constantFrom(1000, 4000).map((code) => new CloseCommand(code)),
@@ -259,6 +326,16 @@ export function connectionCommands(options: { send?: boolean } = {}): Array<fc.A
       .map(([pick, action]) => new LateEventCommand(pick, action)),
   ];
   if (options.send) cmds.push(fc.constant(new SendCommand()), fc.constant(new SendCommand()));
+  if (options.handle) {
+    cmds.push(
+      fc.constantFrom<MessageKind>('text', 'binary', 'refused').map((kind) => new SendCommand(kind)),
+      fc.constant(new MicrotasksCommand()),
+      fc.constant(new MicrotasksCommand()),
+      fc.nat({ max: 1 }).map((fn) => new ListenCommand(fn)),
+      fc.nat({ max: 1 }).map((fn) => new ListenCommand(fn)),
+      fc.nat({ max: 5 }).map((pick) => new UnsubscribeCommand(pick)),
+    );
+  }
   return cmds;
 }
 
@@ -278,6 +355,7 @@ export const systemConfigArbitrary: fc.Arbitrary<SystemConfig> = fc
     terminate: fc.boolean(),
     draws: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 4 }),
     maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
+    autoConnect: fc.boolean(),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,

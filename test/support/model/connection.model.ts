@@ -6,9 +6,9 @@
  */
 import { backoffCeilingMs, backoffFloorMs } from '../../../src/backoff.js';
 import type { ConnectionStatus } from '../../../src/index.js';
-import { sumOfCeilings, type System } from './system.js';
+import { isRefusedByFake, messageId, sumOfCeilings, type System } from './system.js';
 
-/** The eight invariants of the README, by number. */
+/** The invariants of the README, by number (9–11 speak about the handle only). */
 export const INVARIANTS = {
   1: 'One socket',
   2: 'Bounded retries',
@@ -18,6 +18,9 @@ export const INVARIANTS = {
   6: 'Heartbeat',
   7: 'Nothing lost',
   8: 'Late events are harmless',
+  9: 'Calls are final in the tick they are made',
+  10: 'Status after stop',
+  11: 'One registration, one call',
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
 
@@ -34,6 +37,12 @@ export interface ConnectionModel {
   readonly messages: string[];
   /** Messages for which `send` returned false. */
   readonly rejected: string[];
+  /** With `autoConnect`, until microtasks first run: whether the app called connect/close/reconnect/stop. */
+  firstTick: { called: boolean } | null;
+  /** Index in `sys.events` after the events `stop()` itself fired. */
+  stopMark: number | null;
+  /** `on('status', …)` registrations of the model listeners, in order (handle runs). */
+  readonly registrations: Array<{ fn: number; active: boolean; off: () => void }>;
 }
 
 export function createModel(checks: Iterable<InvariantId>): ConnectionModel {
@@ -45,7 +54,55 @@ export function createModel(checks: Iterable<InvariantId>): ConnectionModel {
     budget: { socketsBefore: 0, backoffMsBefore: 0, stableSocket: null },
     messages: [],
     rejected: [],
+    firstTick: null,
+    stopMark: null,
+    registrations: [],
   };
+}
+
+/** A call of connect, close, reconnect or stop: noted while the creation tick lasts (invariant 9). */
+export function noteUserCall(model: ConnectionModel): void {
+  if (model.firstTick) model.firstTick.called = true;
+}
+
+/** What the first microtasks may change: status, state, sockets. */
+export function tickObservable(sys: System): string {
+  return JSON.stringify({ status: sys.status(), value: sys.actor.getSnapshot().value, sockets: sys.server.sockets.length });
+}
+
+/**
+ * Invariant 9, when microtasks first run after an `autoConnect` creation: a call made in the
+ * creation tick is final (the deferred CONNECT changes nothing); with none, the connection connects.
+ */
+export function checkFirstTick(model: ConnectionModel, sys: System, before: string): void {
+  const tick = model.firstTick;
+  if (!tick) return;
+  model.firstTick = null;
+  const after = tickObservable(sys);
+  if (tick.called && after !== before) fail(model, 9, `the deferred auto-connect undid the app's calls: ${before} → ${after}`);
+  if (!tick.called && sys.status() !== 'connecting') fail(model, 9, `autoConnect with no call, yet ${sys.status()} after the first microtask`);
+}
+
+const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
+
+/**
+ * Invariant 10, right after `stop()` (handle): status `manuallyClosed`; listeners got one `close`
+ * (when a socket's life ended) and one `status` (unless already manuallyClosed), in that order,
+ * then only `dropped`.
+ */
+export function checkStop(model: ConnectionModel, sys: System, before: ConnectionStatus, mark: number): void {
+  if (sys.kind !== 'handle') return;
+  const fired = sys.events.slice(mark);
+  const last = fired.filter(([name]) => name !== 'dropped');
+  const expected: Array<[string, unknown]> = [];
+  if (SOCKET_STATUSES.has(before)) expected.push(['close', { code: 1000, reason: 'client stopped', wasClean: false }]);
+  if (before !== 'manuallyClosed') expected.push(['status', 'manuallyClosed']);
+  if (JSON.stringify(last) !== JSON.stringify(expected)) {
+    fail(model, 10, `stop() in ${before} fired ${JSON.stringify(last)}, expected ${JSON.stringify(expected)}`);
+  }
+  const firstDropped = fired.findIndex(([name]) => name === 'dropped');
+  if (firstDropped !== -1 && firstDropped < last.length) fail(model, 10, `dropped reported before the last close/status: ${JSON.stringify(fired)}`);
+  model.stopMark = sys.events.length;
 }
 
 /** A user action (`connect`, `reconnect`): a fresh budget from here. */
@@ -134,14 +191,58 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
 
   // 7. Nothing lost: what was sent is in order and once; nothing is both sent and dropped.
   if (sys.kind === 'handle') checkNothingLost(model, sys, false);
+
+  // 10. Status after stop: manuallyClosed, and nothing but `dropped` after stop()'s own events.
+  if (sys.kind === 'handle' && model.stopped && model.stopMark !== null) {
+    if (status !== 'manuallyClosed') fail(model, 10, `status ${status} after stop()`);
+    const later = sys.events.slice(model.stopMark).filter(([name]) => name !== 'dropped');
+    if (later.length > 0) fail(model, 10, `events after stop(): ${JSON.stringify(later)}`);
+  }
+
+  // 11. One registration, one call: every status event reaches each active registration once, in order.
+  if (sys.kind === 'handle') checkRegistrations(model, sys);
+}
+
+function checkRegistrations(model: ConnectionModel, sys: System): void {
+  const expected = model.registrations.filter((r) => r.active).map((r) => `f${r.fn}`).join(' ');
+  const calls = sys.listenerCalls.splice(0);
+  let start = 0;
+  while (start < calls.length) {
+    let end = start + 1;
+    while (end < calls.length && calls[end] !== '*') end++;
+    const got = calls.slice(start + 1, end).join(' ');
+    if (calls[start] !== '*' || got !== expected) {
+      fail(model, 11, `a status event called [${got}], the active registrations are [${expected}]`);
+    }
+    start = end;
+  }
 }
 
 /** Invariant 7. With `complete` (after stop()), every message must be accounted for. */
 export function checkNothingLost(model: ConnectionModel, sys: System, complete: boolean): void {
-  const sent = sys.server.sockets.flatMap((s) => s.sent.filter((d) => d !== 'ping')) as string[];
-  const discarded = sys.server.sockets.flatMap((s) => s.discarded.filter((d) => d !== 'ping'));
+  const sent = sys.server.sockets.flatMap((s) => s.sent.filter((d) => d !== 'ping')).map(messageId);
+  const discarded = sys.server.sockets.flatMap((s) => s.discarded.filter((d) => d !== 'ping')).map(messageId);
   if (discarded.length > 0) fail(model, 7, `messages given to a socket that was not OPEN (lost): ${discarded.join(', ')}`);
   const index = new Map(model.messages.map((m, i) => [m, i]));
+  // Bytes as at send(): binary data is changed right after send(), so a kept reference shows.
+  for (const m of [...sent, ...sys.dropped]) {
+    if (!index.has(m)) fail(model, 7, `${JSON.stringify(m)} went out or was reported, but no send() was given those bytes (changed after send()?)`);
+  }
+  // Refused messages are reported (dropped 'refused' and an error), and none is sent.
+  const refusedBySocket = sys.server.sockets.flatMap((s) => s.refused.map(messageId));
+  const reportedRefused = sys.events.filter(([name, p]) => name === 'dropped' && (p as { reason: string }).reason === 'refused');
+  const reportedIds = new Set(reportedRefused.map(([, p]) => messageId((p as { data: unknown }).data)));
+  for (const m of refusedBySocket) if (!reportedIds.has(m)) fail(model, 7, `${m} was refused by the WebSocket but not reported dropped (refused)`);
+  const refusalErrors = sys.events.filter(([name, p]) => name === 'error' && /refused a message/.test((p as { message: string }).message));
+  if (refusalErrors.length !== reportedRefused.length) fail(model, 7, `${reportedRefused.length} refused message(s), ${refusalErrors.length} error event(s)`);
+  for (const m of sent) if (isRefusedByFake(m)) fail(model, 7, `${m} is refused by the WebSocket, yet counted as sent`);
+  // Never stalled: while open, nothing accepted waits in the queue (a refused message is not retried).
+  const socket = sys.server.sockets.find((s) => s.listenerCount() > 0);
+  if (!complete && sys.status() === 'open' && socket?.readyState === 1) {
+    const accounted = new Set([...sent, ...sys.dropped, ...model.rejected]);
+    const waiting = model.messages.filter((m) => !accounted.has(m));
+    if (waiting.length > 0) fail(model, 7, `open, yet ${waiting.join(', ')} still wait(s) in the queue (stalled)`);
+  }
   let previous = -1;
   for (const m of sent) {
     const i = index.get(m) ?? -1;

@@ -7,7 +7,6 @@
 import { assign, createActor, SimulatedClock, type Actor } from 'xstate';
 import {
   connectionMachine,
-  createConnection,
   createSocketActor,
   getStatus,
   resolveOptions,
@@ -16,6 +15,8 @@ import {
   type WebSocketConstructor,
 } from '../../../src/index.js';
 import { nextRetry } from '../../../src/connection.machine.js';
+import { buildConnection, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
+import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
 import { armedTimers } from '../virtual-time.js';
 
@@ -35,6 +36,27 @@ export interface SystemConfig {
   readonly draws: readonly number[];
   /** Handle only: bound of the send queue. */
   readonly maxQueuedMessages: number;
+  /** Handle only: `autoConnect` (the first CONNECT waits for a microtask). @default false */
+  readonly autoConnect?: boolean;
+}
+
+/** A handle under test: `createConnection` built with these policies (broken variants change one). */
+export interface HandleUnderTest {
+  readonly name: string;
+  readonly policies: HandlePolicies;
+}
+
+/** The shipped handle. */
+export const shippedHandle: HandleUnderTest = { name: 'createConnection', policies: SHIPPED_POLICIES };
+
+/** What the fake WebSocket refuses (its `send` throws, like a real one for a SharedArrayBuffer view). */
+export const isRefusedByFake = (data: unknown): boolean => typeof data === 'string' && data.startsWith('x');
+
+/** The model's name of a message: a string as it is, a Uint8Array's bytes decoded as UTF-8. */
+export function messageId(data: unknown): string {
+  if (typeof data === 'string') return data;
+  if (data instanceof Uint8Array) return new TextDecoder().decode(data);
+  return `<${Object.prototype.toString.call(data)}>`;
 }
 
 /** A machine under test, with its retry delays drawn from `draw` so runs replay exactly. */
@@ -89,9 +111,15 @@ export interface System {
   reconnect(): void;
   stop(): void;
   /** Handle only. */
-  send?(data: string): boolean;
-  /** Handle only: every `dropped` event's data, in order. */
+  send?(data: OutgoingData): boolean;
+  /** Handle only: every `dropped` event's data (as `messageId`), in order. */
   readonly dropped: string[];
+  /** Handle only: every event the handle fired, in order (listeners registered at creation). */
+  readonly events: Array<[keyof ConnectionEventMap, unknown]>;
+  /** Handle only: registers model listener `fn` on `status`; returns its unsubscribe. */
+  listen?(fn: number): () => void;
+  /** Handle only: per `status` event, `*` then the model listeners called (`f0`, `f1`), in order. */
+  readonly listenerCalls: string[];
   /** Number of events the actor emitted (to check that late events change nothing). */
   emittedCount(): number;
   armedTimers(): number[];
@@ -128,7 +156,7 @@ export function sumOfCeilings(config: SystemConfig, ceiling: (attempt: number) =
 }
 
 function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys: () => System) {
-  const server = createFakeWebSocketServer({ terminate: config.terminate });
+  const server = createFakeWebSocketServer({ terminate: config.terminate, refuseSend: isRefusedByFake });
   const logs: SocketLog[] = [];
   const violations: Violation[] = [];
   const logOf = (socket: FakeWebSocket) => logs[server.sockets.indexOf(socket)]!;
@@ -203,7 +231,7 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys:
  * Builds a system. With `machine` the actor is created directly from it (so broken variants can
  * be run); without, the real `createConnection` handle is used (send queue included).
  */
-export function createSystem(config: SystemConfig, machine?: MachineUnderTest): System {
+export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle: HandleUnderTest = shippedHandle): System {
   const clock = new SimulatedClock();
   let drawIndex = 0;
   const draw = () => config.draws[drawIndex++ % config.draws.length]!;
@@ -223,10 +251,15 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
     random: draw,
     autoConnect: false,
   } as const;
+  const events: System['events'] = [];
+  const listenerCalls: string[] = [];
+  /** One function per model listener, so registering `fn` again registers the same function. */
+  const modelListeners: Array<() => void> = [];
   const settings = resolveOptions(options).settings;
   const dropped: string[] = [];
   let actor: Actor<ConnectionMachine>;
-  let controls: Pick<System, 'connect' | 'close' | 'reconnect' | 'stop' | 'send'>;
+  let controls: Pick<System, 'connect' | 'close' | 'reconnect' | 'stop' | 'send' | 'listen'>;
+  let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
   if (machine) {
     current = { WebSocket, clock, draw };
@@ -239,15 +272,21 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
       stop: () => actor.stop(),
     };
   } else {
-    const conn = createConnection(options);
-    conn.on('dropped', ({ data }) => dropped.push(data as string));
+    const conn = buildConnection({ ...options, autoConnect: config.autoConnect ?? false }, handle.policies);
+    conn.on('status', () => listenerCalls.push('*'));
+    for (const name of ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const) {
+      conn.on(name, (payload) => events.push([name, payload]));
+    }
+    conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
     actor = conn.actor;
+    status_ = () => conn.status;
     controls = {
       connect: () => conn.connect(),
       close: (code) => conn.close(code),
       reconnect: () => conn.reconnect(),
       stop: () => conn.stop(),
       send: (data) => conn.send(data),
+      listen: (fn) => conn.on('status', (modelListeners[fn] ??= () => listenerCalls.push(`f${fn}`))),
     };
   }
 
@@ -287,7 +326,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
     phase: 'command',
     backoffMs: () => backoffTotal + (backoffSince === null ? 0 : clock.now() - backoffSince),
     retries,
-    status: () => getStatus(actor.getSnapshot()),
+    status: () => status_(),
     ...controls,
     stop() {
       if (backoffSince !== null) backoffTotal += clock.now() - backoffSince;
@@ -295,6 +334,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
       controls.stop();
     },
     dropped,
+    events,
+    listenerCalls,
     emittedCount: () => emitted,
     armedTimers: () => armedTimers(clock),
   };
