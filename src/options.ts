@@ -95,7 +95,9 @@ export interface ConnectionOptions {
   binaryType?: BinaryTypeName;
   /**
    * Connect as soon as the connection is created (on the next microtask, so listeners attached
-   * right after `createConnection` see every event). With `false` it waits in `idle` for `connect()`.
+   * right after `createConnection` see every event). A `connect()`, `close()`, `reconnect()` or
+   * `stop()` before then is final: the deferred attempt does not run. With `false` it waits in
+   * `idle` for `connect()`.
    * @default true
    */
   autoConnect?: boolean;
