@@ -66,10 +66,11 @@ export interface Connection {
   on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void;
   /**
    * Disposes everything: no socket, timer or socket listener remains. The status becomes
-   * `manuallyClosed`, and listeners hear, in this order: one `close` event (`STOP_CLOSE`) when
-   * a socket's life was ended (status `connecting`, `open` or `closing`), one `status` event
-   * (unless it already was `manuallyClosed`), then `dropped` for each queued message (and for any
-   * later `send`). Your own listeners stay until you unsubscribe them.
+   * `manuallyClosed`, and listeners hear, in this order: one `close` event
+   * `{ code: 1000, reason: 'client stopped', wasClean: false }` when a socket's life was ended
+   * (status `connecting`, `open` or `closing`), one `status` event (unless it already was
+   * `manuallyClosed`), then `dropped` for each queued message (and for any later `send`).
+   * Your own listeners stay until you unsubscribe them.
    */
   stop(): void;
 }
