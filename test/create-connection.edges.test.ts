@@ -117,6 +117,16 @@ describe('2. a message the WebSocket refuses never stalls the queue', () => {
     ]);
   });
 
+  it('a heartbeat ping the WebSocket refuses is reported as an error, and the connection goes on', () => {
+    const h = connectWithFake({ heartbeat: { intervalMs: 100, timeoutMs: 100 } }, { refuseSend: (data) => data === 'ping' });
+    h.server.latest().accept();
+    h.advance(100);
+    expect(h.server.latest().refused).toEqual(['ping']);
+    expect(h.payloads('error').map((e) => e.message)).toEqual([expect.stringMatching(/refused the heartbeat ping/)]);
+    h.conn.send('after');
+    expect(h.server.latest().sent).toEqual(['after']);
+  });
+
   it.runIf(typeof SharedArrayBuffer !== 'undefined')('send() throws a TypeError for a SharedArrayBuffer or a view on one, saying how to fix it', () => {
     const h = connectWithFake();
     const shared = new SharedArrayBuffer(4);
