@@ -12,7 +12,7 @@ import { modelProperty, NUM_RUNS } from './support/model/run.js';
 const params = { numRuns: NUM_RUNS };
 
 describe('invariants of the createConnection handle (model-based, send queue included)', () => {
-  it('7. Nothing lost: every message given to send is sent once, in order, or reported through dropped', () => {
+  it('7. Handed over or reported: every message send accepted is handed to a socket once, in order, or reported through dropped', () => {
     fc.assert(modelProperty([7], 'handle'), params);
   });
 
