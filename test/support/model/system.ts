@@ -35,7 +35,17 @@ export interface SystemConfig {
   readonly draws: readonly number[];
   /** Handle only: bound of the send queue. */
   readonly maxQueuedMessages: number;
+  /** Handle only: how `heartbeat.ping`/`isPong` are given; all three mean 'ping' and 'pong'. @default 'defaults' */
+  readonly heartbeatShape?: HeartbeatShape;
 }
+
+/** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
+export const HEARTBEAT_SHAPES = {
+  defaults: {},
+  data: { ping: 'ping', isPong: 'pong' },
+  functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
+} as const;
+export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
 
 /** A machine under test, with its retry delays drawn from `draw` so runs replay exactly. */
 export interface MachineUnderTest {
@@ -218,7 +228,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
     connectTimeoutMs: config.connectTimeoutMs,
     closeTimeoutMs: config.closeTimeoutMs,
     stableUptimeMs: config.stableUptimeMs,
-    heartbeat: config.heartbeat ?? false,
+    heartbeat: config.heartbeat ? { ...config.heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
     maxQueuedMessages: config.maxQueuedMessages,
     random: draw,
     autoConnect: false,
@@ -241,6 +251,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
   } else {
     const conn = createConnection(options);
     conn.on('dropped', ({ data }) => dropped.push(data as string));
+    conn.on('message', (data) => {
+      if (config.heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
+    });
     actor = conn.actor;
     controls = {
       connect: () => conn.connect(),
