@@ -306,8 +306,9 @@ export const INVARIANTS: ReadonlyArray<{ readonly name: string; readonly stateme
     tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
   },
   {
-    name: 'Nothing lost',
-    statement: 'Every message given to `send` is sent exactly once, in order, or reported through a `dropped` event.',
+    name: 'Handed over or reported',
+    statement:
+      'Every message `send` accepted is handed to a socket exactly once, in order, or reported through a `dropped` event. Not a delivery guarantee: bytes handed over just before a silent drop can be lost on the wire.',
     tests: ['test/create-connection.model.test.ts'],
   },
   {

@@ -46,6 +46,9 @@ export interface BackoffOptions {
   jitter?: number;
 }
 
+/** Data a pong can be recognised by without a function: text, or bytes. */
+export type PongData = string | ArrayBufferLike | ArrayBufferView;
+
 /** Application-level heartbeat: detects half-open (dead) connections. */
 export interface HeartbeatOptions {
   /**
@@ -60,15 +63,18 @@ export interface HeartbeatOptions {
    */
   timeoutMs?: number;
   /**
-   * Makes the ping payload.
-   * @default () => 'ping'
+   * The ping: the data itself (a string, or binary data, copied when the connection is created),
+   * or a function that makes it before every ping.
+   * @default 'ping'
    */
-  ping?: () => OutgoingData;
+  ping?: OutgoingData | (() => OutgoingData);
   /**
-   * Recognises the pong, which is then not delivered to `message` listeners.
-   * @default (data) => data === 'pong'
+   * Recognises the pong, which is then not delivered to `message` listeners: a string (compared
+   * with `===`), binary data (compared byte-wise with an inbound `ArrayBuffer`, typed array,
+   * `DataView` or `Buffer`; an inbound `Blob` never matches), or a function given each inbound message.
+   * @default 'pong'
    */
-  isPong?: (data: unknown) => boolean;
+  isPong?: PongData | ((data: unknown) => boolean);
 }
 
 /** Options of `createConnection`. Only `url` is required. */
@@ -172,8 +178,36 @@ export const DEFAULTS = {
   maxRetries: 15,
   stableUptimeMs: 5_000,
   heartbeat: { intervalMs: 25_000, timeoutMs: 10_000 },
+  /** `heartbeat.ping` and `heartbeat.isPong` (kept apart from `heartbeat`, which is plain machine settings). */
+  heartbeatData: { ping: 'ping', isPong: 'pong' },
   maxQueuedMessages: 1_000,
 } as const;
+
+const TOP_LEVEL_KEYS = [
+  'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
+  'maxRetries', 'stableUptimeMs', 'heartbeat', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'random', 'inspect',
+] as const satisfies readonly (keyof ConnectionOptions)[];
+const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
+const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
+/** `tsc` fails here when an option is added to an interface but not to its key list. */
+type Complete<T, List extends readonly string[]> = [Exclude<keyof T, List[number]>] extends [never] ? true : false;
+type KeyListsAreComplete = [
+  Complete<ConnectionOptions, typeof TOP_LEVEL_KEYS>,
+  Complete<BackoffOptions, typeof BACKOFF_KEYS>,
+  Complete<HeartbeatOptions, typeof HEARTBEAT_KEYS>,
+] extends [true, true, true] ? true : false;
+type AssertTrue<T extends true> = T;
+type _KeyListsChecked = AssertTrue<KeyListsAreComplete>;
+
+/**
+ * Every option key, nested ones as `parent.key`. Any other key throws with a "did you mean" hint,
+ * since JavaScript callers get no compiler help.
+ */
+export const KNOWN_KEYS: readonly string[] = [
+  ...TOP_LEVEL_KEYS,
+  ...BACKOFF_KEYS.map((key) => `backoff.${key}`),
+  ...HEARTBEAT_KEYS.map((key) => `heartbeat.${key}`),
+];
 
 /** Options after validation: plain settings for the machine, functions for the adapter and handle. */
 export interface ResolvedOptions {
@@ -198,6 +232,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${PREFIX} createConnection(options) needs an options object with a \`url\`, got ${describe(options)}.`);
   }
+  checkKeys(options, TOP_LEVEL_KEYS, '');
   const url = checkUrlSource(options.url);
   const WebSocket = options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
   if (typeof WebSocket !== 'function') {
@@ -207,6 +242,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     );
   }
   const backoffInput = optionalObject('backoff', options.backoff) ?? {};
+  checkKeys(backoffInput, BACKOFF_KEYS, 'backoff.');
   const initialDelayMs = duration('backoff.initialDelayMs', backoffInput.initialDelayMs, DEFAULTS.backoff.initialDelayMs);
   const maxDelayMs = duration('backoff.maxDelayMs', backoffInput.maxDelayMs, DEFAULTS.backoff.maxDelayMs);
   if (maxDelayMs < initialDelayMs) {
@@ -218,6 +254,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   const jitter = finiteNumber('backoff.jitter', backoffInput.jitter, DEFAULTS.backoff.jitter, 0, 1, 'a share of the delay between 0 and 1');
 
   const heartbeatInput = options.heartbeat === false ? undefined : optionalObject('heartbeat', options.heartbeat);
+  if (heartbeatInput) checkKeys(heartbeatInput, HEARTBEAT_KEYS, 'heartbeat.');
   const heartbeat = heartbeatInput
     ? {
         intervalMs: duration('heartbeat.intervalMs', heartbeatInput.intervalMs, DEFAULTS.heartbeat.intervalMs, 1),
@@ -261,8 +298,8 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     WebSocket,
     autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
     maxQueuedMessages,
-    ping: optionalFunction('heartbeat.ping', heartbeatInput?.ping) ?? defaultPing,
-    isPong: optionalFunction('heartbeat.isPong', heartbeatInput?.isPong) ?? defaultIsPong,
+    ping: pingOption(heartbeatInput?.ping),
+    isPong: isPongOption(heartbeatInput?.isPong),
     shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
     clock,
     now,
@@ -293,6 +330,102 @@ export function normaliseUrl(value: string | URL): string {
     throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has a fragment (#...), which WebSocket URLs cannot carry; remove it.`);
   }
   return parsed.href;
+}
+
+/** Throws a `TypeError` for a key that is not an option, suggesting the nearest known key. */
+function checkKeys(value: object, known: readonly string[], prefix: string): void {
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const suggestion = nearestKey(key, prefix);
+    const hint = suggestion
+      ? `did you mean \`${suggestion}\`?`
+      : `the ${prefix ? `\`${prefix.slice(0, -1)}\` ` : ''}options are ${known.join(', ')}.`;
+    throw new TypeError(`${PREFIX} unknown option \`${prefix}${key}\`; ${hint}`);
+  }
+}
+
+/**
+ * The known key nearest to an unknown one: same name ignoring case, else the fewest edits
+ * (at most a third of the name, and 3), preferring the same level (`backoff.`, `heartbeat.` or top).
+ */
+function nearestKey(key: string, prefix: string): string | undefined {
+  const name = key.toLowerCase();
+  const limit = Math.min(3, Math.ceil(name.length / 3));
+  let best: { key: string; score: number } | undefined;
+  for (const candidate of KNOWN_KEYS) {
+    const dot = candidate.lastIndexOf('.');
+    const distance = editDistance(name, candidate.slice(dot + 1).toLowerCase());
+    if (distance > limit) continue;
+    const score = distance + (candidate.slice(0, dot + 1) === prefix ? 0 : 0.5);
+    if (!best || score < best.score) best = { key: candidate, score };
+  }
+  return best?.key;
+}
+
+/** Levenshtein distance (insertions, deletions, substitutions). */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** `heartbeat.ping`: a function, or the data itself (binary data copied now, so later mutation cannot change it). */
+function pingOption(value: unknown): () => OutgoingData {
+  if (value === undefined) return defaultPing;
+  if (typeof value === 'function') return value as () => OutgoingData;
+  if (typeof value === 'string' || (typeof Blob !== 'undefined' && value instanceof Blob)) return () => value;
+  if (isSharedMemory(value)) {
+    throw new TypeError(
+      `${PREFIX} \`heartbeat.ping\` is ${describe(value)} on a SharedArrayBuffer, which WebSockets refuse to send; copy it into an ArrayBuffer.`,
+    );
+  }
+  const bytes = bytesOf(value);
+  if (bytes) {
+    const copy = bytes.slice();
+    return () => copy;
+  }
+  throw new TypeError(
+    `${PREFIX} \`heartbeat.ping\` must be a string, binary data (ArrayBuffer, typed array, DataView, Blob) or a function returning one, got ${describe(value)}.`,
+  );
+}
+
+/** `heartbeat.isPong`: a function, a string compared with ===, or bytes compared byte-wise with binary messages. */
+function isPongOption(value: unknown): (data: unknown) => boolean {
+  if (value === undefined) return defaultIsPong;
+  if (typeof value === 'function') return value as (data: unknown) => boolean;
+  if (typeof value === 'string') return (data) => data === value;
+  const bytes = bytesOf(value);
+  if (bytes) {
+    const pong = bytes.slice();
+    return (data) => {
+      const inbound = typeof data === 'string' ? null : bytesOf(data);
+      return inbound !== null && inbound.length === pong.length && inbound.every((byte, i) => byte === pong[i]);
+    };
+  }
+  const blob = typeof Blob !== 'undefined' && value instanceof Blob;
+  throw new TypeError(
+    `${PREFIX} \`heartbeat.isPong\` must be a string, bytes (ArrayBuffer, typed array, DataView) or a function, got ${describe(value)}` +
+      (blob ? '; a Blob cannot be compared synchronously, pass its bytes or a function.' : '.'),
+  );
+}
+
+/** The bytes of an ArrayBuffer, SharedArrayBuffer or view (Buffer included), without copying; null for anything else. */
+function bytesOf(value: unknown): Uint8Array | null {
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  const tag = Object.prototype.toString.call(value);
+  if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(value as ArrayBufferLike);
+  return null;
+}
+
+function isSharedMemory(value: unknown): boolean {
+  const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
+  return Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
 }
 
 function checkUrlSource(url: unknown): UrlSource {
@@ -358,6 +491,6 @@ export function describe(value: unknown): string {
   return Object.prototype.toString.call(value);
 }
 
-const defaultPing = (): OutgoingData => 'ping';
-const defaultIsPong = (data: unknown): boolean => data === 'pong';
+const defaultPing = (): OutgoingData => DEFAULTS.heartbeatData.ping;
+const defaultIsPong = (data: unknown): boolean => data === DEFAULTS.heartbeatData.isPong;
 const defaultNow = (): number => performance.now();

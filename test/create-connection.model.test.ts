@@ -13,7 +13,7 @@ import { handleModelProperty, NUM_RUNS } from './support/model/run.js';
 const params = { numRuns: NUM_RUNS };
 
 describe('invariants of the createConnection handle (model-based, send queue included)', () => {
-  it('7. Nothing lost: every message given to send is sent once, in order, or reported through dropped; a refused one is reported and never stalls the rest; bytes go out as they were at send()', async () => {
+  it('7. Handed over or reported: every message send accepted is handed to a socket once, in order, with the bytes it had at send(), or reported through dropped; a refused one is reported and never stalls the rest', async () => {
     await fc.assert(handleModelProperty([7]), params);
   });
 

@@ -17,19 +17,25 @@ let page: Page;
 const pageErrors: string[] = [];
 
 /**
- * Records which diagram node carries the `current` class after every DOM change, so the test
- * sees each highlight the page showed, however briefly.
+ * Records which diagram node carries the `current` class, and which arrow the `taken` class, after
+ * every DOM change, so the test sees each highlight the page showed, however briefly.
  */
 function watchHighlight() {
   const trail: string[] = [];
+  const arrows: string[] = [];
   (window as unknown as { highlightTrail: string[] }).highlightTrail = trail;
+  (window as unknown as { arrowTrail: string[] }).arrowTrail = arrows;
   new MutationObserver(() => {
     const current = document.querySelector('#diagram .node.current')?.getAttribute('data-status');
     if (current && trail.at(-1) !== current) trail.push(current);
+    const taken = document.querySelector('#diagram .edge.taken');
+    const arrow = taken && `${taken.getAttribute('data-from')}->${taken.getAttribute('data-to')}`;
+    if (arrow && arrows.at(-1) !== arrow) arrows.push(arrow);
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ['class'] });
 }
 
 const trail = () => page.evaluate(() => (window as unknown as { highlightTrail: string[] }).highlightTrail);
+const arrowTrail = () => page.evaluate(() => (window as unknown as { arrowTrail: string[] }).arrowTrail);
 const highlighted = () => page.locator('#diagram .node.current').getAttribute('data-status');
 /** The event log, oldest first, as `kind text` lines. */
 const eventLog = () =>
@@ -60,7 +66,12 @@ describe('the demo page', () => {
       'idle', 'connecting', 'open', 'closing', 'backoff', 'gaveUp', 'manuallyClosed',
     ]);
     const edges = await page.locator('#diagram .edge').evaluateAll((es) => es.map((e) => `${e.getAttribute('data-from')}->${e.getAttribute('data-to')}`));
-    expect(edges).toEqual(expect.arrayContaining(['connecting->open', 'open->backoff', 'backoff->connecting', 'open->closing', 'closing->manuallyClosed', 'gaveUp->connecting']));
+    expect(edges).toEqual(
+      expect.arrayContaining([
+        'connecting->open', 'open->backoff', 'backoff->connecting', 'open->closing', 'closing->manuallyClosed',
+        'closing->backoff', 'closing->gaveUp', 'gaveUp->connecting',
+      ]),
+    );
     expect(edges).not.toContain('open->open');
     expect(server.stats().connections).toBe(1);
 
@@ -93,6 +104,18 @@ describe('the demo page', () => {
     await page.press('#text', 'Enter');
     await expect.poll(() => page.locator('#messages').textContent()).toContain('alice: back after the kill');
     await page.screenshot({ path: new URL('demo.png', OUTPUT_DIR).pathname });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('lights up open → closing → backoff when the heartbeat declares a half-open connection dead', async () => {
+    await expect.poll(highlighted, { timeout: 10_000 }).toBe('open');
+    await page.click('#fault-half-open');
+    await expect.poll(highlighted, { timeout: 10_000 }).toBe('backoff');
+    expect((await trail()).slice(-3)).toEqual(['open', 'closing', 'backoff']);
+    expect((await arrowTrail()).slice(-2)).toEqual(['open->closing', 'closing->backoff']);
+    await page.click('#fault-heal');
+    await expect.poll(highlighted, { timeout: 10_000 }).toBe('open');
+    expect((await arrowTrail()).slice(-2)).toEqual(['backoff->connecting', 'connecting->open']);
     expect(pageErrors).toEqual([]);
   });
 

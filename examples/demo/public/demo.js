@@ -5,6 +5,7 @@
  * make the server misbehave. Imports the BUILT package by name (the import map points at /dist/).
  */
 import { CONNECTION_STATUSES, connectionMachine, createConnection, getStatus } from 'xstate-websocket';
+import { statusGraph } from './status-graph.js';
 
 /** @typedef {import('xstate-websocket').ConnectionStatus} Status */
 
@@ -83,83 +84,6 @@ const elapsed = () => `+${((performance.now() - started) / 1000).toFixed(3)}s`;
 
 // ---- the statechart, read from the machine -------------------------------------------------
 
-/**
- * The public-status graph of a machine: every transition of every state node, mapped to the
- * status (tag) of its source and target. A transition declared on an untagged parent (the
- * `session` state) applies to each tagged descendant that does not handle that event itself.
- *
- * @param {any} machine
- * @returns {{ from: Status, to: Status, labels: string[] }[]}
- */
-export function statusGraph(machine) {
-  /** @type {Map<string, { from: Status, to: Status, labels: string[] }>} */
-  const edges = new Map();
-
-  /** @param {any} node @returns {Status | undefined} */
-  const ownStatus = (node) => node.tags.find((/** @type {string} */ tag) => CONNECTION_STATUSES.includes(/** @type {Status} */ (tag)));
-  /** @param {any} node @returns {Status | undefined} */
-  const statusOf = (node) => {
-    for (let n = node; n; n = n.parent) {
-      const status = ownStatus(n);
-      if (status) return status;
-    }
-    return undefined;
-  };
-  /** A target without a tag (a compound state) is entered through its initial state. */
-  const entryStatus = (/** @type {any} */ node) => {
-    let n = node;
-    for (let depth = 0; n && depth < 10; depth++) {
-      const status = statusOf(n);
-      if (status) return status;
-      n = n.initial?.target?.[0];
-    }
-    return undefined;
-  };
-  /** Tagged nodes at or under `node`, each with the event types it (or its subtree) handles. */
-  const taggedBelow = (/** @type {any} */ node) => {
-    /** @type {any[]} */
-    const found = [];
-    const visit = (/** @type {any} */ n) => (ownStatus(n) ? found.push(n) : Object.values(n.states).forEach(visit));
-    Object.values(node.states).forEach(visit);
-    return found;
-  };
-  /** @type {(node: any, eventType: string) => boolean} */
-  const handles = (node, eventType) =>
-    node.transitions.has(eventType) || Object.values(node.states).some((child) => handles(child, eventType));
-
-  const label = (/** @type {string} */ eventType, /** @type {any} */ guard) => {
-    const after = /^xstate\.after\.([^.]+)\./.exec(eventType);
-    const name = after ? `after ${after[1]}` : eventType;
-    if (typeof guard === 'string') return `${name} [${guard}]`;
-    if (guard?.guards) return `${name} [not ${guard.guards.join(', ')}]`;
-    return name;
-  };
-
-  const visit = (/** @type {any} */ node) => {
-    for (const [eventType, transitions] of node.transitions) {
-      for (const transition of transitions) {
-        const target = transition.target?.[0];
-        if (!target) continue;
-        const to = entryStatus(target);
-        const sources = statusOf(node)
-          ? [statusOf(node)]
-          : taggedBelow(node).filter((n) => !handles(n, eventType)).map(ownStatus);
-        for (const from of sources) {
-          if (!from || !to || from === to) continue;
-          const key = `${from}->${to}`;
-          const edge = edges.get(key) ?? { from, to, labels: [] };
-          const text = label(eventType, transition.guard);
-          if (!edge.labels.includes(text)) edge.labels.push(text);
-          edges.set(key, edge);
-        }
-      }
-    }
-    Object.values(node.states).forEach(visit);
-  };
-  visit(machine.root);
-  return [...edges.values()];
-}
-
 /** Where each status sits (viewBox 700 × 320): the happy path on top, the ends at the bottom. */
 const POSITIONS = /** @type {Record<string, [number, number]>} */ ({
   idle: [75, 40],
@@ -197,7 +121,7 @@ function renderDiagram(container) {
 
   /** @type {Map<string, SVGGElement>} */
   const edgeElements = new Map();
-  for (const edge of statusGraph(connectionMachine)) {
+  for (const edge of statusGraph(connectionMachine, CONNECTION_STATUSES)) {
     const a = POSITIONS[edge.from];
     const b = POSITIONS[edge.to];
     if (!a || !b) continue;

@@ -18,7 +18,7 @@ import {
   type ConnectionModel,
 } from './connection.model.js';
 import { advance } from '../virtual-time.js';
-import type { System, SystemConfig } from './system.js';
+import type { HeartbeatShape, System, SystemConfig } from './system.js';
 
 type Cmd = fc.Command<ConnectionModel, System>;
 
@@ -356,6 +356,7 @@ export const systemConfigArbitrary: fc.Arbitrary<SystemConfig> = fc
     draws: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 4 }),
     maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
     autoConnect: fc.boolean(),
+    heartbeatShape: fc.constantFrom<HeartbeatShape>('defaults', 'data', 'functions'),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,

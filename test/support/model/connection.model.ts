@@ -16,7 +16,7 @@ export const INVARIANTS = {
   4: 'Manual close is final',
   5: 'Quiet when idle',
   6: 'Heartbeat',
-  7: 'Nothing lost',
+  7: 'Handed over or reported',
   8: 'Late events are harmless',
   9: 'Calls are final in the tick they are made',
   10: 'Status after stop',
@@ -189,7 +189,7 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     if (silence >= limit) fail(model, 6, `still open after ${silence} ms of silence (limit ${limit} ms)`);
   }
 
-  // 7. Nothing lost: what was sent is in order and once; nothing is both sent and dropped.
+  // 7. Handed over or reported: what was handed to a socket is in order and once; nothing is both sent and dropped.
   if (sys.kind === 'handle') checkNothingLost(model, sys, false);
 
   // 10. Status after stop: manuallyClosed, and nothing but `dropped` after stop()'s own events.

@@ -38,6 +38,8 @@ export interface SystemConfig {
   readonly maxQueuedMessages: number;
   /** Handle only: `autoConnect` (the first CONNECT waits for a microtask). @default false */
   readonly autoConnect?: boolean;
+  /** Handle only: how `heartbeat.ping`/`isPong` are given; all three mean 'ping' and 'pong'. @default 'defaults' */
+  readonly heartbeatShape?: HeartbeatShape;
 }
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
@@ -58,6 +60,14 @@ export function messageId(data: unknown): string {
   if (data instanceof Uint8Array) return new TextDecoder().decode(data);
   return `<${Object.prototype.toString.call(data)}>`;
 }
+
+/** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
+export const HEARTBEAT_SHAPES = {
+  defaults: {},
+  data: { ping: 'ping', isPong: 'pong' },
+  functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
+} as const;
+export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
 
 /** A machine under test, with its retry delays drawn from `draw` so runs replay exactly. */
 export interface MachineUnderTest {
@@ -246,7 +256,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     connectTimeoutMs: config.connectTimeoutMs,
     closeTimeoutMs: config.closeTimeoutMs,
     stableUptimeMs: config.stableUptimeMs,
-    heartbeat: config.heartbeat ?? false,
+    heartbeat: config.heartbeat ? { ...config.heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
     maxQueuedMessages: config.maxQueuedMessages,
     random: draw,
     autoConnect: false,
@@ -278,6 +288,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       conn.on(name, (payload) => events.push([name, payload]));
     }
     conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
+    conn.on('message', (data) => {
+      if (config.heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
+    });
     actor = conn.actor;
     status_ = () => conn.status;
     controls = {

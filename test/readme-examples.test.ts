@@ -1,0 +1,111 @@
+/**
+ * The README's "Quick start" and "Embedding the machine" examples, run as written: the fenced code
+ * is read from README.md at test time, only the URL is replaced by a local `ws` echo server's on
+ * 127.0.0.1, and it runs in a child `node --import tsx` process where `xstate-websocket` resolves
+ * to src/ through tsconfig `paths`. Each must print what it promises and exit by itself.
+ */
+import { spawn } from 'node:child_process';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { WebSocketServer } from 'ws';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+// Inside the checkout (git-ignored), so `ws` and the tsconfig `paths` resolve as for examples/.
+const WORK_DIR = fileURLToPath(new URL('../test-output/readme-examples/', import.meta.url));
+const EXIT_WITHIN_MS = 15_000; // tsx start-up on a busy 2-core machine included
+
+/** The first ```ts block of the README section under `heading`. */
+async function readmeExample(heading: string): Promise<string> {
+  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf(`\n## ${heading}\n`);
+  expect(start, `README section "${heading}"`).toBeGreaterThanOrEqual(0);
+  const section = readme.slice(start + 1).split(/\n## /)[0]!;
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(code, `a \`\`\`ts block in "${heading}"`).toBeDefined();
+  return code!;
+}
+
+/** Replaces the one URL in `code`; fails if it is not there exactly once. */
+function withUrl(code: string, readmeUrl: string, url: string): string {
+  expect(code.split(readmeUrl).length - 1, `${readmeUrl} in the example`).toBe(1);
+  return code.replace(readmeUrl, url);
+}
+
+interface Run {
+  readonly stdout: string[];
+  readonly stderr: string;
+  readonly code: number | null;
+  readonly exitedByItself: boolean;
+}
+
+/** Runs `code` as a module in a child process; kills it if it has not exited in time. */
+async function run(name: string, code: string): Promise<Run> {
+  const file = `${WORK_DIR}${name}.ts`;
+  await writeFile(file, code);
+  const child = spawn(process.execPath, ['--import', 'tsx', file], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  let exitedByItself = true;
+  const timer = setTimeout(() => {
+    exitedByItself = false;
+    child.kill('SIGKILL');
+  }, EXIT_WITHIN_MS);
+  const exitCode = await new Promise<number | null>((resolve) => child.on('close', (c) => resolve(c)));
+  clearTimeout(timer);
+  return { stdout: stdout.split('\n').filter((line) => line !== ''), stderr, code: exitCode, exitedByItself };
+}
+
+let server: WebSocketServer;
+let url: string;
+const closeCodes: number[] = [];
+
+beforeAll(async () => {
+  await mkdir(WORK_DIR, { recursive: true });
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+  server.on('connection', (socket) => {
+    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+    socket.on('close', (code) => closeCodes.push(code));
+  });
+  url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/readme`;
+});
+
+afterAll(async () => {
+  for (const client of server?.clients ?? []) client.terminate();
+  await new Promise((resolve) => server?.close(resolve));
+  await rm(WORK_DIR, { recursive: true, force: true });
+});
+
+describe('README examples, run as written against a local echo server', () => {
+  it('Quick start: sends, prints the echo and the statuses, closes, and the process exits by itself', async () => {
+    const code = withUrl(await readmeExample('Quick start'), 'ws://localhost:8080/chat', url);
+    closeCodes.length = 0;
+    const result = await run('quick-start', code);
+    expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toEqual([
+      'status connecting',
+      'status open',
+      'message {"type":"chat","text":"hi"}',
+      'status closing',
+      'status manuallyClosed',
+    ]);
+    expect(closeCodes).toEqual([1000]);
+  });
+
+  it('Embedding the machine: the invoked child connects, gets the echo, the actor stops, and the process exits by itself', async () => {
+    const code = withUrl(await readmeExample('Embedding the machine'), 'wss://example.com/live', url);
+    closeCodes.length = 0;
+    const result = await run('embedding', code);
+    expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toEqual(['connecting', 'open', 'message hello']);
+    expect(closeCodes).toHaveLength(1);
+  });
+});
