@@ -126,6 +126,8 @@ export type ConnectionEvent = ConnectionCommand | SocketReport;
 /** Events the machine sends to the socket adapter. */
 export type SocketCommand =
   | { readonly type: 'CLOSE_SOCKET'; readonly code: number; readonly reason: string }
+  /** The close did not complete within `closeTimeoutMs`: let the socket go and report it CLOSED. */
+  | { readonly type: 'ABANDON_SOCKET' }
   | { readonly type: 'SEND_PING' }
   | { readonly type: 'REPORT_SILENCE' };
 
