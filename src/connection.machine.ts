@@ -33,20 +33,33 @@ export function nextRetry(context: ConnectionContext, draw: number): Pick<Connec
 export { ABANDONED_CLOSE };
 
 /**
- * One jitter draw from the injected `random` (else `Math.random`). A draw that throws or is not a
- * number in [0, 1) is replaced by a `Math.random()` draw and described in `problem`.
+ * One jitter draw from `random`. A draw that throws or is not a number in [0, 1) is replaced by
+ * 0.5 (the middle of the jitter window, so a replay stays exact) and described in `problem`.
  */
-export function drawJitter(random: (() => number) | undefined): { draw: number; problem: string | null } {
-  if (random === undefined) return { draw: Math.random(), problem: null };
+export function drawJitter(random: () => number): { draw: number; problem: string | null } {
   let problem: string;
   try {
     const draw = random();
     if (typeof draw === 'number' && draw >= 0 && draw < 1) return { draw, problem: null };
-    problem = `random misbehaved: returned ${String(draw)}, not a number in [0, 1); Math.random() used instead`;
+    problem = `random misbehaved: returned ${String(draw)}, not a number in [0, 1); 0.5 used instead`;
   } catch (error) {
-    problem = `random misbehaved: threw ${error instanceof Error ? error.message : String(error)}; Math.random() used instead`;
+    problem = `random misbehaved: threw ${error instanceof Error ? error.message : String(error)}; 0.5 used instead`;
   }
-  return { draw: Math.random(), problem };
+  return { draw: 0.5, problem };
+}
+
+/**
+ * The `planRetry` action, drawing from `randomOf(system)`: counts the retry, draws its delay, and
+ * emits one `error` event when the draw misbehaved (an injected callback never stops the actor).
+ */
+export function retryPlanner(randomOf: (system: unknown) => (() => number) | undefined) {
+  return enqueueActions<ConnectionContext, ConnectionEvent, undefined, ConnectionEvent, never, never, never, never, ConnectionEmitted>(
+    ({ context, system, enqueue }) => {
+      const { draw, problem } = drawJitter(randomOf(system) ?? Math.random);
+      enqueue.assign(nextRetry(context, draw));
+      if (problem !== null) enqueue.emit({ type: 'error', message: problem });
+    },
+  );
 }
 
 export const connectionMachine = setup({
@@ -79,11 +92,7 @@ export const connectionMachine = setup({
   },
   actions: {
     resetRetries: assign({ retries: 0 }),
-    planRetry: enqueueActions(({ context, system, enqueue }) => {
-      const { draw, problem } = drawJitter(connectionDepsOf(system)?.random);
-      enqueue.assign(nextRetry(context, draw));
-      if (problem !== null) enqueue.emit({ type: 'error', message: problem });
-    }),
+    planRetry: retryPlanner((system) => connectionDepsOf(system as never)?.random),
     planManualClose: assign(({ event }) => ({
       closeIntent: 'manual' as const,
       closeRequest: event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : { code: 1000, reason: '' },

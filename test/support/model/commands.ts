@@ -29,7 +29,10 @@ class ConnectCommand implements Cmd {
     // README: connect() starts from idle, manuallyClosed or gaveUp (or a close under way) with a
     // fresh budget, and is a no-op otherwise.
     const status = sys.status();
-    if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') startBudget(m, sys);
+    if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') {
+      startBudget(m, sys);
+      m.userActionsAt.add(sys.attempts());
+    }
     m.closedByUser = null;
     sys.connect();
     settle(m, sys);
@@ -42,6 +45,7 @@ class ReconnectCommand implements Cmd {
   run(m: ConnectionModel, sys: System) {
     startBudget(m, sys);
     m.closedByUser = null;
+    m.userActionsAt.add(sys.attempts());
     sys.reconnect();
     settle(m, sys);
   }
@@ -75,6 +79,7 @@ class StopCommand implements Cmd {
   check = (m: Readonly<ConnectionModel>) => !m.stopped;
   run(m: ConnectionModel, sys: System) {
     m.stopped = true;
+    m.stoppedAt = sys.clock.now();
     sys.stop();
     settle(m, sys);
   }
@@ -181,6 +186,26 @@ class NextTimerCommand implements Cmd {
   toString = () => 'advance to the next timer';
 }
 
+type UrlOutcome = 'fulfil' | 'fulfil twice' | 'reject';
+
+/** Settles a thenable the `url` function returned (config `url: 'thenable'`): on time, late, twice. */
+class UrlSettleCommand implements Cmd {
+  constructor(
+    readonly pick: number,
+    readonly outcome: UrlOutcome,
+  ) {}
+  check = () => true;
+  run(m: ConnectionModel, sys: System) {
+    if (sys.pendingUrls.length === 0) return;
+    const [pending] = sys.pendingUrls.splice(this.pick % sys.pendingUrls.length, 1);
+    if (this.outcome === 'reject') pending!.reject(new Error('model url rejects'));
+    else pending!.fulfil('ws://model.invalid/socket');
+    if (this.outcome === 'fulfil twice') pending!.fulfil('ws://model.invalid/twice');
+    settle(m, sys);
+  }
+  toString = () => `url ${this.outcome} (${this.pick})`;
+}
+
 type LateAction = 'completeClose' | 'drop' | 'serverClose' | 'accept' | 'receive';
 
 /** Invariant 8: an event from a socket the connection let go of changes nothing. */
@@ -259,6 +284,11 @@ export function connectionCommands(options: { send?: boolean } = {}): Array<fc.A
       .map(([pick, action]) => new LateEventCommand(pick, action)),
   ];
   if (options.send) cmds.push(fc.constant(new SendCommand()), fc.constant(new SendCommand()));
+  cmds.push(
+    fc
+      .tuple(fc.nat({ max: 3 }), fc.constantFrom<UrlOutcome>('fulfil', 'fulfil', 'fulfil twice', 'reject'))
+      .map(([pick, outcome]) => new UrlSettleCommand(pick, outcome)),
+  );
   return cmds;
 }
 
@@ -276,8 +306,17 @@ export const systemConfigArbitrary: fc.Arbitrary<SystemConfig> = fc
     // Any ratio of timeoutMs to intervalMs (timeoutMs ≥ intervalMs once detected deaths late).
     heartbeat: fc.option(fc.record({ intervalMs: fc.integer({ min: 1, max: 300 }), timeoutMs: fc.integer({ min: 1, max: 600 }) })),
     terminate: fc.boolean(),
-    draws: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 4 }),
+    // Now and then a misbehaving random: throws, NaN, ≥ 1, < 0.
+    draws: fc.array(
+      fc.oneof(
+        { arbitrary: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), weight: 6 },
+        { arbitrary: fc.constantFrom<number | 'throw'>('throw', NaN, 1, 7, -0.5), weight: 1 },
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
     maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
+    policy: fc.constantFrom('absent', 'absent', 'never', 'throws', 'byCode'),
+    url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { connectionCommands, systemConfigArbitrary } from './commands.js';
-import { checkNothingLost, createModel, type InvariantId } from './connection.model.js';
+import { checkInvariants, checkNothingLost, createModel, type InvariantId } from './connection.model.js';
+import { advance } from '../virtual-time.js';
 import { createSystem, type MachineUnderTest, type SystemConfig } from './system.js';
 
 /** Sequences per property: 1,000 in CI, `FC_NUM_RUNS` for a soak run. */
@@ -20,10 +21,15 @@ export function modelProperty(invariants: InvariantId[], machine: MachineUnderTe
     const sys = createSystem({ ...config, ...fixed }, handle ? undefined : machine);
     const model = createModel(invariants);
     fc.modelRun(() => ({ model, real: sys }), cmds);
-    if (handle) {
-      if (!model.stopped) sys.stop();
-      checkNothingLost(model, sys, true);
+    // Every run ends with stop() and closeTimeoutMs of time, so stop() is seen in every state.
+    if (!model.stopped) {
+      model.stopped = true;
+      model.stoppedAt = sys.clock.now();
+      sys.stop();
     }
+    sys.phase = 'advance';
+    advance(sys.clock, sys.config.closeTimeoutMs, () => checkInvariants(model, sys));
+    if (handle) checkNothingLost(model, sys, true);
   });
 }
 
