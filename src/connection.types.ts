@@ -83,7 +83,7 @@ export interface ConnectionContext {
   readonly closeIntent: CloseIntent;
   /** The code and reason sent with the close the machine requested. */
   readonly closeRequest: { readonly code: number; readonly reason: string };
-  /** The last close the socket reported (or the machine synthesised on abandon). */
+  /** The last close the adapter reported (a socket abandoned after `closeTimeoutMs` included). */
   readonly lastClose: CloseInfo | null;
   readonly gaveUpReason: GaveUpReason | null;
   /**

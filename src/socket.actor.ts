@@ -57,6 +57,7 @@ export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket ab
 /** The timers the adapter may arm after it is disposed: the actor system's clock (xstate's `clock` option). */
 interface TimerClock {
   setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
 }
 
 /**
@@ -70,7 +71,19 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
     // The clock given to `createActor` (xstate keeps it on the system), so a SimulatedClock also
     // drives the bound on a stopped socket's life; else real timers, unref'd.
     const clock = (system as { _clock?: TimerClock })._clock;
-    const now = deps.now ?? (() => performance.now());
+    // An injected clock.now that throws is reported once and replaced by performance.now().
+    let nowBroken = false;
+    const now = () => {
+      if (deps.now && !nowBroken) {
+        try {
+          return deps.now();
+        } catch (error) {
+          nowBroken = true;
+          report({ type: 'SOCKET.ERROR', message: `clock.now threw: ${messageOf(error)}; performance.now() used instead`, error });
+        }
+      }
+      return performance.now();
+    };
     const ping = deps.ping ?? (() => 'ping');
     const isPong = deps.isPong ?? ((data: unknown) => data === 'pong');
     const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
@@ -305,7 +318,10 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
         safeClose(ws, 1000, 'client stopped');
         // A server that never answers the close handshake must not keep the socket (and a Node
         // process) alive for the implementation's own timeout (`ws`: 30 s): closeTimeoutMs at most.
-        if (typeof ws.terminate === 'function') later(clock, input.closeTimeoutMs, () => ws.readyState !== CLOSED && terminate(ws));
+        if (typeof ws.terminate === 'function') {
+          const timer = later(clock, input.closeTimeoutMs, () => ws.readyState !== CLOSED && terminate(ws));
+          onceClosed(ws, () => timer.cancel());
+        }
       } else {
         letGo(ws);
       }
@@ -314,9 +330,24 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
 }
 
 /** Runs `fn` after `ms` on the actor's clock, else on a real timer that keeps no process alive. */
-function later(clock: TimerClock | undefined, ms: number, fn: () => void) {
-  const handle = clock ? clock.setTimeout(fn, ms) : setTimeout(fn, ms);
-  (handle as { unref?: () => void } | null)?.unref?.();
+function later(clock: TimerClock | undefined, ms: number, fn: () => void): { cancel(): void } {
+  if (clock) {
+    const id = clock.setTimeout(fn, ms);
+    (id as { unref?: () => void } | null)?.unref?.();
+    return { cancel: () => clock.clearTimeout(id) };
+  }
+  const id = setTimeout(fn, ms);
+  id.unref?.();
+  return { cancel: () => clearTimeout(id) };
+}
+
+/**
+ * Calls `fn` when the socket closes, where the implementation has EventEmitter's `once` (`ws`):
+ * a listener that removes itself, never counted among the adapter's. Elsewhere `fn` never runs.
+ */
+function onceClosed(ws: WebSocketLike, fn: () => void) {
+  const emitter = ws as WebSocketLike & { once?: (type: string, fn: () => void) => void };
+  if (typeof emitter.once === 'function') emitter.once('close', fn);
 }
 
 /**

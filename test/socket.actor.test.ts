@@ -1,6 +1,8 @@
 /** The adapter against WebSocket implementations that bend the WHATWG rules. */
+import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { connectWithFake } from './support/harness.js';
+import { advance } from './support/virtual-time.js';
 
 // Node 20's built-in WebSocket (undici): a failed handshake, or close() while connecting, fires
 // 'error' and stays CONNECTING; 'close' never comes.
@@ -166,5 +168,27 @@ describe('6. stop() bounds every socket’s life', () => {
     h.advance(300);
     expect(socket.terminated).toBe(false);
     expect(h.armedTimers()).toEqual([]);
+  });
+});
+
+describe('5. injected callbacks cannot kill the actor: clock.now', () => {
+  it('a clock.now that throws is reported once and replaced by performance.now(); the connection goes on', () => {
+    const sim = new SimulatedClock();
+    let calls = 0;
+    const clock = {
+      setTimeout: (fn: () => void, ms: number) => sim.setTimeout(fn, ms),
+      clearTimeout: (id: number) => sim.clearTimeout(id),
+      now: () => {
+        if (++calls > 1) throw new Error('clock broken');
+        return 0;
+      },
+    };
+    const h = connectWithFake({ clock, heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
+    h.server.latest().accept();
+    advance(sim, 1_000); // the heartbeat asks how long the socket was silent
+    expect(h.conn.actor.getSnapshot().status).toBe('active');
+    expect(h.payloads('error').filter((e) => e.message.startsWith('clock.now threw'))).toHaveLength(1);
+    h.conn.reconnect();
+    expect(h.conn.status).toBe('closing');
   });
 });
