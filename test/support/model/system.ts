@@ -317,6 +317,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
   if (machine) {
     current = { WebSocket, clock, draw, url, shouldReconnect };
     actor = createActor(machineFor(machine), { input: settings, clock });
+    // An actor in xstate's error state is invariant 10's finding (checkInvariants), not an unhandled error.
+    actor.subscribe({ error: () => {} });
     actor.start();
     controls = {
       connect: () => actor.send({ type: 'CONNECT' }),
@@ -345,21 +347,24 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
   actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs, at: clock.now() }));
-  actor.subscribe((snapshot) => {
-    const next = getStatus(snapshot);
-    if (next === status) return;
-    const now = clock.now();
-    if (status === 'backoff' && backoffSince !== null) {
-      const elapsed = now - backoffSince;
-      backoffTotal += elapsed;
-      const planned = retries.at(-1)?.delayMs ?? NaN;
-      if (elapsed > planned || (system.phase === 'advance' && elapsed !== planned)) {
-        violations.push({ invariant: 3, message: `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${system.phase})` });
+  actor.subscribe({
+    error: () => {}, // xstate reports an error as unhandled unless every observer takes it
+    next: (snapshot) => {
+      const next = getStatus(snapshot);
+      if (next === status) return;
+      const now = clock.now();
+      if (status === 'backoff' && backoffSince !== null) {
+        const elapsed = now - backoffSince;
+        backoffTotal += elapsed;
+        const planned = retries.at(-1)?.delayMs ?? NaN;
+        if (elapsed > planned || (system.phase === 'advance' && elapsed !== planned)) {
+          violations.push({ invariant: 3, message: `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${system.phase})` });
+        }
+        backoffSince = null;
       }
-      backoffSince = null;
-    }
-    if (next === 'backoff') backoffSince = now;
-    status = next;
+      if (next === 'backoff') backoffSince = now;
+      status = next;
+    },
   });
 
   system = {
