@@ -46,16 +46,16 @@ describe('invariants of connectionMachine on a fake WebSocket and virtual time (
     fc.assert(modelProperty([8], shippedMachine), params);
   });
 
-  it("9. The app's policy decides every retry: with shouldReconnect given, every attempt no user action started follows a close it was asked about and did not refuse", () => {
-    fc.assert(modelProperty([9], shippedMachine), params);
+  it("12. The app's policy decides every retry: with shouldReconnect given, every attempt no user action started follows a close it was asked about and did not refuse", () => {
+    fc.assert(modelProperty([12], shippedMachine), params);
   });
 
-  it('10. Callbacks cannot kill the connection: whatever random, url and shouldReconnect do, the actor stays active and each bad draw is reported once', () => {
-    fc.assert(modelProperty([10], shippedMachine), params);
+  it('13. Callbacks cannot kill the connection: whatever random, url and shouldReconnect do, the actor stays active and each bad draw is reported once', () => {
+    fc.assert(modelProperty([13], shippedMachine), params);
   });
 
-  it('11. stop() ends every socket: closeTimeoutMs after stop(), no socket is CONNECTING, OPEN or CLOSING where terminate() exists, and no timer is left', () => {
-    fc.assert(modelProperty([11], shippedMachine, { terminate: true }), params);
+  it('14. stop() ends every socket: closeTimeoutMs after stop(), no socket is CONNECTING, OPEN or CLOSING where terminate() exists, and no timer is left', () => {
+    fc.assert(modelProperty([14], shippedMachine, { terminate: true }), params);
   });
 });
 

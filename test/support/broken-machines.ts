@@ -114,7 +114,7 @@ export const BROKEN_MACHINES = [
 ] as const;
 
 /**
- * Invariant 9 (issue 9, defect 4): the old abandon path. On closeTimeout the machine raises the
+ * Invariant 12 (issue 9, defect 4): the old abandon path. On closeTimeout the machine raises the
  * abandoned close itself, so the app's `shouldReconnect` is never asked and the client retries.
  */
 export const abandonsWithoutAsking: MachineUnderTest = {
@@ -125,7 +125,7 @@ export const abandonsWithoutAsking: MachineUnderTest = {
     }),
 };
 
-/** Invariant 10 (issue 9, defect 5): the old planRetry calls `random` unguarded, so a throwing one kills the actor. */
+/** Invariant 13 (issue 9, defect 5): the old planRetry calls `random` unguarded, so a throwing one kills the actor. */
 export const unguardedRandom: MachineUnderTest = {
   name: 'planRetry calls random unguarded',
   build: (draw) => connectionMachine.provide({ actions: { planRetry: assign(({ context }) => nextRetry(context, draw())) } }),
@@ -137,6 +137,6 @@ export const unguardedRandom: MachineUnderTest = {
  * misbehaving `random` (its ABANDON_SOCKET step takes the adapter's answer without a verdict).
  */
 export const MODEL_ONLY_BROKEN_MACHINES = [
-  { machine: abandonsWithoutAsking, breaks: 9 },
-  { machine: unguardedRandom, breaks: 10 },
+  { machine: abandonsWithoutAsking, breaks: 12 },
+  { machine: unguardedRandom, breaks: 13 },
 ] as const;

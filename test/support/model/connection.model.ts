@@ -18,9 +18,9 @@ export const INVARIANTS = {
   6: 'Heartbeat',
   7: 'Nothing lost',
   8: 'Late events are harmless',
-  9: "The app's policy decides every retry",
-  10: 'Callbacks cannot kill the connection',
-  11: 'stop() ends every socket',
+  12: "The app's policy decides every retry",
+  13: 'Callbacks cannot kill the connection',
+  14: 'stop() ends every socket',
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
 
@@ -35,7 +35,7 @@ export interface ConnectionModel {
   readonly userActionsAt: Set<number>;
   /** The last `shouldReconnect` answer given while n attempts had started, by n. */
   readonly verdictAt: Map<number, { verdict: boolean | 'threw'; code: number }>;
-  /** Attempts already checked by invariant 9. */
+  /** Attempts already checked by invariant 12. */
   attemptsChecked: number;
   /** Set by `close()`, cleared by `connect()`/`reconnect()`: the socket count at the close. */
   closedByUser: { socketsAtClose: number } | null;
@@ -86,22 +86,22 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
   const now = sys.clock.now();
   const status = sys.status();
   const snapshot = sys.actor.getSnapshot();
-  // 10. Callbacks cannot kill the connection (whatever is checked: nothing else means anything then).
+  // 13. Callbacks cannot kill the connection (whatever is checked: nothing else means anything then).
   if (!model.stopped && snapshot.status !== 'active') {
-    throw new InvariantViolation(10, `actor is ${snapshot.status}: ${String(snapshot.error)}`);
+    throw new InvariantViolation(13, `actor is ${snapshot.status}: ${String(snapshot.error)}`);
   }
   const { draws, reported } = sys.randomMisbehaved;
-  if (draws !== reported) fail(model, 10, `${draws} misbehaving random draw(s), ${reported} reported through an error event`);
+  if (draws !== reported) fail(model, 13, `${draws} misbehaving random draw(s), ${reported} reported through an error event`);
 
-  // 9. The app's policy decides every retry: with shouldReconnect given, an attempt no user action
+  // 12. The app's policy decides every retry: with shouldReconnect given, an attempt no user action
   // started follows a close of the attempt before it that shouldReconnect was asked about and did not refuse.
   for (const v of sys.verdicts.splice(0)) model.verdictAt.set(v.attemptsAt, v);
   for (; model.attemptsChecked < sys.attempts(); model.attemptsChecked++) {
     const i = model.attemptsChecked;
     if (!config.policy || config.policy === 'absent' || i === 0 || model.userActionsAt.has(i)) continue;
     const asked = model.verdictAt.get(i);
-    if (!asked) fail(model, 9, `attempt #${i} is a retry, but shouldReconnect was not asked about the close that ended attempt #${i - 1}`);
-    else if (asked.verdict === false) fail(model, 9, `attempt #${i} is a retry, though shouldReconnect said false to close ${asked.code}`);
+    if (!asked) fail(model, 12, `attempt #${i} is a retry, but shouldReconnect was not asked about the close that ended attempt #${i - 1}`);
+    else if (asked.verdict === false) fail(model, 12, `attempt #${i} is a retry, though shouldReconnect said false to close ${asked.code}`);
   }
 
   for (const v of sys.violations.splice(0)) fail(model, v.invariant as InvariantId, v.message);
@@ -147,7 +147,7 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     if (status === 'closing' && timers.length > 1) fail(model, 4, `${timers.length} timers armed while closing after close()`);
   }
 
-  // 5. Quiet when idle (and after stop(), but for the one timer that ends a hung socket, invariant 11).
+  // 5. Quiet when idle (and after stop(), but for the one timer that ends a hung socket, invariant 14).
   const socketDeadline = model.stoppedAt === null ? -Infinity : model.stoppedAt + config.closeTimeoutMs;
   if (QUIET.has(status) || model.stopped) {
     const where = model.stopped ? `after stop() (status ${status})` : `in ${status}`;
@@ -157,15 +157,15 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     if (timers.length > 0) fail(model, 5, `timers armed ${where}: due at ${timers}`);
   }
 
-  // 11. stop() ends every socket: closeTimeoutMs after it, none is CONNECTING, OPEN or CLOSING
+  // 14. stop() ends every socket: closeTimeoutMs after it, none is CONNECTING, OPEN or CLOSING
   // where the implementation has terminate() (without, none is CONNECTING or OPEN: invariant 5).
   // Checked once the clock has fired what was due (right after stop() with closeTimeoutMs 0 it has not).
   const caughtUp = sys.armedTimers().every((due) => due > now);
   if (model.stopped && config.terminate && now >= socketDeadline && caughtUp) {
     const lingering = server.sockets.map((s, i) => `#${i} in readyState ${s.readyState}`).filter((_, i) => server.sockets[i]!.readyState !== 3);
-    if (lingering.length > 0) fail(model, 11, `${config.closeTimeoutMs} ms after stop() at t=${model.stoppedAt}: ${lingering.join(', ')}`);
+    if (lingering.length > 0) fail(model, 14, `${config.closeTimeoutMs} ms after stop() at t=${model.stoppedAt}: ${lingering.join(', ')}`);
     const timers = sys.armedTimers();
-    if (timers.length > 0) fail(model, 11, `timers still armed ${now - model.stoppedAt!} ms after stop(): due at ${timers}`);
+    if (timers.length > 0) fail(model, 14, `timers still armed ${now - model.stoppedAt!} ms after stop(): due at ${timers}`);
   }
 
   // 6. Heartbeat: a dead connection is detected within intervalMs + timeoutMs.

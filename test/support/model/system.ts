@@ -317,7 +317,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
   if (machine) {
     current = { WebSocket, clock, draw, url, shouldReconnect };
     actor = createActor(machineFor(machine), { input: settings, clock });
-    // An actor in xstate's error state is invariant 10's finding (checkInvariants), not an unhandled error.
+    // An actor in xstate's error state is invariant 13's finding (checkInvariants), not an unhandled error.
     actor.subscribe({ error: () => {} });
     actor.start();
     controls = {
