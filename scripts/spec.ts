@@ -244,7 +244,7 @@ export const DELAY_DOCS: Readonly<Record<string, { readonly from: string; readon
   closeTimeout: {
     from: '`closeTimeoutMs`',
     defaultMs: String(DEFAULTS.closeTimeoutMs),
-    meaning: 'longest wait in `closing` for CLOSED; then the socket is abandoned (a 1006 close is synthesised)',
+    meaning: 'longest wait in `closing` for CLOSED; then the adapter abandons the socket and reports a 1006 close, which `shouldReconnect` sees like any other',
   },
   backoffDelay: {
     from: '`context.retryDelayMs`, drawn by `planRetry` from `backoff.*`',

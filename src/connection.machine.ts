@@ -5,7 +5,7 @@
  * message delivery ends with `recordReason`, so `context.reason` always says why the last
  * transition happened (see `reasons.ts`). Implementations are in `setup`; the chart follows it.
  */
-import { assign, emit, not, raise, sendTo, setup } from 'xstate';
+import { assign, emit, enqueueActions, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
 import { isRetryableCloseCode } from './close-codes.js';
 import { connectionDepsOf } from './connection.deps.js';
@@ -18,7 +18,7 @@ import {
   type ConnectionStatus,
 } from './connection.types.js';
 import { formatReason, type ReasonLabel } from './reasons.js';
-import { createSocketActor } from './socket.actor.js';
+import { ABANDONED_CLOSE, createSocketActor } from './socket.actor.js';
 
 /** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
 export const TIMEOUT_CLOSE_CODE = 3008;
@@ -29,8 +29,38 @@ export function nextRetry(context: ConnectionContext, draw: number): Pick<Connec
   return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw) };
 }
 
-/** Reported in place of a CLOSE event when a socket does not close within `closeTimeoutMs`. */
-export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
+/** Reported by the adapter in place of a CLOSE event when a socket does not close within `closeTimeoutMs`. */
+export { ABANDONED_CLOSE };
+
+/**
+ * One jitter draw from `random`. A draw that throws or is not a number in [0, 1) is replaced by
+ * 0.5 (the middle of the jitter window, so a replay stays exact) and described in `problem`.
+ */
+export function drawJitter(random: () => number): { draw: number; problem: string | null } {
+  let problem: string;
+  try {
+    const draw = random();
+    if (typeof draw === 'number' && draw >= 0 && draw < 1) return { draw, problem: null };
+    problem = `random misbehaved: returned ${String(draw)}, not a number in [0, 1); 0.5 used instead`;
+  } catch (error) {
+    problem = `random misbehaved: threw ${error instanceof Error ? error.message : String(error)}; 0.5 used instead`;
+  }
+  return { draw: 0.5, problem };
+}
+
+/**
+ * The `planRetry` action, drawing from `randomOf(system)`: counts the retry, draws its delay, and
+ * emits one `error` event when the draw misbehaved (an injected callback never stops the actor).
+ */
+export function retryPlanner(randomOf: (system: unknown) => (() => number) | undefined) {
+  return enqueueActions<ConnectionContext, ConnectionEvent, undefined, ConnectionEvent, never, never, never, never, ConnectionEmitted>(
+    ({ context, system, enqueue }) => {
+      const { draw, problem } = drawJitter(randomOf(system) ?? Math.random);
+      enqueue.assign(nextRetry(context, draw));
+      if (problem !== null) enqueue.emit({ type: 'error', message: problem });
+    },
+  );
+}
 
 export const connectionMachine = setup({
   types: {
@@ -62,7 +92,7 @@ export const connectionMachine = setup({
   },
   actions: {
     resetRetries: assign({ retries: 0 }),
-    planRetry: assign(({ context, system }) => nextRetry(context, (connectionDepsOf(system)?.random ?? Math.random)())),
+    planRetry: retryPlanner((system) => connectionDepsOf(system as never)?.random),
     planManualClose: assign(({ event }) => ({
       closeIntent: 'manual' as const,
       closeRequest: event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : { code: 1000, reason: '' },
@@ -85,7 +115,7 @@ export const connectionMachine = setup({
     recordClose: assign(({ event }) =>
       event.type === 'SOCKET.CLOSED' ? { lastClose: { code: event.code, reason: event.reason, wasClean: event.wasClean } } : {},
     ),
-    abandonSocket: raise({ type: 'SOCKET.CLOSED' as const, ...ABANDONED_CLOSE }),
+    abandonSocket: sendTo('socket', { type: 'ABANDON_SOCKET' as const }),
     recordGaveUpMaxRetries: assign({ gaveUpReason: 'max-retries' as const }),
     recordGaveUpCloseCode: assign(({ event }) =>
       event.type === 'SOCKET.CLOSED' ? { gaveUpReason: `close-code ${event.code}` as const } : {},

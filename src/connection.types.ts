@@ -83,7 +83,7 @@ export interface ConnectionContext {
   readonly closeIntent: CloseIntent;
   /** The code and reason sent with the close the machine requested. */
   readonly closeRequest: { readonly code: number; readonly reason: string };
-  /** The last close the socket reported (or the machine synthesised on abandon). */
+  /** The last close the adapter reported (a socket abandoned after `closeTimeoutMs` included). */
   readonly lastClose: CloseInfo | null;
   readonly gaveUpReason: GaveUpReason | null;
   /**
@@ -126,6 +126,8 @@ export type ConnectionEvent = ConnectionCommand | SocketReport;
 /** Events the machine sends to the socket adapter. */
 export type SocketCommand =
   | { readonly type: 'CLOSE_SOCKET'; readonly code: number; readonly reason: string }
+  /** The close did not complete within `closeTimeoutMs`: let the socket go and report it CLOSED. */
+  | { readonly type: 'ABANDON_SOCKET' }
   | { readonly type: 'SEND_PING' }
   | { readonly type: 'REPORT_SILENCE' };
 

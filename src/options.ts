@@ -115,8 +115,10 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /**
    * Longest wait, in ms, for a socket to reach CLOSED after close was requested. Past it the
-   * socket is abandoned (listeners detached, `terminate()` where available) so a hung close
-   * handshake never blocks the next attempt or `close()`.
+   * socket is abandoned (listeners detached, `terminate()` where available, a 1006 close reported
+   * to `shouldReconnect`) so a hung close handshake never blocks the next attempt or `close()`.
+   * After `stop()`, a socket whose close hangs is terminated this long after, where the
+   * implementation has `terminate()`.
    * @default 3000
    */
   closeTimeoutMs?: number;
@@ -140,7 +142,10 @@ export interface ConnectionOptions {
    */
   heartbeat?: HeartbeatOptions | false;
   /**
-   * Overrides the close-code policy: return `true` to retry, `false` to give up.
+   * Overrides the close-code policy: return `true` to retry, `false` to give up. Asked on every
+   * close that can lead to a retry, the client's own included (connect timeout, a socket abandoned
+   * after `closeTimeoutMs`, a `url` or constructor that fails). If it throws, an `error` event
+   * reports it and the policy decides.
    * @default closeCodePolicy(code).retry
    */
   shouldReconnect?: (close: CloseInfo) => boolean;
@@ -156,7 +161,8 @@ export interface ConnectionOptions {
    */
   clock?: ConnectionClock;
   /**
-   * Random numbers in [0, 1) for jitter.
+   * Random numbers in [0, 1) for jitter. A draw that throws or falls outside [0, 1) is replaced
+   * by 0.5 and reported by one `error` event.
    * @default Math.random
    */
   random?: () => number;

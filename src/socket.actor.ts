@@ -55,6 +55,15 @@ const FATAL_UPGRADE_STATUS: Readonly<Record<number, number>> = { 401: 4401, 403:
 
 const noop = () => {};
 
+/** Reported (with the app's verdict) when a socket does not close within `closeTimeoutMs`. */
+export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
+
+/** The timers the adapter may arm after it is disposed: the actor system's clock (xstate's `clock` option). */
+interface TimerClock {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
 /**
  * Creates the socket actor logic. Given no deps, it uses those bound to its actor system by
  * `createConnection` (see `connection.deps.ts`), else the defaults: the global WebSocket, and
@@ -63,7 +72,22 @@ const noop = () => {};
 export function createSocketActor(explicitDeps?: SocketActorDeps) {
   return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
     const deps: SocketActorDeps = explicitDeps ?? connectionDepsOf(system) ?? {};
-    const now = deps.now ?? (() => performance.now());
+    // The clock given to `createActor` (xstate keeps it on the system), so a SimulatedClock also
+    // drives the bound on a stopped socket's life; else real timers, unref'd.
+    const clock = (system as { _clock?: TimerClock })._clock;
+    // An injected clock.now that throws is reported once and replaced by performance.now().
+    let nowBroken = false;
+    const now = () => {
+      if (deps.now && !nowBroken) {
+        try {
+          return deps.now();
+        } catch (error) {
+          nowBroken = true;
+          report({ type: 'SOCKET.ERROR', message: `clock.now threw: ${messageOf(error)}; performance.now() used instead`, error });
+        }
+      }
+      return performance.now();
+    };
     const ping = deps.ping ?? (() => 'ping');
     const isPong = deps.isPong ?? ((data: unknown) => data === 'pong');
     const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
@@ -79,9 +103,10 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
     const report = (event: SocketReport) => {
       if (!disposed) sendBack(event);
     };
+    // Every failure before a socket exists is a close like any other: the app's policy is asked.
     const fail = (message: string, error?: unknown) => {
       report({ type: 'SOCKET.ERROR', message, error });
-      report({ type: 'SOCKET.CLOSED', code: 1006, reason: message, wasClean: false });
+      reportClosed({ code: 1006, reason: message, wasClean: false });
     };
 
     const transport: SocketTransport = {
@@ -213,7 +238,15 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       } catch {
         // An implementation without this binaryType keeps its default.
       }
-      attach(socket);
+      try {
+        attach(socket);
+      } catch (error) {
+        const ws = socket;
+        detach();
+        socket = null;
+        letGo(ws);
+        fail(`WebSocket addEventListener threw: ${messageOf(error)}`, error);
+      }
     }
 
     function start(source: UrlSource | null) {
@@ -225,17 +258,28 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
         open(source);
         return;
       }
-      let result: ReturnType<typeof source>;
+      // A thenable may call back twice, both ways, or after this attempt is over: only the
+      // first answer counts, and none after a close request or disposal (see `open`).
+      let settled = false;
+      const once =
+        <A>(fn: (arg: A) => void) =>
+        (arg: A) => {
+          if (settled) return;
+          settled = true;
+          fn(arg);
+        };
       try {
-        result = source();
+        const result = source();
+        if (isThenable(result)) {
+          result.then(
+            once(open),
+            once((error: unknown) => fail(`url function rejected: ${messageOf(error)}`, error)),
+          );
+        } else {
+          once(open)(result);
+        }
       } catch (error) {
-        fail(`url function threw: ${messageOf(error)}`, error);
-        return;
-      }
-      if (isThenable(result)) {
-        result.then(open, (error: unknown) => fail(`url function rejected: ${messageOf(error)}`, error));
-      } else {
-        open(result);
+        once((e: unknown) => fail(`url function threw: ${messageOf(e)}`, e))(error);
       }
     }
 
@@ -244,11 +288,23 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
         case 'CLOSE_SOCKET':
           closeRequested = true;
           if (socket === null) {
-            report({ type: 'SOCKET.CLOSED', code: command.code, reason: command.reason, wasClean: true });
+            // No socket yet (an async url is pending): the attempt is over at once.
+            reportClosed({ code: command.code, reason: command.reason, wasClean: true });
           } else if (socket.readyState !== CLOSED) {
             safeClose(socket, command.code, command.reason);
           }
           return;
+        case 'ABANDON_SOCKET': {
+          // The close did not complete within closeTimeoutMs: let the socket go and report the
+          // close the machine waited for, with the app's verdict like any other close.
+          closeRequested = true;
+          const ws = socket;
+          detach();
+          socket = null;
+          if (ws !== null && ws.readyState !== CLOSED) letGo(ws);
+          reportClosed({ ...ABANDONED_CLOSE });
+          return;
+        }
         case 'SEND_PING':
           awaitingPong = true;
           sendPing();
@@ -268,17 +324,57 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       if (ws === null) return;
       detach();
       if (ws.readyState === CLOSED) return;
-      abandon(ws);
+      if (ws.readyState === OPEN) {
+        swallowErrors(ws);
+        safeClose(ws, 1000, 'client stopped');
+        // A server that never answers the close handshake must not keep the socket (and a Node
+        // process) alive for the implementation's own timeout (`ws`: 30 s): closeTimeoutMs at most.
+        if (typeof ws.terminate === 'function') {
+          const timer = later(clock, input.closeTimeoutMs, () => ws.readyState !== CLOSED && terminate(ws));
+          onceClosed(ws, () => timer.cancel());
+        }
+      } else {
+        letGo(ws);
+      }
     };
   });
 }
 
+/** Runs `fn` after `ms` on the actor's clock, else on a real timer that keeps no process alive. */
+function later(clock: TimerClock | undefined, ms: number, fn: () => void): { cancel(): void } {
+  if (clock) {
+    const id = clock.setTimeout(fn, ms);
+    (id as { unref?: () => void } | null)?.unref?.();
+    return { cancel: () => clock.clearTimeout(id) };
+  }
+  const id = setTimeout(fn, ms);
+  id.unref?.();
+  return { cancel: () => clearTimeout(id) };
+}
+
 /**
- * Lets go of a socket that is not CLOSED: the `ws` package throws an unhandled 'error' when a
- * CONNECTING socket is closed with no error listener, so one no-op listener stays until 'close'.
- * An OPEN socket is closed politely; anything else is terminated where the implementation can.
+ * Calls `fn` when the socket closes, where the implementation has EventEmitter's `once` (`ws`):
+ * a listener that removes itself, never counted among the adapter's. Elsewhere `fn` never runs.
  */
-function abandon(ws: WebSocketLike) {
+function onceClosed(ws: WebSocketLike, fn: () => void) {
+  const emitter = ws as WebSocketLike & { once?: (type: string, fn: () => void) => void };
+  if (typeof emitter.once === 'function') emitter.once('close', fn);
+}
+
+/**
+ * Lets go of a socket that is not CLOSED and has no listener of ours: terminated where the
+ * implementation can (`ws`), else closed.
+ */
+function letGo(ws: WebSocketLike) {
+  swallowErrors(ws);
+  if (!terminate(ws)) safeClose(ws, 1000, 'client stopped');
+}
+
+/**
+ * The `ws` package throws an unhandled 'error' when a socket with no error listener fails (e.g.
+ * closed while CONNECTING), so one no-op listener stays until 'close'.
+ */
+function swallowErrors(ws: WebSocketLike) {
   const emitter = ws as WebSocketLike & {
     on?: (type: string, fn: () => void) => void;
     once?: (type: string, fn: () => void) => void;
@@ -288,9 +384,17 @@ function abandon(ws: WebSocketLike) {
     emitter.on('error', noop);
     emitter.once('close', () => emitter.off!('error', noop));
   }
-  if (ws.readyState === OPEN) safeClose(ws, 1000, 'client stopped');
-  else if (typeof ws.terminate === 'function') ws.terminate();
-  else safeClose(ws, 1000, 'client stopped');
+}
+
+/** `terminate()` where the implementation has it; `false` where it has not, or it threw. */
+function terminate(ws: WebSocketLike): boolean {
+  if (typeof ws.terminate !== 'function') return false;
+  try {
+    ws.terminate();
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function safeClose(ws: WebSocketLike, code: number, reason: string) {
@@ -300,7 +404,7 @@ function safeClose(ws: WebSocketLike, code: number, reason: string) {
     try {
       ws.close();
     } catch {
-      // Nothing more can be done; the close timeout abandons it.
+      // Nothing more can be done: the socket is let go of as it is.
     }
   }
 }

@@ -5,19 +5,35 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BROKEN_MACHINES } from './support/broken-machines.js';
+import { BROKEN_MACHINES, MODEL_ONLY_BROKEN_MACHINES } from './support/broken-machines.js';
 import { checkStatechart, explore, explorationSettings } from './support/graph-exploration.js';
-import { INVARIANTS } from './support/model/connection.model.js';
+import { INVARIANTS, type InvariantId } from './support/model/connection.model.js';
+import type { MachineUnderTest } from './support/model/system.js';
 import { checkModel } from './support/model/run.js';
+
+function expectCaughtByModel(machine: MachineUnderTest, breaks: InvariantId) {
+  // Stops at the first failing sequence, then shrinks it; the budget only bounds a miss.
+  const result = checkModel([breaks], machine, { numRuns: 20_000 });
+  expect(result.failed, `${machine.name} passed ${result.numRuns} sequences`).toBe(true);
+  const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+  console.log(`[${machine.name}] after ${result.numRuns} run(s), shrunk ${result.numShrinks}×:\n  ${fc.stringify(result.counterexample)}\n  ${error}`);
+  expect(error).toContain(`Invariant ${breaks} (`);
+}
+
+describe.each(MODEL_ONLY_BROKEN_MACHINES)('broken machine (model only): $machine.name', ({ machine, breaks }) => {
+  it(`is caught by the model-based check of invariant ${breaks} (${INVARIANTS[breaks]})`, () => {
+    expectCaughtByModel(machine, breaks);
+  });
+
+  it(`passes the exhaustive exploration, which cannot express app callbacks (invariant ${breaks} is model-only)`, () => {
+    const violations = checkStatechart(explore(machine, explorationSettings({ maxRetries: 2, heartbeat: true })));
+    expect(violations).toEqual([]);
+  });
+});
 
 describe.each(BROKEN_MACHINES)('broken machine: $machine.name', ({ machine, breaks }) => {
   it(`is caught by the model-based check of invariant ${breaks} (${INVARIANTS[breaks]})`, () => {
-    // Stops at the first failing sequence, then shrinks it; the budget only bounds a miss.
-    const result = checkModel([breaks], machine, { numRuns: 20_000 });
-    expect(result.failed, `${machine.name} passed ${result.numRuns} sequences`).toBe(true);
-    const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-    console.log(`[${machine.name}] after ${result.numRuns} run(s), shrunk ${result.numShrinks}×:\n  ${fc.stringify(result.counterexample)}\n  ${error}`);
-    expect(error).toContain(`Invariant ${breaks} (`);
+    expectCaughtByModel(machine, breaks);
   });
 
   it(`is caught by the exhaustive exploration (invariant ${breaks})`, () => {

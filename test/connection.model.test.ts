@@ -45,6 +45,18 @@ describe('invariants of connectionMachine on a fake WebSocket and virtual time (
   it('8. Late events are harmless: events from a disposed socket change nothing', () => {
     fc.assert(modelProperty([8], shippedMachine), params);
   });
+
+  it("12. The app's policy decides every retry: with shouldReconnect given, every attempt no user action started follows a close it was asked about and did not refuse", () => {
+    fc.assert(modelProperty([12], shippedMachine), params);
+  });
+
+  it('13. Callbacks cannot kill the connection: whatever random, url and shouldReconnect do, the actor stays active and each bad draw is reported once', () => {
+    fc.assert(modelProperty([13], shippedMachine), params);
+  });
+
+  it('14. stop() ends every socket: closeTimeoutMs after stop(), no socket is CONNECTING, OPEN or CLOSING where terminate() exists, and no timer is left', () => {
+    fc.assert(modelProperty([14], shippedMachine, { terminate: true }), params);
+  });
 });
 
 describe('6. Heartbeat: a live connection is never dropped', () => {

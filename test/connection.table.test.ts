@@ -4,11 +4,11 @@
  * fails loudly. Delayed transitions are columns too, and the timers each situation arms are
  * listed with their delays in milliseconds, as data.
  */
-import { initialTransition, transition } from 'xstate';
+import { initialTransition } from 'xstate';
 import { getStateNodes } from 'xstate/graph';
 import { describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../src/index.js';
-import { armedDelays, explorationSettings, pureMachine } from './support/graph-exploration.js';
+import { armedDelays, explorationSettings, pureMachine, transitionWithAdapter } from './support/graph-exploration.js';
 import { shippedMachine } from './support/model/system.js';
 
 const machine = pureMachine(shippedMachine);
@@ -36,6 +36,8 @@ const label = (s: Snapshot): string => {
   const flat = (v: unknown): string => (typeof v === 'string' ? v : Object.entries(v as object).map(([k, w]) => `${k}.${flat(w)}`)[0]!);
   return flat(s.value).replace(/^session\./, '');
 };
+// One step is the machine's transition plus the adapter's synchronous answer (ABANDON_SOCKET → SOCKET.CLOSED).
+const transition = (m: typeof machine, s: Snapshot, event: ConnectionEvent) => transitionWithAdapter(m, s, event);
 const step = (s: Snapshot, ...events: string[]) => events.reduce((acc, e) => transition(machine, acc, fire(acc, e))[0], s);
 function fire(s: Snapshot, column: string): ConnectionEvent {
   if (column in EVENTS) return EVENTS[column]!;

@@ -1,7 +1,7 @@
 /**
  * Model-based proofs through the real `createConnection` handle (send queue, direct send path,
  * listeners, autoConnect, same-tick calls): invariants 7, 9, 10 and 11 need the handle, and all
- * are checked through it too. Also: delays far past
+ * fourteen are checked through it too. Also: delays far past
  * the cap and jitter spread, through the handle's injected `random`.
  */
 import fc from 'fast-check';
@@ -29,8 +29,8 @@ describe('invariants of the createConnection handle (model-based, send queue inc
     await fc.assert(handleModelProperty([11]), params);
   });
 
-  it('1–11 all hold through the handle as well', async () => {
-    await fc.assert(handleModelProperty([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
+  it('1–14 all hold through the handle as well', async () => {
+    await fc.assert(handleModelProperty([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
   });
 
   // Once a bug: stop() cleared every listener, so a later send was reported by its return value only.
@@ -51,7 +51,8 @@ describe('3. Delays in bounds, far past the cap, and jitter stays spread (throug
         fc.record({
           initialDelayMs: fc.integer({ min: 0, max: 1_000 }),
           extra: fc.integer({ min: 0, max: 30_000 }),
-          factor: fc.double({ min: 1, max: 3, noNaN: true }),
+          // A factor so close to 1 that the cap is not reached by retry 270 would leave no window to measure.
+          factor: fc.oneof(fc.constant(1), fc.double({ min: 1.05, max: 3, noNaN: true })),
           jitter: fc.double({ min: 0, max: 1, noNaN: true }),
         }),
         ({ initialDelayMs, extra, factor, jitter }) => {

@@ -1,6 +1,8 @@
 /** The adapter against WebSocket implementations that bend the WHATWG rules. */
+import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { connectWithFake } from './support/harness.js';
+import { advance } from './support/virtual-time.js';
 
 // Node 20's built-in WebSocket (undici): a failed handshake, or close() while connecting, fires
 // 'error' and stays CONNECTING; 'close' never comes.
@@ -26,5 +28,167 @@ describe('socket actor', () => {
     expect(h.conn.status).toBe('manuallyClosed');
     expect(h.server.sockets).toHaveLength(1);
     expect(h.server.latest().listenerCount()).toBe(0);
+  });
+});
+
+describe('4. shouldReconnect is asked on every close that can lead to a retry', () => {
+  const never = { maxRetries: 5, backoff: { initialDelayMs: 100, factor: 1, jitter: 0 } };
+
+  it('asks on a connect timeout while an async url is still pending, and gives up when told', () => {
+    const asked: number[] = [];
+    const h = connectWithFake({ ...never, connectTimeoutMs: 500, url: () => new Promise<string>(() => {}), shouldReconnect: ({ code }) => (asked.push(code), false) });
+    h.advance(500);
+    expect(asked).toEqual([3008]);
+    expect(h.conn.status).toBe('gaveUp');
+    expect(h.server.sockets).toHaveLength(0);
+  });
+
+  it('asks on a socket abandoned after closeTimeoutMs (heartbeat timeout on a blackholed link), and gives up when told', () => {
+    const asked: Array<{ code: number; reason: string }> = [];
+    const h = connectWithFake(
+      { ...never, closeTimeoutMs: 300, heartbeat: { intervalMs: 1_000, timeoutMs: 500 }, shouldReconnect: ({ code, reason }) => (asked.push({ code, reason }), false) },
+      { terminate: true },
+    );
+    h.server.latest().accept();
+    h.advance(1_000 + 500); // ping unanswered: closing
+    expect(h.conn.status).toBe('closing');
+    h.advance(300); // the close handshake never completes: abandoned
+    expect(asked).toEqual([{ code: 1006, reason: 'close timed out: socket abandoned' }]);
+    expect(h.server.latest().terminated).toBe(true);
+    expect(h.conn.status).toBe('gaveUp');
+    expect(h.server.sockets).toHaveLength(1);
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'close timed out: socket abandoned', wasClean: false }]);
+  });
+
+  it.each([
+    ['the url function throws', { url: () => { throw new Error('no token'); } }],
+    ['the url promise rejects', { url: () => Promise.reject(new Error('no token')) }],
+    ['the WebSocket constructor throws', { WebSocket: class { constructor() { throw new Error('blocked'); } } as never }],
+    ['the url function returns an invalid url', { url: () => 'http://[' }],
+  ])('asks when %s, and gives up when told', async (_, options) => {
+    const asked: number[] = [];
+    const h = connectWithFake({ ...never, ...options, shouldReconnect: ({ code }) => (asked.push(code), false) });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked).toEqual([1006]);
+    expect(h.conn.status).toBe('gaveUp');
+    expect(h.payloads('close').map((c) => c.code)).toEqual([1006]);
+  });
+});
+
+describe('5. injected callbacks cannot kill the actor', () => {
+  const drop = { maxRetries: 2, backoff: { initialDelayMs: 100, factor: 1, jitter: 1 } };
+
+  it.each([
+    ['throws', () => { throw new Error('entropy exhausted'); }],
+    ['returns NaN', () => NaN],
+    ['returns 1', () => 1],
+    ['returns -0.5', () => -0.5],
+  ])('a random that %s: one error event per draw, a delay in bounds, the connection goes on', (_, random) => {
+    const h = connectWithFake({ ...drop, random });
+    h.server.latest().drop();
+    expect(h.conn.actor.getSnapshot().status).toBe('active');
+    expect(h.conn.status).toBe('backoff');
+    const errors = h.payloads('error').filter((e) => e.message.startsWith('random'));
+    expect(errors).toHaveLength(1);
+    const [retry] = h.payloads('retry');
+    expect(retry!.delayMs).toBeGreaterThanOrEqual(0);
+    expect(retry!.delayMs).toBeLessThanOrEqual(100);
+    h.advance(retry!.delayMs);
+    expect(h.server.sockets).toHaveLength(2);
+    h.conn.reconnect();
+    expect(h.conn.status).toBe('connecting');
+  });
+
+  it('a url thenable whose then throws is reported and retried', () => {
+    const h = connectWithFake({ ...drop, url: () => ({ then() { throw new Error('bad thenable'); } }) as never });
+    expect(h.conn.actor.getSnapshot().status).toBe('active');
+    expect(h.payloads('error').map((e) => e.message)).toContain('url function threw: bad thenable');
+    expect(h.conn.status).toBe('backoff');
+  });
+
+  it('a url thenable that fulfils twice opens one socket', () => {
+    const h = connectWithFake({ url: () => ({ then(ok: (url: string) => void) { ok('ws://a.invalid/'); ok('ws://b.invalid/'); } }) as never });
+    expect(h.server.sockets.map((s) => s.url)).toEqual(['ws://a.invalid/']);
+    expect(h.conn.status).toBe('connecting');
+  });
+
+  it('a url promise that resolves after its attempt was abandoned opens nothing', async () => {
+    let resolve!: (url: string) => void;
+    const h = connectWithFake({ ...drop, connectTimeoutMs: 500, url: () => new Promise<string>((r) => (resolve = r)) });
+    h.advance(500); // connect timeout: the attempt is over, backoff
+    expect(h.conn.status).toBe('backoff');
+    const late = resolve;
+    h.advance(100); // the next attempt asks for a new url
+    late('ws://late.invalid/');
+    await Promise.resolve();
+    expect(h.server.sockets).toHaveLength(0);
+    resolve('ws://fresh.invalid/');
+    await Promise.resolve();
+    expect(h.server.sockets.map((s) => s.url)).toEqual(['ws://fresh.invalid/']);
+  });
+
+  it('a socket whose terminate() throws is still let go of', () => {
+    const h = connectWithFake({ closeTimeoutMs: 300 }, { terminate: true });
+    const first = h.server.latest();
+    (first as unknown as { terminate: () => void }).terminate = () => {
+      throw new Error('terminate failed');
+    };
+    first.accept();
+    h.conn.reconnect();
+    h.advance(300);
+    expect(h.conn.actor.getSnapshot().status).toBe('active');
+    expect(first.listenerCount()).toBe(0);
+    expect(h.server.sockets).toHaveLength(2);
+  });
+});
+
+describe('6. stop() bounds every socket’s life', () => {
+  it('terminates an OPEN socket whose close handshake hangs, closeTimeoutMs after stop()', () => {
+    const h = connectWithFake({ closeTimeoutMs: 300 }, { terminate: true });
+    const socket = h.server.latest();
+    socket.accept();
+    h.conn.stop();
+    expect(socket.closeCall).toEqual({ code: 1000, reason: 'client stopped' });
+    expect(socket.readyState).toBe(2);
+    h.advance(299);
+    expect(socket.terminated).toBe(false);
+    h.advance(1);
+    expect(socket.terminated).toBe(true);
+    expect(socket.readyState).toBe(3);
+    expect(h.armedTimers()).toEqual([]);
+  });
+
+  it('leaves a socket that closed in time alone', () => {
+    const h = connectWithFake({ closeTimeoutMs: 300 }, { terminate: true });
+    const socket = h.server.latest();
+    socket.accept();
+    h.conn.stop();
+    socket.completeClose();
+    h.advance(300);
+    expect(socket.terminated).toBe(false);
+    expect(h.armedTimers()).toEqual([]);
+  });
+});
+
+describe('5. injected callbacks cannot kill the actor: clock.now', () => {
+  it('a clock.now that throws is reported once and replaced by performance.now(); the connection goes on', () => {
+    const sim = new SimulatedClock();
+    let calls = 0;
+    const clock = {
+      setTimeout: (fn: () => void, ms: number) => sim.setTimeout(fn, ms),
+      clearTimeout: (id: number) => sim.clearTimeout(id),
+      now: () => {
+        if (++calls > 1) throw new Error('clock broken');
+        return 0;
+      },
+    };
+    const h = connectWithFake({ clock, heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
+    h.server.latest().accept();
+    advance(sim, 1_000); // the heartbeat asks how long the socket was silent
+    expect(h.conn.actor.getSnapshot().status).toBe('active');
+    expect(h.payloads('error').filter((e) => e.message.startsWith('clock.now threw'))).toHaveLength(1);
+    h.conn.reconnect();
+    expect(h.conn.status).toBe('closing');
   });
 });

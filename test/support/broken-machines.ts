@@ -5,9 +5,9 @@
  * of `connectionMachine.config` with the same implementations; implementation changes go
  * through `connectionMachine.provide(...)`.
  */
-import { assign, createMachine } from 'xstate';
+import { assign, createMachine, raise } from 'xstate';
 import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
-import { connectionMachine, nextRetry } from '../../src/connection.machine.js';
+import { ABANDONED_CLOSE, connectionMachine, drawJitter, nextRetry, retryPlanner } from '../../src/connection.machine.js';
 import type { ConnectionContext } from '../../src/index.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
@@ -31,9 +31,12 @@ export function chartVariant(edit: (states: Json) => void): ConnectionMachine {
 
 const toArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-/** The machine with retry delays drawn from `draw` by `plan` (the shipped `nextRetry` by default). */
+/**
+ * The machine with retry delays drawn from `draw` by `plan` (the shipped `nextRetry` by default).
+ * A misbehaving draw is replaced (unreported), so a variant breaks only the invariant it names.
+ */
 function withDraws(machine: ConnectionMachine, plan = nextRetry): MachineUnderTest['build'] {
-  return (draw) => machine.provide({ actions: { planRetry: assign(({ context }) => plan(context, draw())) } });
+  return (draw) => machine.provide({ actions: { planRetry: assign(({ context }) => plan(context, drawJitter(draw).draw)) } });
 }
 
 /** Invariant 2: the retry budget resets as soon as a socket opens, not after stableUptimeMs. */
@@ -108,4 +111,32 @@ export const BROKEN_MACHINES = [
   { machine: timerAfterClose, breaks: 4 },
   { machine: uncappedDelay, breaks: 3 },
   { machine: slowHeartbeat, breaks: 6 },
+] as const;
+
+/**
+ * Invariant 12 (issue 9, defect 4): the old abandon path. On closeTimeout the machine raises the
+ * abandoned close itself, so the app's `shouldReconnect` is never asked and the client retries.
+ */
+export const abandonsWithoutAsking: MachineUnderTest = {
+  name: 'closeTimeout raises SOCKET.CLOSED itself (shouldReconnect is not asked)',
+  build: (draw) =>
+    connectionMachine.provide({
+      actions: { planRetry: retryPlanner(() => draw), abandonSocket: raise({ type: 'SOCKET.CLOSED' as const, ...ABANDONED_CLOSE }) },
+    }),
+};
+
+/** Invariant 13 (issue 9, defect 5): the old planRetry calls `random` unguarded, so a throwing one kills the actor. */
+export const unguardedRandom: MachineUnderTest = {
+  name: 'planRetry calls random unguarded',
+  build: (draw) => connectionMachine.provide({ actions: { planRetry: assign(({ context }) => nextRetry(context, draw())) } }),
+};
+
+/**
+ * Broken variants only the model-based properties can see: the exploration is pure, with a
+ * constant draw and no app callbacks, so it cannot express `shouldReconnect`'s verdict or a
+ * misbehaving `random` (its ABANDON_SOCKET step takes the adapter's answer without a verdict).
+ */
+export const MODEL_ONLY_BROKEN_MACHINES = [
+  { machine: abandonsWithoutAsking, breaks: 12 },
+  { machine: unguardedRandom, breaks: 13 },
 ] as const;

@@ -39,6 +39,7 @@ export function browserImplementation(page: () => Page): ClientImplementation {
         close: (code, reason) =>
           p.evaluate(([i, code, reason]) => (window as unknown as PageWindow).clients![i as number]!.conn.close(code as number | undefined, reason as string | undefined), [index, code, reason] as Args),
         reconnect: () => p.evaluate(([i]) => (window as unknown as PageWindow).clients![i as number]!.conn.reconnect(), [index] as Args),
+        stop: () => p.evaluate(([i]) => (window as unknown as PageWindow).clients![i as number]!.stop(), [index] as Args),
         send: (text) => p.evaluate(([i, text]) => (window as unknown as PageWindow).clients![i as number]!.conn.send(text as string), [index, text] as Args),
         dispatchOnline: () => p.evaluate(() => void window.dispatchEvent(new Event('online'))),
         runCycles: (count, deadlineMs) =>

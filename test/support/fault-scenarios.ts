@@ -18,6 +18,7 @@ export interface RemoteClient {
   connect(): Promise<void>;
   close(code?: number, reason?: string): Promise<void>;
   reconnect(): Promise<void>;
+  stop(): Promise<void>;
   send(text: string): Promise<boolean>;
   /** Dispatches an `online` event on the client's window. */
   dispatchOnline(): Promise<void>;
@@ -284,6 +285,47 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       expect((await c.state()).created).toBe(1);
     });
 
+    if (caps.canTerminate) {
+      it('stop() on an OPEN socket whose close handshake hangs: the server sees the TCP connection end within closeTimeoutMs', async () => {
+        server.hangClose(true);
+        const c = await open({ closeTimeoutMs: 300 });
+        await until(c, (s) => s.status === 'open', 'open');
+        expect(server.open).toBe(1);
+        const stoppedAt = performance.now();
+        await c.stop();
+        await waitFor(() => server.open === 0, 300 + SLACK_MS, 'the TCP connection ended by the server');
+        const elapsed = performance.now() - stoppedAt;
+        expect(elapsed).toBeGreaterThanOrEqual(300 - TIMER_EARLY_MS);
+        expect(server.events.some((e) => e.type === 'close-held')).toBe(true);
+      });
+    } else {
+      na(
+        'stop() on an OPEN socket whose close handshake hangs: the server sees the TCP connection end within closeTimeoutMs',
+        'no terminate(): the socket stays CLOSING, its TCP connection open, until the implementation gives up on its own',
+      );
+    }
+
+    if (caps.childProcess && caps.canTerminate) {
+      const { nodeArgs, implementation } = caps.childProcess;
+      it('a process that stop()s a connection whose close handshake hangs exits by itself within closeTimeoutMs', async () => {
+        server.hangClose(true);
+        const result = await runChild([...nodeArgs, STOP_HUNG_SCRIPT, server.url, implementation, '300'], 20_000);
+        expect(result.signal).toBe(null);
+        expect(result.stderr).toBe('');
+        expect(result.code).toBe(0);
+        const { stoppedAt } = JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { stoppedAt: number };
+        await waitFor(() => server.open === 0, 1_000, 'the child’s TCP connection gone');
+        expect(server.events.some((e) => e.type === 'close-held')).toBe(true);
+        // From stop() to exit: the child's clock starts at its own start, a little after spawn (so this errs long).
+        expect(result.ms - stoppedAt).toBeLessThan(300 + SLACK_MS);
+      }, 30_000);
+    } else {
+      na(
+        'a process that stop()s a connection whose close handshake hangs exits by itself within closeTimeoutMs',
+        caps.childProcess ? 'no terminate(): the TCP connection stays open, and with it the process' : 'a browser page is not a process we can watch exit',
+      );
+    }
+
     it('closes while CONNECTING without an unhandled error and without reconnecting', async () => {
       server.hangHandshake(true);
       const c = await open({ closeTimeoutMs: 3000 });
@@ -378,6 +420,9 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
     }
   });
 }
+
+/** Path of the child-process script that stop()s a connection whose close handshake hangs. */
+export const STOP_HUNG_SCRIPT = fileURLToPath(new URL('./stop-hung.script.ts', import.meta.url));
 
 /** Path of the child-process cycle script. */
 export const CYCLE_SCRIPT = fileURLToPath(new URL('./cycles.script.ts', import.meta.url));

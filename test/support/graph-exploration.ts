@@ -3,12 +3,16 @@
  * (state, context) for small settings, every event the active states own — including the
  * `xstate.after.*` events of their delayed transitions — and statechart-level checks of the
  * invariants on every state and every edge. Pure: the socket actor is a stub that is never
- * started and `planRetry` draws a constant, so each edge is one call of `transition()`.
+ * started and `planRetry` draws a constant, so each edge is one call of `transition()` — or two
+ * where the adapter answers a command at once by contract: ABANDON_SOCKET is always followed by
+ * SOCKET.CLOSED (`ABANDONED_CLOSE`, with the app's policy left to the close-code table), which
+ * test/socket.actor.test.ts pins on the real adapter.
  */
 import { fromCallback, transition, type AnyActorLogic, type AnyStateNode, type StateValue } from 'xstate';
 import { getAdjacencyMap, getStateNodes, type AdjacencyMap } from 'xstate/graph';
 import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
 import { getStatus, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
+import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
 import type { InvariantId } from './model/connection.model.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
@@ -109,6 +113,20 @@ export function armedDelays(machine: ConnectionMachine, snapshot: Snapshot): Arr
   );
 }
 
+const commands = (actions: readonly Action[], type: string) =>
+  actions.some((a) => a.type === 'xstate.sendTo' && (a.params?.event as { type?: string } | undefined)?.type === type);
+
+/**
+ * `transition()` plus the adapter's synchronous answer: an ABANDON_SOCKET sent on the way is
+ * followed by its SOCKET.CLOSED in the same step, as the real adapter does before the clock returns.
+ */
+export function transitionWithAdapter(machine: ConnectionMachine, snapshot: Snapshot, event: ConnectionEvent): [Snapshot, Action[]] {
+  const [next, actions] = transition(machine, snapshot, event) as unknown as [Snapshot, Action[]];
+  if (!commands(actions, 'ABANDON_SOCKET')) return [next, actions];
+  const [closed, more] = transition(machine, next, { type: 'SOCKET.CLOSED', ...ABANDONED_CLOSE }) as unknown as [Snapshot, Action[]];
+  return [closed, [...actions, ...more]];
+}
+
 /** Builds the pure machine: stub socket actor, constant draw. */
 export function pureMachine(machine: MachineUnderTest): ConnectionMachine {
   return machine.build(() => EXPLORATION_DRAW).provide({ actors: { socket: fromCallback(() => {}) } });
@@ -128,8 +146,8 @@ export function explore(machineUnderTest: MachineUnderTest, settings: Connection
   const logic = Object.create(machine, {
     transition: {
       value: (snapshot: Snapshot, event: ConnectionEvent) => {
-        const [next, actions] = transition(machine, snapshot, event);
-        actionsOf.set(`${key(snapshot)}|${JSON.stringify(event)}`, actions as unknown as Action[]);
+        const [next, actions] = transitionWithAdapter(machine, snapshot, event);
+        actionsOf.set(`${key(snapshot)}|${JSON.stringify(event)}`, actions);
         return next;
       },
     },
@@ -154,8 +172,7 @@ export function explore(machineUnderTest: MachineUnderTest, settings: Connection
 }
 
 const spawnsSocket = (edge: Edge) => edge.actions.some((a) => a.type === 'xstate.spawnChild' && a.params?.id === 'socket');
-const sendsPing = (edge: Edge) =>
-  edge.actions.some((a) => a.type === 'xstate.sendTo' && (a.params?.event as { type?: string } | undefined)?.type === 'SEND_PING');
+const sendsPing = (edge: Edge) => commands(edge.actions, 'SEND_PING');
 /** Delayed events an edge leaves armed (raised with a delay and not cancelled later in the same step). */
 function armedBy(edge: Edge): string[] {
   const armed = new Set<string>();
@@ -295,6 +312,14 @@ function check(exp: Exploration): StatechartViolation[] {
 
   const closeTimeoutEvents = (key: string) =>
     new Set(armedDelays(machine, states.get(key)!).filter((a) => a.ms === settings.closeTimeoutMs).map((a) => a.event));
+
+  // 1. closing is bounded: every closing state arms closeTimeoutMs, and that timer leaves closing.
+  for (const [key] of states) {
+    if (statusOf(key) !== 'closing') continue;
+    const timeouts = closeTimeoutEvents(key);
+    const leaves = edges.some((e) => e.from === key && timeouts.has(e.event.type) && statusOf(e.to) !== 'closing');
+    if (!leaves) report(1, `closing is not left closeTimeoutMs (${settings.closeTimeoutMs} ms) after it was entered`, key);
+  }
 
   for (const edge of edges) {
     const from = statusOf(edge.from);

@@ -231,6 +231,9 @@ export function createInstrumentedClient(
           const other = make({ ...spec.options, autoConnect: true }, false);
           await until(other, 'open', step);
           other.stop();
+          // stop() may keep one timer until the socket it closed politely is CLOSED (at most closeTimeoutMs).
+          const stopped = sockets.at(-1)!.socket as { readyState: number };
+          for (let t = 0; t < step && stopped.readyState !== 3; t += 5) await new Promise((r) => setTimeout(r, 5));
           break;
         }
       }

@@ -19,6 +19,7 @@ export function localImplementation(WebSocket: WebSocketConstructor): ClientImpl
         connect: async () => client.conn.connect(),
         close: async (code, reason) => client.conn.close(code, reason),
         reconnect: async () => client.conn.reconnect(),
+        stop: async () => client.stop(),
         send: async (text) => client.conn.send(text),
         dispatchOnline: async () => {
           throw new Error('no window in Node');

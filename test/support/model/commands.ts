@@ -38,7 +38,10 @@ class ConnectCommand implements Cmd {
     // README: connect() starts from idle, manuallyClosed or gaveUp (or a close under way) with a
     // fresh budget, and is a no-op otherwise.
     const status = sys.status();
-    if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') startBudget(m, sys);
+    if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') {
+      startBudget(m, sys);
+      m.userActionsAt.add(sys.attempts());
+    }
     m.closedByUser = null;
     noteUserCall(m);
     sys.connect();
@@ -52,6 +55,7 @@ class ReconnectCommand implements Cmd {
   run(m: ConnectionModel, sys: System) {
     startBudget(m, sys);
     m.closedByUser = null;
+    m.userActionsAt.add(sys.attempts());
     noteUserCall(m);
     sys.reconnect();
     settle(m, sys);
@@ -93,13 +97,14 @@ class SendCommand implements Cmd {
   toString = () => (this.kind === 'text' ? 'send()' : `send(${this.kind})`);
 }
 
-class StopCommand implements Cmd {
+export class StopCommand implements Cmd {
   check = (m: Readonly<ConnectionModel>) => !m.stopped;
   run(m: ConnectionModel, sys: System) {
     m.stopped = true;
     noteUserCall(m);
     const before = sys.status();
     const mark = sys.events.length;
+    m.stoppedAt = sys.clock.now();
     sys.stop();
     checkStop(m, sys, before, mark);
     settle(m, sys);
@@ -248,6 +253,26 @@ class NextTimerCommand implements Cmd {
   toString = () => 'advance to the next timer';
 }
 
+type UrlOutcome = 'fulfil' | 'fulfil twice' | 'reject';
+
+/** Settles a thenable the `url` function returned (config `url: 'thenable'`): on time, late, twice. */
+class UrlSettleCommand implements Cmd {
+  constructor(
+    readonly pick: number,
+    readonly outcome: UrlOutcome,
+  ) {}
+  check = () => true;
+  run(m: ConnectionModel, sys: System) {
+    if (sys.pendingUrls.length === 0) return;
+    const [pending] = sys.pendingUrls.splice(this.pick % sys.pendingUrls.length, 1);
+    if (this.outcome === 'reject') pending!.reject(new Error('model url rejects'));
+    else pending!.fulfil('ws://model.invalid/socket');
+    if (this.outcome === 'fulfil twice') pending!.fulfil('ws://model.invalid/twice');
+    settle(m, sys);
+  }
+  toString = () => `url ${this.outcome} (${this.pick})`;
+}
+
 type LateAction = 'completeClose' | 'drop' | 'serverClose' | 'accept' | 'receive';
 
 /** Invariant 8: an event from a socket the connection let go of changes nothing. */
@@ -336,6 +361,11 @@ export function connectionCommands(options: { send?: boolean; handle?: boolean }
       fc.nat({ max: 5 }).map((pick) => new UnsubscribeCommand(pick)),
     );
   }
+  cmds.push(
+    fc
+      .tuple(fc.nat({ max: 3 }), fc.constantFrom<UrlOutcome>('fulfil', 'fulfil', 'fulfil twice', 'reject'))
+      .map(([pick, outcome]) => new UrlSettleCommand(pick, outcome)),
+  );
   return cmds;
 }
 
@@ -353,10 +383,19 @@ export const systemConfigArbitrary: fc.Arbitrary<SystemConfig> = fc
     // Any ratio of timeoutMs to intervalMs (timeoutMs ≥ intervalMs once detected deaths late).
     heartbeat: fc.option(fc.record({ intervalMs: fc.integer({ min: 1, max: 300 }), timeoutMs: fc.integer({ min: 1, max: 600 }) })),
     terminate: fc.boolean(),
-    draws: fc.array(fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), { minLength: 1, maxLength: 4 }),
+    // Now and then a misbehaving random: throws, NaN, ≥ 1, < 0.
+    draws: fc.array(
+      fc.oneof(
+        { arbitrary: fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), weight: 6 },
+        { arbitrary: fc.constantFrom<number | 'throw'>('throw', NaN, 1, 7, -0.5), weight: 1 },
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
     maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
     autoConnect: fc.boolean(),
     heartbeatShape: fc.constantFrom<HeartbeatShape>('defaults', 'data', 'functions'),
+    policy: fc.constantFrom('absent', 'absent', 'never', 'throws', 'byCode'),
+    url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,

@@ -8,7 +8,7 @@ import { backoffCeilingMs, backoffFloorMs } from '../../../src/backoff.js';
 import type { ConnectionStatus } from '../../../src/index.js';
 import { isRefusedByFake, messageId, sumOfCeilings, type System } from './system.js';
 
-/** The invariants of the README, by number (9–11 speak about the handle only). */
+/** The invariants of the README, by number (9–11 speak about the handle only; 12–14 need app callbacks or stop()). */
 export const INVARIANTS = {
   1: 'One socket',
   2: 'Bounded retries',
@@ -21,6 +21,9 @@ export const INVARIANTS = {
   9: 'Calls are final in the tick they are made',
   10: 'Status after stop',
   11: 'One registration, one call',
+  12: "The app's policy decides every retry",
+  13: 'Callbacks cannot kill the connection',
+  14: 'stop() ends every socket',
 } as const;
 export type InvariantId = keyof typeof INVARIANTS;
 
@@ -28,7 +31,15 @@ export interface ConnectionModel {
   /** Invariants checked in this run. */
   readonly checks: ReadonlySet<InvariantId>;
   stopped: boolean;
+  /** Virtual time of `stop()`. */
+  stoppedAt: number | null;
   online: boolean;
+  /** Attempt counts at which a user action (connect, reconnect) took effect: the next attempt is the user's. */
+  readonly userActionsAt: Set<number>;
+  /** The last `shouldReconnect` answer given while n attempts had started, by n. */
+  readonly verdictAt: Map<number, { verdict: boolean | 'threw'; code: number }>;
+  /** Attempts already checked by invariant 12. */
+  attemptsChecked: number;
   /** Set by `close()`, cleared by `connect()`/`reconnect()`: the socket count at the close. */
   closedByUser: { socketsAtClose: number } | null;
   /** Where the current retry budget started: a user action, or a socket open for stableUptimeMs. */
@@ -49,7 +60,11 @@ export function createModel(checks: Iterable<InvariantId>): ConnectionModel {
   return {
     checks: new Set(checks),
     stopped: false,
+    stoppedAt: null,
     online: true,
+    userActionsAt: new Set(),
+    verdictAt: new Map(),
+    attemptsChecked: 0,
     closedByUser: null,
     budget: { socketsBefore: 0, backoffMsBefore: 0, stableSocket: null },
     messages: [],
@@ -80,7 +95,10 @@ export function checkFirstTick(model: ConnectionModel, sys: System, before: stri
   model.firstTick = null;
   const after = tickObservable(sys);
   if (tick.called && after !== before) fail(model, 9, `the deferred auto-connect undid the app's calls: ${before} → ${after}`);
-  if (!tick.called && sys.status() !== 'connecting') fail(model, 9, `autoConnect with no call, yet ${sys.status()} after the first microtask`);
+  // With no call, the first microtask starts an attempt (which may already have failed: a url thenable that throws).
+  if (!tick.called && (sys.status() === 'idle' || sys.attempts() === 0)) {
+    fail(model, 9, `autoConnect with no call, yet ${sys.status()} and ${sys.attempts()} attempt(s) after the first microtask`);
+  }
 }
 
 const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
@@ -128,7 +146,23 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
   const now = sys.clock.now();
   const status = sys.status();
   const snapshot = sys.actor.getSnapshot();
-  if (!model.stopped && snapshot.status !== 'active') throw new Error(`actor is ${snapshot.status}: ${String(snapshot.error)}`);
+  // 13. Callbacks cannot kill the connection (whatever is checked: nothing else means anything then).
+  if (!model.stopped && snapshot.status !== 'active') {
+    throw new InvariantViolation(13, `actor is ${snapshot.status}: ${String(snapshot.error)}`);
+  }
+  const { draws, reported } = sys.randomMisbehaved;
+  if (draws !== reported) fail(model, 13, `${draws} misbehaving random draw(s), ${reported} reported through an error event`);
+
+  // 12. The app's policy decides every retry: with shouldReconnect given, an attempt no user action
+  // started follows a close of the attempt before it that shouldReconnect was asked about and did not refuse.
+  for (const v of sys.verdicts.splice(0)) model.verdictAt.set(v.attemptsAt, v);
+  for (; model.attemptsChecked < sys.attempts(); model.attemptsChecked++) {
+    const i = model.attemptsChecked;
+    if (!config.policy || config.policy === 'absent' || i === 0 || model.userActionsAt.has(i)) continue;
+    const asked = model.verdictAt.get(i);
+    if (!asked) fail(model, 12, `attempt #${i} is a retry, but shouldReconnect was not asked about the close that ended attempt #${i - 1}`);
+    else if (asked.verdict === false) fail(model, 12, `attempt #${i} is a retry, though shouldReconnect said false to close ${asked.code}`);
+  }
 
   for (const v of sys.violations.splice(0)) fail(model, v.invariant as InvariantId, v.message);
 
@@ -173,13 +207,25 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     if (status === 'closing' && timers.length > 1) fail(model, 4, `${timers.length} timers armed while closing after close()`);
   }
 
-  // 5. Quiet when idle (and after stop()).
+  // 5. Quiet when idle (and after stop(), but for the one timer that ends a hung socket, invariant 14).
+  const socketDeadline = model.stoppedAt === null ? -Infinity : model.stoppedAt + config.closeTimeoutMs;
   if (QUIET.has(status) || model.stopped) {
     const where = model.stopped ? `after stop() (status ${status})` : `in ${status}`;
     if (live > 0) fail(model, 5, `${live} live socket(s) ${where}`);
     if (attached > 0) fail(model, 5, `a socket still has listeners ${where}`);
-    const timers = sys.armedTimers();
+    const timers = sys.armedTimers().filter((due) => !(model.stopped && config.terminate && due <= socketDeadline));
     if (timers.length > 0) fail(model, 5, `timers armed ${where}: due at ${timers}`);
+  }
+
+  // 14. stop() ends every socket: closeTimeoutMs after it, none is CONNECTING, OPEN or CLOSING
+  // where the implementation has terminate() (without, none is CONNECTING or OPEN: invariant 5).
+  // Checked once the clock has fired what was due (right after stop() with closeTimeoutMs 0 it has not).
+  const caughtUp = sys.armedTimers().every((due) => due > now);
+  if (model.stopped && config.terminate && now >= socketDeadline && caughtUp) {
+    const lingering = server.sockets.map((s, i) => `#${i} in readyState ${s.readyState}`).filter((_, i) => server.sockets[i]!.readyState !== 3);
+    if (lingering.length > 0) fail(model, 14, `${config.closeTimeoutMs} ms after stop() at t=${model.stoppedAt}: ${lingering.join(', ')}`);
+    const timers = sys.armedTimers();
+    if (timers.length > 0) fail(model, 14, `timers still armed ${now - model.stoppedAt!} ms after stop(): due at ${timers}`);
   }
 
   // 6. Heartbeat: a dead connection is detected within intervalMs + timeoutMs.

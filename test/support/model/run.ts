@@ -3,8 +3,9 @@
  * Shared by the proofs and by the tests that show each broken machine (or handle) is caught.
  */
 import fc from 'fast-check';
-import { connectionCommands, MicrotasksCommand, systemConfigArbitrary } from './commands.js';
-import { checkNothingLost, createModel, type ConnectionModel, type InvariantId } from './connection.model.js';
+import { connectionCommands, MicrotasksCommand, StopCommand, systemConfigArbitrary } from './commands.js';
+import { checkInvariants, checkNothingLost, createModel, type ConnectionModel, type InvariantId } from './connection.model.js';
+import { advance } from '../virtual-time.js';
 import { createSystem, shippedHandle, type HandleUnderTest, type MachineUnderTest, type System, type SystemConfig } from './system.js';
 
 /** Sequences per property: 1,000 in CI, `FC_NUM_RUNS` for a soak run. */
@@ -14,7 +15,9 @@ export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 1_000);
 export function modelProperty(invariants: InvariantId[], machine: MachineUnderTest, fixed: Partial<SystemConfig> = {}) {
   return fc.property(systemConfigArbitrary, fc.commands(connectionCommands(), { size: '+1' }), (config, cmds) => {
     const sys = createSystem({ ...config, ...fixed }, machine);
-    fc.modelRun(() => ({ model: createModel(invariants), real: sys }), cmds);
+    const model = createModel(invariants);
+    fc.modelRun(() => ({ model, real: sys }), cmds);
+    endRun(model, sys);
   });
 }
 
@@ -22,7 +25,7 @@ export function modelProperty(invariants: InvariantId[], machine: MachineUnderTe
  * The same through a `createConnection` handle (send queue, listeners, `autoConnect` in some
  * runs). Commands run back to back in one tick; only "microtasks run" lets microtasks run, so a
  * sequence can call close() in the tick the connection was created. After the last command,
- * microtasks run once more, stop() is called if it was not, and every message is accounted for.
+ * microtasks run once more, the run ends as every run does (`endRun`), and every message is accounted for.
  */
 export function handleModelProperty(invariants: InvariantId[], handle: HandleUnderTest = shippedHandle, fixed: Partial<SystemConfig> = {}) {
   const commands = fc.commands(connectionCommands({ send: true, handle: true }), { size: '+1' });
@@ -33,9 +36,19 @@ export function handleModelProperty(invariants: InvariantId[], handle: HandleUnd
     model.firstTick = full.autoConnect ? { called: false } : null;
     await runInTicks(model, sys, cmds);
     await new MicrotasksCommand().run(model, sys);
-    if (!model.stopped) sys.stop();
+    endRun(model, sys);
     checkNothingLost(model, sys, true);
   });
+}
+
+/**
+ * Every run ends with stop() (as a command, so its last events are checked) and closeTimeoutMs of
+ * virtual time, checked at every timer: stop() is seen in every state, and what it leaves behind.
+ */
+function endRun(model: ConnectionModel, sys: System): void {
+  if (!model.stopped) new StopCommand().run(model, sys);
+  sys.phase = 'advance';
+  advance(sys.clock, sys.config.closeTimeoutMs, () => checkInvariants(model, sys));
 }
 
 /** Like `fc.asyncModelRun`, without a microtask between synchronous commands. */

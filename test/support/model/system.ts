@@ -10,13 +10,15 @@ import {
   createSocketActor,
   getStatus,
   resolveOptions,
+  type CloseInfo,
   type ConnectionSettings,
   type ConnectionStatus,
   type WebSocketConstructor,
 } from '../../../src/index.js';
-import { nextRetry } from '../../../src/connection.machine.js';
 import { buildConnection, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
+import type { UrlSource } from '../../../src/options.js';
+import { retryPlanner } from '../../../src/connection.machine.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
 import { armedTimers } from '../virtual-time.js';
 
@@ -32,14 +34,42 @@ export interface SystemConfig {
   readonly heartbeat: { intervalMs: number; timeoutMs: number } | null;
   /** Whether the fake WebSocket class has `terminate()` (like `ws`). */
   readonly terminate: boolean;
-  /** Random draws for jitter, used in turn. */
-  readonly draws: readonly number[];
+  /** Random draws for jitter, used in turn: NaN, ≥ 1, < 0 or `'throw'` make `random` misbehave. */
+  readonly draws: ReadonlyArray<number | 'throw'>;
   /** Handle only: bound of the send queue. */
   readonly maxQueuedMessages: number;
   /** Handle only: `autoConnect` (the first CONNECT waits for a microtask). @default false */
   readonly autoConnect?: boolean;
   /** Handle only: how `heartbeat.ping`/`isPong` are given; all three mean 'ping' and 'pong'. @default 'defaults' */
   readonly heartbeatShape?: HeartbeatShape;
+  /**
+   * The app's `shouldReconnect`: absent, always false, always throwing, or by code (false for
+   * 1006 and every code ≥ 3000, so drops, abandoned sockets and timeouts are vetoed).
+   * @default 'absent'
+   */
+  readonly policy?: 'absent' | 'never' | 'throws' | 'byCode';
+  /**
+   * The `url` option: a string, a function returning a thenable that a model command settles
+   * (so timeouts can fire while it is pending, and it can fulfil twice or late), or a function
+   * returning a thenable whose `then` throws. @default 'string'
+   */
+  readonly url?: 'string' | 'thenable' | 'throwingThen';
+}
+
+/** The app's `shouldReconnect` for a policy. */
+export function policyFunction(policy: SystemConfig['policy']): ((close: CloseInfo) => boolean) | undefined {
+  switch (policy ?? 'absent') {
+    case 'never':
+      return () => false;
+    case 'throws':
+      return () => {
+        throw new Error('model policy throws');
+      };
+    case 'byCode':
+      return ({ code }) => code !== 1006 && code < 3000;
+    default:
+      return undefined;
+  }
 }
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
@@ -77,10 +107,10 @@ export interface MachineUnderTest {
   readonly socketActor?: typeof createSocketActor;
 }
 
-/** The shipped machine, with deterministic draws through the exported `nextRetry`. */
+/** The shipped machine, with deterministic draws through the exported `retryPlanner` (misbehaving draws included). */
 export const shippedMachine: MachineUnderTest = {
   name: 'connectionMachine',
-  build: (draw) => connectionMachine.provide({ actions: { planRetry: assign(({ context }) => nextRetry(context, draw())) } }),
+  build: (draw) => connectionMachine.provide({ actions: { planRetry: retryPlanner(() => draw) } }),
 };
 
 /** What the recorder knows about one socket, by creation index. */
@@ -133,6 +163,14 @@ export interface System {
   /** Number of events the actor emitted (to check that late events change nothing). */
   emittedCount(): number;
   armedTimers(): number[];
+  /** Every `shouldReconnect` answer, with the number of attempts started when it was asked. */
+  readonly verdicts: Array<{ verdict: boolean | 'threw'; attemptsAt: number; code: number }>;
+  /** Attempts started: calls of the `url` function where it is one (an attempt may end before its socket exists), else sockets. */
+  attempts(): number;
+  /** Draws of `random` that misbehaved (threw, NaN, outside [0, 1)), and `error` events that reported one. */
+  readonly randomMisbehaved: { draws: number; reported: number };
+  /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
+  readonly pendingUrls: Array<{ fulfil: (url: string) => void; reject: (error: unknown) => void }>;
 }
 
 const URL_ = 'ws://model.invalid/socket';
@@ -141,7 +179,13 @@ const URL_ = 'ws://model.invalid/socket';
  * Building a machine per run costs more than the run, so each machine under test is built once,
  * with a socket actor and draws that delegate to the system being run (runs are sequential).
  */
-let current: { WebSocket: WebSocketConstructor; clock: SimulatedClock; draw: () => number } | null = null;
+let current: {
+  WebSocket: WebSocketConstructor;
+  clock: SimulatedClock;
+  draw: () => number;
+  url: UrlSource | undefined;
+  shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
+} | null = null;
 const built = new WeakMap<MachineUnderTest, ConnectionMachine>();
 function machineFor(machine: MachineUnderTest): ConnectionMachine {
   let m = built.get(machine);
@@ -149,6 +193,12 @@ function machineFor(machine: MachineUnderTest): ConnectionMachine {
     const deps = {
       get WebSocket() {
         return current!.WebSocket;
+      },
+      get url() {
+        return current!.url;
+      },
+      get shouldReconnect() {
+        return current!.shouldReconnect;
       },
       now: () => current!.clock.now(),
     };
@@ -244,11 +294,47 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys:
 export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle: HandleUnderTest = shippedHandle): System {
   const clock = new SimulatedClock();
   let drawIndex = 0;
-  const draw = () => config.draws[drawIndex++ % config.draws.length]!;
+  const randomMisbehaved = { draws: 0, reported: 0 };
+  const draw = () => {
+    const d = config.draws[drawIndex++ % config.draws.length]!;
+    if (d === 'throw' || !(d >= 0 && d < 1)) randomMisbehaved.draws++;
+    if (d === 'throw') throw new Error('model random throws');
+    return d;
+  };
   let system: System;
   const { server, logs, violations, WebSocket } = createRecordingServer(config, clock, () => system);
+  const verdicts: System['verdicts'] = [];
+  const policy = policyFunction(config.policy);
+  const shouldReconnect =
+    policy &&
+    ((close: CloseInfo) => {
+      const entry = { verdict: 'threw' as boolean | 'threw', attemptsAt: system.attempts(), code: close.code };
+      verdicts.push(entry);
+      entry.verdict = policy(close);
+      return entry.verdict;
+    });
+  const pendingUrls: System['pendingUrls'] = [];
+  let urlCalls = 0;
+  // Thenables, not promises: a model command settles them synchronously, with no microtask.
+  const url: UrlSource | undefined = (
+    config.url === 'thenable'
+      ? () => {
+          urlCalls++;
+          return { then: (fulfil: (url: string) => void, reject: (error: unknown) => void) => void pendingUrls.push({ fulfil, reject }) };
+        }
+      : config.url === 'throwingThen'
+        ? () => {
+            urlCalls++;
+            return {
+              then() {
+                throw new Error('model thenable throws');
+              },
+            };
+          }
+        : undefined) as UrlSource | undefined;
   const options = {
-    url: URL_,
+    url: url ?? URL_,
+    ...(shouldReconnect ? { shouldReconnect } : {}),
     WebSocket,
     clock,
     maxRetries: config.maxRetries,
@@ -272,8 +358,10 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
   if (machine) {
-    current = { WebSocket, clock, draw };
+    current = { WebSocket, clock, draw, url, shouldReconnect };
     actor = createActor(machineFor(machine), { input: settings, clock });
+    // An actor in xstate's error state is invariant 13's finding (checkInvariants), not an unhandled error.
+    actor.subscribe({ error: () => {} });
     actor.start();
     controls = {
       connect: () => actor.send({ type: 'CONNECT' }),
@@ -305,26 +393,30 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
 
   let emitted = 0;
   actor.on('*', () => emitted++);
+  actor.on('error', ({ message }) => message.startsWith('random misbehaved') && randomMisbehaved.reported++);
   const retries: System['retries'] = [];
   let backoffTotal = 0;
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
   actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs, at: clock.now() }));
-  actor.subscribe((snapshot) => {
-    const next = getStatus(snapshot);
-    if (next === status) return;
-    const now = clock.now();
-    if (status === 'backoff' && backoffSince !== null) {
-      const elapsed = now - backoffSince;
-      backoffTotal += elapsed;
-      const planned = retries.at(-1)?.delayMs ?? NaN;
-      if (elapsed > planned || (system.phase === 'advance' && elapsed !== planned)) {
-        violations.push({ invariant: 3, message: `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${system.phase})` });
+  actor.subscribe({
+    error: () => {}, // xstate reports an error as unhandled unless every observer takes it
+    next: (snapshot) => {
+      const next = getStatus(snapshot);
+      if (next === status) return;
+      const now = clock.now();
+      if (status === 'backoff' && backoffSince !== null) {
+        const elapsed = now - backoffSince;
+        backoffTotal += elapsed;
+        const planned = retries.at(-1)?.delayMs ?? NaN;
+        if (elapsed > planned || (system.phase === 'advance' && elapsed !== planned)) {
+          violations.push({ invariant: 3, message: `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${system.phase})` });
+        }
+        backoffSince = null;
       }
-      backoffSince = null;
-    }
-    if (next === 'backoff') backoffSince = now;
-    status = next;
+      if (next === 'backoff') backoffSince = now;
+      status = next;
+    },
   });
 
   system = {
@@ -351,6 +443,10 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     listenerCalls,
     emittedCount: () => emitted,
     armedTimers: () => armedTimers(clock),
+    verdicts,
+    attempts: () => (url ? urlCalls : server.sockets.length),
+    randomMisbehaved,
+    pendingUrls,
   };
   return system;
 }
