@@ -161,6 +161,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
     WebSocket: resolved.WebSocket,
     url: resolved.url,
     now: resolved.now,
+    ...(resolved.clock ? { clock: resolved.clock } : {}),
     ping: resolved.ping,
     isPong: resolved.isPong,
     ...(resolved.random ? { random: resolved.random } : {}),

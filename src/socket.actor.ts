@@ -35,6 +35,12 @@ export interface SocketActorDeps {
   url?: UrlSource;
   /** Monotonic milliseconds, for the heartbeat. @default performance.now() */
   now?: () => number;
+  /**
+   * Timers for what the adapter does after it is disposed (bounding a stopped socket's close
+   * handshake by `closeTimeoutMs`); pass the same clock as `createActor`'s (e.g. `SimulatedClock`).
+   * @default setTimeout/clearTimeout, unref'd so they keep no Node process alive
+   */
+  clock?: TimerClock;
   /** @default () => 'ping' */
   ping?: () => OutgoingData;
   /** @default (data) => data === 'pong' */
@@ -58,8 +64,8 @@ const noop = () => {};
 /** Reported (with the app's verdict) when a socket does not close within `closeTimeoutMs`. */
 export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
 
-/** The timers the adapter may arm after it is disposed: the actor system's clock (xstate's `clock` option). */
-interface TimerClock {
+/** The timers the adapter may arm after it is disposed. */
+export interface TimerClock {
   setTimeout(fn: () => void, ms: number): unknown;
   clearTimeout(id: unknown): void;
 }
@@ -72,9 +78,7 @@ interface TimerClock {
 export function createSocketActor(explicitDeps?: SocketActorDeps) {
   return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
     const deps: SocketActorDeps = explicitDeps ?? connectionDepsOf(system) ?? {};
-    // The clock given to `createActor` (xstate keeps it on the system), so a SimulatedClock also
-    // drives the bound on a stopped socket's life; else real timers, unref'd.
-    const clock = (system as { _clock?: TimerClock })._clock;
+    const clock = deps.clock;
     // An injected clock.now that throws is reported once and replaced by performance.now().
     let nowBroken = false;
     const now = () => {

@@ -201,6 +201,10 @@ function machineFor(machine: MachineUnderTest): ConnectionMachine {
         return current!.shouldReconnect;
       },
       now: () => current!.clock.now(),
+      clock: {
+        setTimeout: (fn: () => void, ms: number) => current!.clock.setTimeout(fn, ms),
+        clearTimeout: (id: unknown) => current!.clock.clearTimeout(id as never),
+      },
     };
     m = machine.build(() => current!.draw()).provide({ actors: { socket: (machine.socketActor ?? createSocketActor)(deps) } });
     built.set(machine, m);
