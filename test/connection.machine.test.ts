@@ -506,3 +506,39 @@ describe('a later give-up', () => {
     expect(h.payloads('gaveUp').at(-1)).toEqual({ reason: 'close-code 4001', close: { code: 4001, reason: 'unauthorized', wasClean: true }, retries: 0 });
   });
 });
+
+describe('close() arguments', () => {
+  const ascii = (bytes: number) => 'x'.repeat(bytes);
+  it.each([
+    ['1000', 1000, ''],
+    ['3000, the lowest registered-range code', 3000, ''],
+    ['4999, the highest application code', 4999, ''],
+    ['a 123-byte reason', 1000, ascii(123)],
+    ['a 123-byte reason of 3-byte characters', 4000, '€'.repeat(41)],
+    ['a 123-byte reason of 2-byte characters and one ASCII', 4000, `${'é'.repeat(61)}x`],
+  ] as const)('accepts %s and sends it as the close frame', (_name, code, reason) => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.close(code, reason);
+    expect(h.server.latest().closeCall).toEqual({ code, reason });
+  });
+
+  it.each([
+    ['999', 999, '', /got 999\b/],
+    ['1001', 1001, '', /got 1001\b/],
+    ['2999', 2999, '', /got 2999\b/],
+    ['5000', 5000, '', /got 5000\b/],
+    ['3000.5', 3000.5, '', /got 3000\.5\b/],
+    ['NaN', Number.NaN, '', /got NaN\b/],
+    ['a 124-byte reason', 1000, ascii(124), /123 UTF-8 bytes/],
+    ['a 124-byte reason of 2-byte characters', 1000, 'é'.repeat(62), /123 UTF-8 bytes/],
+    ['a 125-byte reason of 3-byte characters', 1000, '€'.repeat(42), /123 UTF-8 bytes/],
+  ] as const)('refuses %s with a RangeError, and the socket stays open', (_name, code, reason, message) => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    expect(() => h.conn.close(code, reason)).toThrow(RangeError);
+    expect(() => h.conn.close(code, reason)).toThrow(message);
+    expect(h.conn.status).toBe('open');
+    expect(h.server.latest().closeCall).toBeNull();
+  });
+});
