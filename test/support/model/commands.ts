@@ -40,7 +40,7 @@ class ConnectCommand implements Cmd {
 class ReconnectCommand implements Cmd {
   check = (m: Readonly<ConnectionModel>) => !m.stopped;
   run(m: ConnectionModel, sys: System) {
-    startBudget(m, sys);
+    startBudget(m, sys, sys.status() === 'connecting');
     m.closedByUser = null;
     sys.reconnect();
     settle(m, sys);

@@ -83,6 +83,8 @@ export interface System {
   backoffMs(): number;
   /** Every `retry` event, in order. */
   readonly retries: Array<{ attempt: number; delayMs: number; at: number }>;
+  /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
+  readonly gaveUps: Array<{ reason: string; sockets: number }>;
   status(): ConnectionStatus;
   connect(): void;
   close(code: number): void;
@@ -258,6 +260,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
   actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs, at: clock.now() }));
+  const gaveUps: System['gaveUps'] = [];
+  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: server.sockets.length }));
   actor.subscribe((snapshot) => {
     const next = getStatus(snapshot);
     if (next === status) return;
@@ -287,6 +291,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest): 
     phase: 'command',
     backoffMs: () => backoffTotal + (backoffSince === null ? 0 : clock.now() - backoffSince),
     retries,
+    gaveUps,
     status: () => getStatus(actor.getSnapshot()),
     ...controls,
     stop() {
