@@ -255,4 +255,10 @@ describe('reason of every transition (pure transition())', () => {
     expect(next.context.reason).toBe('close requested {code: 4000, reason: "bye"}');
     expect(next.context.closeRequest).toEqual({ code: 4000, reason: 'bye' });
   });
+
+  it('plans a DISCONNECT without code or reason (an embedding app may send one) as 1000 with an empty reason', () => {
+    const [next] = transition(machine, SITUATIONS['open.listening']!, { type: 'DISCONNECT' });
+    expect(next.context.closeRequest).toEqual({ code: 1000, reason: '' });
+    expect(next.context.reason).toBe('close requested {code: 1000, reason: ""}');
+  });
 });
