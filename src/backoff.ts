@@ -19,10 +19,9 @@ export interface BackoffSettings {
 export function backoffCeilingMs(attempt: number, settings: BackoffSettings): number {
   const { initialDelayMs, maxDelayMs, factor } = settings;
   if (initialDelayMs === 0) return 0;
-  const n = Math.max(1, Math.floor(attempt));
-  // Compare in log space so huge attempt numbers never overflow to Infinity or NaN.
-  const exponent = n - 1;
-  if (factor > 1 && exponent * Math.log(factor) >= Math.log(maxDelayMs / initialDelayMs)) return maxDelayMs;
+  const exponent = Math.max(1, Math.floor(attempt)) - 1;
+  // factor ≥ 1 and a finite exponent make the power a number in [1, Infinity], never NaN: a
+  // huge attempt overflows to Infinity, which the cap turns into maxDelayMs.
   return Math.min(maxDelayMs, Math.round(initialDelayMs * factor ** exponent));
 }
 

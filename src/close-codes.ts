@@ -36,6 +36,9 @@ export const CLOSE_CODE_TABLE: ReadonlyArray<readonly [code: number | string, po
 
 const TERMINAL_CODES = new Set([1002, 1003, 1007, 1008, 1009, 1010]);
 
+// Pure, so a bundle that never calls closeCodePolicy drops the table.
+const POLICIES = /* @__PURE__ */ new Map<number | string, CloseCodePolicy>(CLOSE_CODE_TABLE);
+
 /**
  * Classifies a close code.
  *
@@ -45,10 +48,8 @@ const TERMINAL_CODES = new Set([1002, 1003, 1007, 1008, 1009, 1010]);
  * closeCodePolicy(4001).retry // false: 4000–4999 is the app's "rejected" range
  */
 export function closeCodePolicy(code: number): CloseCodePolicy {
-  if (TERMINAL_CODES.has(code)) return policyOf(code);
-  if (code >= 4000 && code <= 4999) return policyOf('4000–4999');
-  const named = CLOSE_CODE_TABLE.find(([c]) => c === code);
-  return named ? named[1] : policyOf('any other');
+  const row = code >= 4000 && code <= 4999 ? '4000–4999' : POLICIES.has(code) ? code : 'any other';
+  return POLICIES.get(row)!;
 }
 
 /**
@@ -57,11 +58,4 @@ export function closeCodePolicy(code: number): CloseCodePolicy {
  */
 export function isRetryableCloseCode(code: number): boolean {
   return !TERMINAL_CODES.has(code) && !(code >= 4000 && code <= 4999);
-}
-
-function policyOf(code: number | string): CloseCodePolicy {
-  const row = CLOSE_CODE_TABLE.find(([c]) => c === code);
-  /* c8 ignore next */
-  if (!row) throw new Error(`close-code table has no row for ${code}`);
-  return row[1];
 }

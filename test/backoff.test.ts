@@ -49,6 +49,37 @@ describe('backoff', () => {
     expect(backoffDelayMs(2, s, 7)).toBe(200);
   });
 
+  // Edges of the arithmetic, each row exact: [attempt, settings, draw, delay].
+  const jittered = { initialDelayMs: 1000, maxDelayMs: 8000, factor: 2, jitter: 0.5 };
+  it.each([
+    ['factor 1 keeps the ceiling at initialDelayMs', 7, { initialDelayMs: 300, maxDelayMs: 1000, factor: 1, jitter: 0 }, 0.5, 300],
+    ['factor 1 with initialDelayMs = maxDelayMs', 3, { initialDelayMs: 500, maxDelayMs: 500, factor: 1, jitter: 0 }, 0.5, 500],
+    ['initialDelayMs 0 is always 0', 9, { initialDelayMs: 0, maxDelayMs: 1000, factor: 2, jitter: 0 }, 0.999, 0],
+    ['a huge attempt sits at the cap', 1_000_000, { initialDelayMs: 100, maxDelayMs: 1000, factor: 10, jitter: 0 }, 0.5, 1000],
+    ['MAX_SAFE_INTEGER attempts sit at the cap', Number.MAX_SAFE_INTEGER, { initialDelayMs: 1, maxDelayMs: 7, factor: 1.000_001, jitter: 0 }, 0, 7],
+    ['attempt 0 and below count as attempt 1', 0, { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0 }, 0.5, 100],
+    ['a fractional attempt is floored', 2.9, { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0 }, 0.5, 200],
+    ['a non-integer ceiling is rounded down below .5', 2, { initialDelayMs: 101, maxDelayMs: 1000, factor: 1.25, jitter: 0 }, 0.5, 126],
+    ['a non-integer ceiling is rounded up from .5', 2, { initialDelayMs: 101, maxDelayMs: 1000, factor: 1.5, jitter: 0 }, 0.5, 152],
+    ['half jitter: draw 0 gives the floor', 1, jittered, 0, 500],
+    ['half jitter: draw 0.5 is mid-window', 1, jittered, 0.5, 750],
+    ['half jitter: draw just below 1 gives the ceiling', 1, jittered, 0.999_999_9, 1000],
+    ['half jitter at attempt 3: draw 0.25', 3, jittered, 0.25, 2500],
+    ['draw exactly 1 is clamped to the ceiling', 3, jittered, 1, 4000],
+    ['draw above 1 is clamped to the ceiling', 3, jittered, 1.5, 4000],
+    ['a negative draw is clamped to the floor', 3, jittered, -0.1, 2000],
+    ['a NaN draw takes the middle', 3, jittered, Number.NaN, 3000],
+    ['an infinite draw takes the middle', 3, jittered, Number.POSITIVE_INFINITY, 3000],
+  ] as const)('%s', (_name, attempt, s, draw, expected) => {
+    expect(backoffDelayMs(attempt, s, draw)).toBe(expected);
+  });
+
+  it('floors the window at ceiling × (1 − jitter), rounded up', () => {
+    expect(backoffFloorMs(1, { initialDelayMs: 1001, maxDelayMs: 8000, factor: 2, jitter: 0.5 })).toBe(501);
+    expect(backoffFloorMs(4, jittered)).toBe(4000);
+    expect(backoffFloorMs(4, { ...jittered, jitter: 0 })).toBe(8000);
+  });
+
   it('property: every delay is a finite integer within [floor, ceiling] ⊆ [0, maxDelayMs] for every attempt', () => {
     fc.assert(
       fc.property(settingsArb, fc.integer({ min: 1, max: 1_000_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (s, attempt, draw) => {

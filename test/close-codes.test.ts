@@ -17,6 +17,30 @@ describe('close-code policy', () => {
   });
 });
 
+describe('closeCodePolicy', () => {
+  const row = (key: number | string) => CLOSE_CODE_TABLE.find(([code]) => code === key)![1];
+  const named = CLOSE_CODE_TABLE.flatMap(([code, policy]) => (typeof code === 'number' ? [[code, policy] as const] : []));
+
+  it.each(named)('answers %i with its own row of the table', (code, policy) => {
+    expect(closeCodePolicy(code)).toBe(policy);
+  });
+
+  it.each([4000, 4001, 4403, 4999])('answers %i with the 4000–4999 row', (code) => {
+    expect(closeCodePolicy(code)).toBe(row('4000–4999'));
+  });
+
+  it.each([0, 999, 1004, 1015, 2999, 3000, 3008, 3999, 5000, 65535])('answers %i, a code without a row, with "any other"', (code) => {
+    expect(closeCodePolicy(code)).toBe(row('any other'));
+  });
+
+  it('has one row per code and a distinct reason on every row', () => {
+    const codes = CLOSE_CODE_TABLE.map(([code]) => code);
+    expect(new Set(codes).size).toBe(codes.length);
+    const whys = CLOSE_CODE_TABLE.map(([, policy]) => policy.why);
+    expect(new Set(whys).size).toBe(whys.length);
+  });
+});
+
 describe('isRetryableCloseCode', () => {
   it('agrees with closeCodePolicy for every code 0–5999', () => {
     for (let code = 0; code < 6000; code++) expect(isRetryableCloseCode(code), String(code)).toBe(closeCodePolicy(code).retry);

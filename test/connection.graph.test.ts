@@ -34,7 +34,7 @@ describe.each([
 
   it.each([
     [1, 'One socket: the socket actor runs exactly in connecting/open/closing, one at a time; a new one only after CLOSED or closeTimeoutMs'],
-    [2, 'Bounded retries: retries ≤ maxRetries, at most maxRetries + 1 sockets and the sum of capped delays between user actions; gaveUp is left only by a user action'],
+    [2, 'Bounded retries: retries ≤ maxRetries, at most maxRetries + 1 sockets and the sum of capped delays between user actions; connect()/reconnect() start with no retries used; gaveUp is left only by a user action'],
     [3, 'Delays in bounds: every planned delay is an integer within its attempt’s bounds'],
     [4, 'Manual close is final: after close() only closing/manuallyClosed, no socket, until connect()/reconnect()'],
     [5, 'Quiet when idle: no socket actor and no delayed transition armed in idle, gaveUp, manuallyClosed'],

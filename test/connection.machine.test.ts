@@ -375,3 +375,170 @@ describe('stop()', () => {
     },
   );
 });
+
+describe('a fresh retry budget', () => {
+  type Harness = ReturnType<typeof connectWithFake>;
+  /** Drops attempts until `retries` retries are used, ending in backoff. */
+  const useRetries = (h: Harness, retries: number) => {
+    for (let i = 0; i < retries; i++) {
+      if (i > 0) h.advance(1000);
+      h.server.latest().drop();
+    }
+  };
+  // Each row: how to get to a state with retries used, and the call that promises a fresh budget.
+  const ROWS: Array<[string, (h: Harness) => void]> = [
+    ['connect() from gaveUp', (h) => (useRetries(h, 2), h.advance(1000), h.server.latest().drop(), h.conn.connect())],
+    ['reconnect() from gaveUp', (h) => (useRetries(h, 2), h.advance(1000), h.server.latest().drop(), h.conn.reconnect())],
+    ['connect() from manuallyClosed', (h) => (useRetries(h, 2), h.conn.close(), h.conn.connect())],
+    ['reconnect() from manuallyClosed', (h) => (useRetries(h, 2), h.conn.close(), h.conn.reconnect())],
+    ['reconnect() from backoff', (h) => (useRetries(h, 2), h.conn.reconnect())],
+    ['reconnect() from connecting', (h) => (useRetries(h, 2), h.advance(1000), h.conn.reconnect())],
+    ['reconnect() from open', (h) => (useRetries(h, 2), h.advance(1000), h.server.latest().accept(), h.conn.reconnect(), h.server.latest().completeClose())],
+    [
+      'connect() during a manual close',
+      (h) => (useRetries(h, 2), h.advance(1000), h.server.latest().accept(), h.conn.close(), h.conn.connect(), h.server.latest().completeClose()),
+    ],
+  ];
+
+  it.each(ROWS)('%s: the next drop is retry 1 again, and maxRetries more retries follow', (_name, act) => {
+    const h = connectWithFake({ ...fast, maxRetries: 2 });
+    act(h);
+    expect(h.conn.status).toBe('connecting');
+    const before = h.payloads('retry').length;
+    h.server.latest().drop();
+    h.advance(1000);
+    h.server.latest().drop();
+    expect(h.conn.status).toBe('backoff');
+    expect(h.payloads('retry').slice(before).map((r) => r.attempt)).toEqual([1, 2]);
+    expect(h.payloads('retry').slice(before).map((r) => r.delayMs)).toEqual([100, 200]);
+    h.advance(1000);
+    h.server.latest().drop();
+    expect(h.conn.status).toBe('gaveUp');
+    expect(h.payloads('gaveUp').at(-1)).toMatchObject({ reason: 'max-retries', retries: 2 });
+  });
+});
+
+describe('events a listener sees', () => {
+  it('fires open with the protocol when the heartbeat is on, and starts the heartbeat', () => {
+    const h = connectWithFake({ ...fast, heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
+    h.server.latest().accept('chat.v1');
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v1' }]);
+    expect(h.statuses()).toEqual(['connecting', 'open']);
+    h.advance(1000);
+    expect(h.server.latest().sent).toEqual(['ping']);
+  });
+
+  it('fires close with the code and reason of a manual close, once', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.close(4000, 'bye');
+    expect(h.payloads('close')).toEqual([]);
+    h.server.latest().completeClose();
+    expect(h.payloads('close')).toEqual([{ code: 4000, reason: 'bye', wasClean: true }]);
+    expect(h.conn.actor.getSnapshot().context.lastClose).toEqual({ code: 4000, reason: 'bye', wasClean: true });
+  });
+
+  it('fires close, then gaveUp, on a terminal close code', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.server.latest().serverClose(4003, 'forbidden');
+    expect(h.events.filter(([name]) => name === 'close' || name === 'gaveUp')).toEqual([
+      ['close', { code: 4003, reason: 'forbidden', wasClean: true }],
+      ['gaveUp', { reason: 'close-code 4003', close: { code: 4003, reason: 'forbidden', wasClean: true }, retries: 0 }],
+    ]);
+  });
+
+  it('fires close after a reconnect() closes the open socket, then connects again', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.reconnect();
+    expect(h.server.latest().closeCall).toEqual({ code: 1000, reason: 'reconnect' });
+    h.server.latest().completeClose();
+    expect(h.payloads('close')).toEqual([{ code: 1000, reason: 'reconnect', wasClean: true }]);
+    expect(h.statuses()).toEqual(['connecting', 'open', 'closing', 'connecting']);
+  });
+
+  it('ends a manual close whose socket never answers after closeTimeoutMs: manuallyClosed, with a close event', () => {
+    const h = connectWithFake({ ...fast, closeTimeoutMs: 700 });
+    h.server.latest().accept();
+    h.conn.close();
+    h.advance(699);
+    expect(h.conn.status).toBe('closing');
+    expect(h.payloads('close')).toEqual([]);
+    h.advance(1);
+    expect(h.conn.status).toBe('manuallyClosed');
+    expect(h.payloads('close')).toHaveLength(1);
+    expect(h.payloads('close')[0]).toMatchObject({ code: 1006, wasClean: false });
+    h.advance(3600_000);
+    expect(h.server.sockets).toHaveLength(1);
+  });
+
+  it('retries a retry close whose socket never answers after closeTimeoutMs', () => {
+    const h = connectWithFake({ ...fast, connectTimeoutMs: 500, closeTimeoutMs: 700 });
+    h.advance(500);
+    expect(h.conn.status).toBe('closing');
+    h.advance(700);
+    expect(h.conn.status).toBe('backoff');
+    expect(h.payloads('retry')).toEqual([{ attempt: 1, delayMs: 100 }]);
+  });
+});
+
+describe('a later give-up', () => {
+  it('after a terminal code, a later give-up on max-retries reports max-retries and the last close', () => {
+    const h = connectWithFake({ ...fast, maxRetries: 1 });
+    h.server.latest().serverClose(1008, 'policy');
+    expect(h.payloads('gaveUp').at(-1)).toMatchObject({ reason: 'close-code 1008' });
+    h.conn.connect();
+    h.server.latest().drop();
+    h.advance(1000);
+    h.server.latest().drop();
+    expect(h.payloads('gaveUp').at(-1)).toEqual({ reason: 'max-retries', close: { code: 1006, reason: '', wasClean: false }, retries: 1 });
+    expect(h.conn.actor.getSnapshot().context).toMatchObject({ gaveUpReason: 'max-retries', lastClose: { code: 1006, reason: '', wasClean: false } });
+  });
+
+  it('after max-retries, a later terminal code reports its own code and close', () => {
+    const h = connectWithFake({ ...fast, maxRetries: 0 });
+    h.server.latest().drop();
+    expect(h.payloads('gaveUp').at(-1)).toMatchObject({ reason: 'max-retries' });
+    h.conn.connect();
+    h.server.latest().accept();
+    h.server.latest().serverClose(4001, 'unauthorized');
+    expect(h.payloads('gaveUp').at(-1)).toEqual({ reason: 'close-code 4001', close: { code: 4001, reason: 'unauthorized', wasClean: true }, retries: 0 });
+  });
+});
+
+describe('close() arguments', () => {
+  const ascii = (bytes: number) => 'x'.repeat(bytes);
+  it.each([
+    ['1000', 1000, ''],
+    ['3000, the lowest registered-range code', 3000, ''],
+    ['4999, the highest application code', 4999, ''],
+    ['a 123-byte reason', 1000, ascii(123)],
+    ['a 123-byte reason of 3-byte characters', 4000, '€'.repeat(41)],
+    ['a 123-byte reason of 2-byte characters and one ASCII', 4000, `${'é'.repeat(61)}x`],
+  ] as const)('accepts %s and sends it as the close frame', (_name, code, reason) => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.close(code, reason);
+    expect(h.server.latest().closeCall).toEqual({ code, reason });
+  });
+
+  it.each([
+    ['999', 999, '', /got 999\b/],
+    ['1001', 1001, '', /got 1001\b/],
+    ['2999', 2999, '', /got 2999\b/],
+    ['5000', 5000, '', /got 5000\b/],
+    ['3000.5', 3000.5, '', /got 3000\.5\b/],
+    ['NaN', Number.NaN, '', /got NaN\b/],
+    ['a 124-byte reason', 1000, ascii(124), /123 UTF-8 bytes/],
+    ['a 124-byte reason of 2-byte characters', 1000, 'é'.repeat(62), /123 UTF-8 bytes/],
+    ['a 125-byte reason of 3-byte characters', 1000, '€'.repeat(42), /123 UTF-8 bytes/],
+  ] as const)('refuses %s with a RangeError, and the socket stays open', (_name, code, reason, message) => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    expect(() => h.conn.close(code, reason)).toThrow(RangeError);
+    expect(() => h.conn.close(code, reason)).toThrow(message);
+    expect(h.conn.status).toBe('open');
+    expect(h.server.latest().closeCall).toBeNull();
+  });
+});

@@ -22,7 +22,7 @@ describe('invariants of connectionMachine on a fake WebSocket and virtual time (
     fc.assert(modelProperty([1], shippedMachine, { terminate: false }), params);
   });
 
-  it('2. Bounded retries: at most maxRetries + 1 sockets and the sum of capped delays between user actions', () => {
+  it('2. Bounded retries: at most maxRetries + 1 sockets and the sum of capped delays between user actions, and no max-retries give-up before a fresh budget is spent', () => {
     fc.assert(modelProperty([2], shippedMachine), params);
   });
 

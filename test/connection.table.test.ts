@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConnectionEvent } from '../src/index.js';
 import { armedDelays, explorationSettings, pureMachine, transitionWithAdapter } from './support/graph-exploration.js';
 import { shippedMachine } from './support/model/system.js';
+import { REASONS } from '../src/reasons.js';
 
 const machine = pureMachine(shippedMachine);
 const settings = explorationSettings({ maxRetries: 2, heartbeat: true }); // heartbeat 1000/500, close 300, backoff 100..150
@@ -151,5 +152,115 @@ describe('transition table (pure transition())', () => {
   // reported while closing after a connect or heartbeat timeout was retried.
   it('a terminal close code reported while closing for a retry ends in gaveUp', () => {
     expect(cell(SITUATIONS['closing (retry: connect timeout)']!, 'SOCKET.CLOSED 1008')).toBe('gaveUp');
+  });
+});
+
+/** The `context.reason` line a cell records, or `·` when the reason line did not change. */
+function reasonCell(s: Snapshot, column: string): string {
+  const event = fire(s, column);
+  if ((event.type as string) === 'xstate.after.not-armed') return '—';
+  const [next] = transition(machine, s, event);
+  return next.context.reason === s.context.reason ? '·' : next.context.reason;
+}
+
+// The reason every transition records (src/reasons.ts): label and details, cell by cell; `·`
+// (reason unchanged) elsewhere. `after closeTimeout` is pinned by behaviour instead
+// (connection.machine.test.ts): how an abandoned socket is reported is the adapter's business.
+const closed1008 = 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}';
+const retry2 = 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}';
+const closeRequested = 'close requested {code: 1000, reason: ""}';
+const sessionReasons = (extra: Record<string, string>) => ({
+  RECONNECT: 'reconnect requested',
+  DISCONNECT: closeRequested,
+  'SOCKET.CLOSED 1006': retry2,
+  'SOCKET.CLOSED 1008': closed1008,
+  'SOCKET.ERROR': 'socket error {message: "error"}',
+  ...extra,
+});
+// prettier-ignore
+const REASON_TABLE: Record<string, Record<string, string>> = {
+  'idle': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', DISCONNECT: closeRequested },
+  'connecting (first attempt)': sessionReasons({
+    'SOCKET.OPENED': 'socket opened {protocol: ""}',
+    'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 1, delayMs: 100, closeCode: 1006}',
+    'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 0, closeCode: 1008}',
+    'after connectTimeout': 'connect timeout {timeoutMs: 1000}',
+  }),
+  'connecting (retry 1)': sessionReasons({ 'SOCKET.OPENED': 'socket opened {protocol: ""}', 'after connectTimeout': 'connect timeout {timeoutMs: 1000}' }),
+  'open.unmonitored (heartbeat off)': sessionReasons({ 'after stableUptime': 'stable uptime {uptimeMs: 5000}' }),
+  'open.listening': sessionReasons({ 'after stableUptime': 'stable uptime {uptimeMs: 5000}', 'after heartbeatWait': 'heartbeat check' }),
+  'open.probingSilence': sessionReasons({
+    'SOCKET.SILENCE silent': 'ping sent {silentMs: 1000}',
+    'SOCKET.SILENCE heard': 'heartbeat ok {silentMs: 400}',
+    'after stableUptime': 'stable uptime {uptimeMs: 5000}',
+  }),
+  'open.awaitingPong': sessionReasons({
+    'SOCKET.ALIVE': 'pong received',
+    'after stableUptime': 'stable uptime {uptimeMs: 5000}',
+    'after heartbeatTimeout': 'heartbeat timeout {timeoutMs: 500}',
+  }),
+  'closing (retry: connect timeout)': sessionReasons({}),
+  'closing (close())': {
+    CONNECT: 'connect requested',
+    RECONNECT: 'reconnect requested',
+    'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}',
+    'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}',
+    'SOCKET.ERROR': 'socket error {message: "error"}',
+  },
+  'closing (reconnect())': {
+    DISCONNECT: closeRequested,
+    'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}',
+    'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}',
+    'SOCKET.ERROR': 'socket error {message: "error"}',
+  },
+  'backoff (retry 1 of 2)': {
+    RECONNECT: 'reconnect requested',
+    DISCONNECT: closeRequested,
+    'NETWORK.ONLINE': 'network online',
+    'after backoffDelay': 'backoff elapsed {attempt: 1, delayMs: 100}',
+  },
+  'backoff (retry 2 of 2)': {
+    RECONNECT: 'reconnect requested',
+    DISCONNECT: closeRequested,
+    'NETWORK.ONLINE': 'network online',
+    'after backoffDelay': 'backoff elapsed {attempt: 2, delayMs: 150}',
+  },
+  'gaveUp': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', DISCONNECT: closeRequested },
+  'manuallyClosed': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested' },
+};
+
+describe('reason of every transition (pure transition())', () => {
+  const columns = COLUMNS.filter((c) => c !== 'after closeTimeout');
+
+  it.each(Object.keys(SITUATIONS))('%s: every event records the reason the table says', (name) => {
+    const snapshot = SITUATIONS[name]!;
+    const expected = Object.fromEntries(columns.map((c) => [c, REASON_TABLE[name]![c] ?? (cell(snapshot, c) === '—' ? '—' : '·')]));
+    const actual = Object.fromEntries(columns.map((c) => [c, reasonCell(snapshot, c)]));
+    expect(actual).toEqual(expected);
+  });
+
+  it('uses only labels from REASONS, and every label but the initial one and the abandon path\'s', () => {
+    const labels = new Set(Object.values(REASON_TABLE).flatMap((row) => Object.values(row).map((r) => r.replace(/ \{.*$/, ''))));
+    expect([...labels].filter((l) => !(l in REASONS))).toEqual([]);
+    expect(Object.keys(REASONS).filter((l) => !labels.has(l))).toEqual(['created', 'close timeout']);
+    expect(SITUATIONS.idle!.context.reason).toBe('created');
+  });
+
+  it('records "gave up" with reason max-retries, the retries used and the close code when the budget runs out', () => {
+    const [gaveUp] = transition(machine, step(SITUATIONS['backoff (retry 2 of 2)']!, 'after backoffDelay'), EVENTS['SOCKET.CLOSED 1006']!);
+    expect(gaveUp.context.reason).toBe('gave up {reason: "max-retries", retries: 2, closeCode: 1006}');
+    expect(gaveUp.context.gaveUpReason).toBe('max-retries');
+  });
+
+  it('records the close request of a close(code, reason) in its reason', () => {
+    const [next] = transition(machine, SITUATIONS['open.listening']!, { type: 'DISCONNECT', code: 4000, reason: 'bye' });
+    expect(next.context.reason).toBe('close requested {code: 4000, reason: "bye"}');
+    expect(next.context.closeRequest).toEqual({ code: 4000, reason: 'bye' });
+  });
+
+  it('plans a DISCONNECT without code or reason (an embedding app may send one) as 1000 with an empty reason', () => {
+    const [next] = transition(machine, SITUATIONS['open.listening']!, { type: 'DISCONNECT' });
+    expect(next.context.closeRequest).toEqual({ code: 1000, reason: '' });
+    expect(next.context.reason).toBe('close requested {code: 1000, reason: ""}');
   });
 });

@@ -1,6 +1,6 @@
 /** connectionMachine embedded in an app's own statechart, as the README shows. */
-import { createActor, setup, SimulatedClock, type ActorRefFrom } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { createActor, fromCallback, initialTransition, setup, SimulatedClock, transition, type ActorRefFrom } from 'xstate';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connectionMachine, createSocketActor, getStatus, resolveOptions } from '../src/index.js';
 import { createFakeWebSocketServer } from './support/fake-websocket.js';
 
@@ -32,5 +32,21 @@ describe('embedding connectionMachine', () => {
     expect(child.getSnapshot().context.gaveUpReason).toBe('close-code 4000');
     actor.stop();
     expect(server.live()).toEqual([]);
+  });
+
+  afterEach(() => vi.restoreAllMocks());
+
+  it('draws jitter from Math.random when no createConnection bound a random source', () => {
+    vi.spyOn(Math, 'random').mockReturnValue(0.25);
+    const machine = connectionMachine.provide({ actors: { socket: fromCallback(() => {}) } });
+    const { settings } = resolveOptions({
+      url: 'ws://test.invalid/app',
+      WebSocket: class {} as never,
+      backoff: { initialDelayMs: 1000, maxDelayMs: 1000, factor: 2, jitter: 1 },
+    });
+    const [idle] = initialTransition(machine, settings);
+    const [connecting] = transition(machine, idle, { type: 'CONNECT' });
+    const [backoff] = transition(machine, connecting, { type: 'SOCKET.CLOSED', code: 1006, reason: '', wasClean: false });
+    expect(backoff.context).toMatchObject({ retries: 1, retryDelayMs: 250 });
   });
 });

@@ -103,6 +103,16 @@ export const slowHeartbeat: MachineUnderTest = {
   ),
 };
 
+/** Invariant 2: connect() from gaveUp starts without a fresh budget (survived every suite once, as a mutant). */
+export const connectKeepsSpentBudget: MachineUnderTest = {
+  name: 'gaveUp CONNECT without resetRetries',
+  build: withDraws(
+    chartVariant((states) => {
+      states.gaveUp.on.CONNECT = { ...states.gaveUp.on.CONNECT, actions: toArray(states.gaveUp.on.CONNECT.actions).filter((a: unknown) => a !== 'resetRetries') };
+    }),
+  ),
+};
+
 /** Every broken variant, with the invariant it breaks. */
 export const BROKEN_MACHINES = [
   { machine: resetsBudgetOnOpen, breaks: 2 },
@@ -111,6 +121,7 @@ export const BROKEN_MACHINES = [
   { machine: timerAfterClose, breaks: 4 },
   { machine: uncappedDelay, breaks: 3 },
   { machine: slowHeartbeat, breaks: 6 },
+  { machine: connectKeepsSpentBudget, breaks: 2 },
 ] as const;
 
 /**

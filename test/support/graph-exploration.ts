@@ -331,6 +331,14 @@ function check(exp: Exploration): StatechartViolation[] {
         from === 'closing' && (edge.event.type === 'SOCKET.CLOSED' || closeTimeoutEvents(edge.from).has(edge.event.type));
       if (!closedOrAbandoned) report(1, `a new socket starts from ${from} while the old one is not closed`, edge.from, edge.event);
     }
+    // 2. connect()/reconnect() promise a fresh budget: an attempt they start (or keep, from
+    // connecting) has used no retries, and so does the session a reconnect() close leads to.
+    const freshBudgetPromised =
+      (USER_ACTIONS.has(edge.event.type) && to === 'connecting') ||
+      (from === 'closing' && spawnsSocket(edge) && states.get(edge.from)!.context.closeIntent === 'reconnect');
+    if (freshBudgetPromised && states.get(edge.to)!.context.retries !== 0) {
+      report(2, `${edge.event.type} from ${from} kept ${states.get(edge.to)!.context.retries} used retries`, edge.from, edge.event);
+    }
     // 4. manuallyClosed is left by connect()/reconnect() only; 2. gaveUp by those and close() (it sits there).
     const userAction = USER_ACTIONS.has(edge.event.type) || (from === 'gaveUp' && edge.event.type === 'DISCONNECT');
     if ((from === 'manuallyClosed' || from === 'gaveUp') && !userAction) {

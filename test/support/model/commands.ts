@@ -53,7 +53,7 @@ class ConnectCommand implements Cmd {
 class ReconnectCommand implements Cmd {
   check = (m: Readonly<ConnectionModel>) => !m.stopped;
   run(m: ConnectionModel, sys: System) {
-    startBudget(m, sys);
+    startBudget(m, sys, sys.status() === 'connecting');
     m.closedByUser = null;
     m.userActionsAt.add(sys.attempts());
     noteUserCall(m);

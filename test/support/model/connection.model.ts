@@ -42,8 +42,13 @@ export interface ConnectionModel {
   attemptsChecked: number;
   /** Set by `close()`, cleared by `connect()`/`reconnect()`: the socket count at the close. */
   closedByUser: { socketsAtClose: number } | null;
-  /** Where the current retry budget started: a user action, or a socket open for stableUptimeMs. */
-  budget: { socketsBefore: number; backoffMsBefore: number; stableSocket: number | null };
+  /**
+   * Where the current retry budget started: a user action, or a socket open for stableUptimeMs.
+   * `surelyFreshFrom`: the socket count where the machine surely reset it (a user action, or a
+   * socket open for longer than stableUptimeMs, so its timer has fired): a give-up on
+   * max-retries needs maxRetries + 1 sockets from there.
+   */
+  budget: { socketsBefore: number; backoffMsBefore: number; stableSocket: number | null; surelyFreshFrom?: number };
   /** Messages given to `send`, in order (handle runs). */
   readonly messages: string[];
   /** Messages for which `send` returned false. */
@@ -123,9 +128,15 @@ export function checkStop(model: ConnectionModel, sys: System, before: Connectio
   model.stopMark = sys.events.length;
 }
 
-/** A user action (`connect`, `reconnect`): a fresh budget from here. */
-export function startBudget(model: ConnectionModel, sys: System): void {
-  model.budget = { socketsBefore: sys.server.sockets.length, backoffMsBefore: sys.backoffMs(), stableSocket: null };
+/**
+ * A user action (`connect`, `reconnect`): a fresh budget from here. `keepsAttempt`: reconnect()
+ * while connecting keeps the current attempt, which then counts in the new budget.
+ */
+export function startBudget(model: ConnectionModel, sys: System, keepsAttempt = false): void {
+  // The kept attempt counts only once its socket exists (an async url may still be pending).
+  const keptSocket = keepsAttempt && sys.server.sockets.some((s) => s.listenerCount() > 0);
+  const socketsBefore = sys.server.sockets.length - (keptSocket ? 1 : 0);
+  model.budget = { socketsBefore, backoffMsBefore: sys.backoffMs(), stableSocket: null, surelyFreshFrom: socketsBefore };
 }
 
 const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
@@ -182,6 +193,19 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
   const created = server.sockets.length - model.budget.socketsBefore;
   if (created > config.maxRetries + 1) {
     fail(model, 2, `${created} sockets created since the last user action or stable uptime (maxRetries ${config.maxRetries})`);
+  }
+  // ... and a fresh budget is spent in full: no max-retries give-up before maxRetries retries.
+  const surelyFreshFrom = model.budget.surelyFreshFrom ?? 0;
+  if (latestLog?.openedAt != null && latest >= surelyFreshFrom && (latestLog.leftOpenAt ?? now) - latestLog.openedAt > config.stableUptimeMs) {
+    model.budget.surelyFreshFrom = latest;
+  }
+  // Counted in sockets, so only where every attempt creates one (an async url can fail an attempt before).
+  const attemptsAreSockets = (config.url ?? 'string') === 'string';
+  for (const { reason, sockets } of sys.gaveUps.splice(0)) {
+    const used = sockets - (model.budget.surelyFreshFrom ?? 0);
+    if (attemptsAreSockets && reason === 'max-retries' && used < config.maxRetries + 1) {
+      fail(model, 2, `gave up on max-retries after ${used} socket(s) since the last user action or stable uptime (maxRetries ${config.maxRetries})`);
+    }
   }
   const backoffSpent = sys.backoffMs() - model.budget.backoffMsBefore;
   const backoffBound = sumOfCeilings(config, (n) => backoffCeilingMs(n, config.backoff));

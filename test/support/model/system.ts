@@ -145,6 +145,8 @@ export interface System {
   backoffMs(): number;
   /** Every `retry` event, in order. */
   readonly retries: Array<{ attempt: number; delayMs: number; at: number }>;
+  /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
+  readonly gaveUps: Array<{ reason: string; sockets: number }>;
   status(): ConnectionStatus;
   connect(): void;
   close(code: number): void;
@@ -403,6 +405,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
   actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs, at: clock.now() }));
+  const gaveUps: System['gaveUps'] = [];
+  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: server.sockets.length }));
   actor.subscribe({
     error: () => {}, // xstate reports an error as unhandled unless every observer takes it
     next: (snapshot) => {
@@ -435,6 +439,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     phase: 'command',
     backoffMs: () => backoffTotal + (backoffSince === null ? 0 : clock.now() - backoffSince),
     retries,
+    gaveUps,
     status: () => status_(),
     ...controls,
     stop() {
