@@ -4,7 +4,7 @@
  */
 import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
-import { createConnection, type ConnectionEventMap, type ConnectionOptions } from '../src/index.js';
+import { createConnection, type Connection, type ConnectionEventMap, type ConnectionOptions } from '../src/index.js';
 import { createFakeWebSocketServer, type FakeWebSocketServerOptions } from './support/fake-websocket.js';
 import { connectWithFake } from './support/harness.js';
 
@@ -31,22 +31,12 @@ describe('1. calls in the creation tick are final (autoConnect)', () => {
     conn.stop();
   });
 
-  it('reconnect(); close() in one tick ends manuallyClosed (through closing) and opens no second socket', async () => {
+  it.each([
+    ['reconnect', (conn: Connection) => conn.reconnect()],
+    ['connect', (conn: Connection) => conn.connect()],
+  ] as const)('%s(); close() in one tick ends manuallyClosed (through closing) and opens no second socket', async (_, call) => {
     const { conn, server } = autoConnecting();
-    conn.reconnect();
-    conn.close();
-    await flushMicrotasks();
-    expect(conn.status).toBe('closing');
-    server.latest().completeClose();
-    await flushMicrotasks();
-    expect(conn.status).toBe('manuallyClosed');
-    expect(server.sockets).toHaveLength(1);
-    conn.stop();
-  });
-
-  it('connect(); close() in one tick ends manuallyClosed (through closing)', async () => {
-    const { conn, server } = autoConnecting();
-    conn.connect();
+    call(conn);
     conn.close();
     await flushMicrotasks();
     expect(conn.status).toBe('closing');
