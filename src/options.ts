@@ -5,6 +5,8 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import type { BinaryTypeName, CloseInfo, ConnectionSettings } from './connection.types.js';
+import { describe } from './describe.js';
+import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
 
 /** A URL, or a function called before every attempt (sync or async), e.g. to put a fresh token in it. */
@@ -385,20 +387,9 @@ function editDistance(a: string, b: string): number {
 function pingOption(value: unknown): () => OutgoingData {
   if (value === undefined) return defaultPing;
   if (typeof value === 'function') return value as () => OutgoingData;
-  if (typeof value === 'string' || (typeof Blob !== 'undefined' && value instanceof Blob)) return () => value;
-  if (isSharedMemory(value)) {
-    throw new TypeError(
-      `${PREFIX} \`heartbeat.ping\` is ${describe(value)} on a SharedArrayBuffer, which WebSockets refuse to send; copy it into an ArrayBuffer.`,
-    );
-  }
-  const bytes = bytesOf(value);
-  if (bytes) {
-    const copy = bytes.slice();
-    return () => copy;
-  }
-  throw new TypeError(
-    `${PREFIX} \`heartbeat.ping\` must be a string, binary data (ArrayBuffer, typed array, DataView, Blob) or a function returning one, got ${describe(value)}.`,
-  );
+  checkOutgoing(value, '`heartbeat.ping`', ', or a function returning one');
+  const copy = snapshotOutgoing(value);
+  return () => copy;
 }
 
 /** `heartbeat.isPong`: a function, a string compared with ===, or bytes compared byte-wise with binary messages. */
@@ -427,11 +418,6 @@ function bytesOf(value: unknown): Uint8Array | null {
   const tag = Object.prototype.toString.call(value);
   if (tag === '[object ArrayBuffer]' || tag === '[object SharedArrayBuffer]') return new Uint8Array(value as ArrayBufferLike);
   return null;
-}
-
-function isSharedMemory(value: unknown): boolean {
-  const buffer = ArrayBuffer.isView(value) ? value.buffer : value;
-  return Object.prototype.toString.call(buffer) === '[object SharedArrayBuffer]';
 }
 
 function checkUrlSource(url: unknown): UrlSource {
@@ -486,15 +472,6 @@ function optionalFunction<T>(name: string, value: T | undefined): T | undefined 
   if (value === undefined) return undefined;
   if (typeof value !== 'function') throw new TypeError(`${PREFIX} \`${name}\` must be a function, got ${describe(value)}.`);
   return value;
-}
-
-/** A short, safe rendering of a bad value for error messages. */
-export function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
-  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
-  if (typeof value === 'function') return 'a function';
-  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  return Object.prototype.toString.call(value);
 }
 
 const defaultPing = (): OutgoingData => DEFAULTS.heartbeatData.ping;

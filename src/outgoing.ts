@@ -2,7 +2,7 @@
  * What `send()` accepts, checked the way a real WebSocket checks it, and the copy a queued message
  * is kept as, so it goes out (or is reported dropped) with the bytes it had at `send()`.
  */
-import { describe } from './options.js';
+import { describe } from './describe.js';
 import type { OutgoingData } from './websocket.types.js';
 
 const sharedArrayBuffer = (globalThis as { SharedArrayBuffer?: new (length: number) => ArrayBufferLike }).SharedArrayBuffer;
@@ -14,26 +14,27 @@ function isShared(buffer: ArrayBufferLike): boolean {
 /**
  * Throws a `TypeError` for data no WebSocket sends. Browsers and Node's built-in WebSocket throw
  * for a SharedArrayBuffer or a view on one (a WebIDL BufferSource without [AllowShared]), so
- * those are refused here, at `send()`, with the fix, rather than by the socket later.
+ * those are refused here, at `send()` (or when `heartbeat.ping` is given), with the fix, rather
+ * than by the socket later. `name` says whose data it is; `alternatives` what else it may be.
  */
-export function checkOutgoing(data: unknown): asserts data is OutgoingData {
+export function checkOutgoing(data: unknown, name = 'send()', alternatives = ''): asserts data is OutgoingData {
   if (typeof data === 'string' || data instanceof ArrayBuffer || (typeof Blob !== 'undefined' && data instanceof Blob)) return;
   if (ArrayBuffer.isView(data)) {
     if (!isShared(data.buffer)) return;
     throw new TypeError(
-      `xstate-websocket: send() got a ${Object.prototype.toString.call(data).slice(8, -1)} on a SharedArrayBuffer, which WebSockets refuse; ` +
-        'copy it into an ArrayBuffer first, e.g. send(view.slice()) for a typed array.',
+      `xstate-websocket: ${name} got a ${Object.prototype.toString.call(data).slice(8, -1)} on a SharedArrayBuffer, which WebSockets refuse; ` +
+        'copy it into an ArrayBuffer first, e.g. view.slice() for a typed array.',
     );
   }
   if (isShared(data as ArrayBufferLike)) {
     throw new TypeError(
-      'xstate-websocket: send() got a SharedArrayBuffer, which WebSockets refuse; ' +
-        'copy it into an ArrayBuffer first, e.g. send(new Uint8Array(shared).slice().buffer).',
+      `xstate-websocket: ${name} got a SharedArrayBuffer, which WebSockets refuse; ` +
+        'copy it into an ArrayBuffer first, e.g. new Uint8Array(shared).slice().buffer.',
     );
   }
   throw new TypeError(
-    `xstate-websocket: send() takes a string, ArrayBuffer, typed array, DataView or Blob, got ${describe(data)}. ` +
-      'Serialise objects first, e.g. send(JSON.stringify(value)).',
+    `xstate-websocket: ${name} takes a string, ArrayBuffer, typed array, DataView or Blob${alternatives}, got ${describe(data)}. ` +
+      'Serialise objects first, e.g. JSON.stringify(value).',
   );
 }
 

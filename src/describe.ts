@@ -1,0 +1,10 @@
+/** Error messages name the value that was wrong: a short, safe rendering of it. */
+
+/** A short, safe rendering of a bad value for error messages. */
+export function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 80 ? `${value.slice(0, 77)}...` : value);
+  if (typeof value === 'number' || typeof value === 'boolean' || value == null) return String(value);
+  if (typeof value === 'function') return 'a function';
+  if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
+  return Object.prototype.toString.call(value);
+}
