@@ -192,3 +192,91 @@ describe('5. injected callbacks cannot kill the actor: clock.now', () => {
     expect(h.conn.status).toBe('closing');
   });
 });
+
+describe('a rejected upgrade: 401/403 are final, any other status is retried', () => {
+  const once = { maxRetries: 1, backoff: { initialDelayMs: 100, factor: 1, jitter: 0 } };
+
+  it.each([
+    [401, { code: 4401, reason: 'HTTP 401 on upgrade', wasClean: false }, 'gaveUp'],
+    [403, { code: 4403, reason: 'HTTP 403 on upgrade', wasClean: false }, 'gaveUp'],
+    [500, { code: 1006, reason: 'HTTP 500 on upgrade', wasClean: false }, 'backoff'],
+    [404, { code: 1006, reason: 'HTTP 404 on upgrade', wasClean: false }, 'backoff'],
+  ] as const)('HTTP %i on upgrade closes as %j and leads to %s', (status, close, next) => {
+    const h = connectWithFake(once);
+    h.server.latest().rejectUpgrade(status);
+    expect(h.payloads('error').map((e) => e.message)).toEqual([`Unexpected server response: ${status}`]);
+    expect(h.payloads('close')).toEqual([close]);
+    expect(h.conn.status).toBe(next);
+    expect(h.server.latest().listenerCount()).toBe(0);
+    if (next === 'gaveUp') expect(h.payloads('gaveUp')).toEqual([{ reason: `close-code ${close.code}`, close, retries: 0 }]);
+  });
+
+  it('the status of one rejected attempt does not stick to the next attempt’s close', () => {
+    const h = connectWithFake(once);
+    h.server.latest().rejectUpgrade(500);
+    h.advance(100);
+    h.server.latest().accept();
+    h.server.latest().serverClose(1001, 'going away');
+    expect(h.payloads('close').at(-1)).toEqual({ code: 1001, reason: 'going away', wasClean: true });
+  });
+
+  it('an error whose message is not an HTTP status leaves the close as the socket reports it', () => {
+    const h = connectWithFake(once);
+    h.server.latest().accept();
+    h.server.latest().drop();
+    expect(h.payloads('error').map((e) => e.message)).toEqual(['connection failed']);
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: '', wasClean: false }]);
+  });
+
+  it('the app’s shouldReconnect sees the mapped close and can retry a 401', () => {
+    const asked: number[] = [];
+    const h = connectWithFake({ ...once, shouldReconnect: ({ code }) => (asked.push(code), true) });
+    h.server.latest().rejectUpgrade(401);
+    expect(asked).toEqual([4401]);
+    expect(h.conn.status).toBe('backoff');
+  });
+});
+
+describe('the abandon path: a close that does not complete within closeTimeoutMs', () => {
+  it('records "close timeout", then the adapter reports the abandoned close in a later step', () => {
+    const h = connectWithFake({ closeTimeoutMs: 700 }, { terminate: false });
+    const socket = h.server.latest();
+    socket.accept();
+    const reasons: string[] = [];
+    h.conn.actor.subscribe((s) => reasons.push(s.context.reason));
+    h.conn.close();
+    h.advance(700);
+    expect(reasons).toEqual([
+      'close requested {code: 1000, reason: ""}',
+      'close timeout {timeoutMs: 700}',
+      'socket closed {code: 1006, reason: "close timed out: socket abandoned"}',
+    ]);
+    expect(h.conn.status).toBe('manuallyClosed');
+    expect(socket.listenerCount()).toBe(0);
+  });
+
+  it.each([
+    ['ws-like: terminated', { terminate: true }, { terminated: true, closeCall: { code: 1000, reason: '' } }],
+    ['browser-like: already closing, left alone', { terminate: false }, { terminated: false, closeCall: { code: 1000, reason: '' } }],
+  ] as const)('an OPEN socket whose close hangs is let go of (%s), no listener left', (_, fake, expected) => {
+    const h = connectWithFake({ closeTimeoutMs: 300 }, fake);
+    const socket = h.server.latest();
+    socket.accept();
+    h.conn.close();
+    h.advance(300);
+    expect({ terminated: socket.terminated, closeCall: socket.closeCall }).toEqual(expected);
+    expect(socket.listenerCount()).toBe(0);
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'close timed out: socket abandoned', wasClean: false }]);
+    expect(h.conn.status).toBe('manuallyClosed');
+  });
+
+  it('is not taken when close() on a CONNECTING socket only errors (undici): the attempt ends at once', () => {
+    const h = connectWithFake({ connectTimeoutMs: 500, closeTimeoutMs: 300, maxRetries: 0 }, { errorWithoutClose: true });
+    h.advance(500);
+    expect(h.conn.status).toBe('gaveUp');
+    expect(h.clock.now()).toBe(500);
+    expect(h.armedTimers()).toEqual([]);
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'Connection was closed before it was established.', wasClean: false }]);
+    expect(h.server.latest().listenerCount()).toBe(0);
+  });
+});
