@@ -1,8 +1,10 @@
 /** The adapter against WebSocket implementations that bend the WHATWG rules. */
+import { EventEmitter } from 'node:events';
 import { SimulatedClock } from 'xstate';
 import { describe, expect, it } from 'vitest';
 import { connectWithFake } from './support/harness.js';
 import { advance } from './support/virtual-time.js';
+import { createFakeWebSocketServer, type FakeWebSocket } from './support/fake-websocket.js';
 
 // Node 20's built-in WebSocket (undici): a failed handshake, or close() while connecting, fires
 // 'error' and stays CONNECTING; 'close' never comes.
@@ -278,5 +280,65 @@ describe('the abandon path: a close that does not complete within closeTimeoutMs
     expect(h.armedTimers()).toEqual([]);
     expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'Connection was closed before it was established.', wasClean: false }]);
     expect(h.server.latest().listenerCount()).toBe(0);
+  });
+});
+
+/**
+ * A fake with `ws`'s EventEmitter side (`on`/`once`/`off`, and 'error' throws when nobody
+ * listens), next to its addEventListener side the adapter uses while it owns the socket.
+ */
+function wsLikeServer() {
+  const server = createFakeWebSocketServer({ terminate: true });
+  const Base = server.WebSocket as unknown as new (url: string, protocols?: string | string[]) => object;
+  class WsLike extends Base {
+    readonly emitter = new EventEmitter();
+    on(type: string, fn: (...args: unknown[]) => void) {
+      this.emitter.on(type, fn);
+    }
+    once(type: string, fn: (...args: unknown[]) => void) {
+      this.emitter.once(type, fn);
+    }
+    off(type: string, fn: (...args: unknown[]) => void) {
+      this.emitter.off(type, fn);
+    }
+    dispatch(type: string, event: object) {
+      (Base.prototype as unknown as { dispatch: (this: unknown, t: string, e: object) => void }).dispatch.call(this, type, event);
+      this.emitter.emit(type, event);
+    }
+  }
+  const latest = () => server.latest() as FakeWebSocket & { emitter: EventEmitter };
+  return { WebSocket: WsLike as never, latest };
+}
+
+describe('6. on a ws-like implementation (EventEmitter, terminate())', () => {
+  it('stop() while OPEN: a late error is swallowed until close, the terminate timer is cancelled when the close completes', () => {
+    const ws = wsLikeServer();
+    const h = connectWithFake({ closeTimeoutMs: 300, WebSocket: ws.WebSocket });
+    const socket = ws.latest();
+    socket.accept();
+    h.conn.stop();
+    expect(socket.closeCall).toEqual({ code: 1000, reason: 'client stopped' });
+    expect(() => socket.emitter.emit('error', new Error('late'))).not.toThrow();
+    expect(h.armedTimers()).toEqual([300]);
+    socket.completeClose();
+    expect(h.armedTimers()).toEqual([]);
+    expect(socket.emitter.listenerCount('error')).toBe(0);
+    expect(socket.emitter.listenerCount('close')).toBe(0);
+    expect(socket.terminated).toBe(false);
+  });
+
+  it('stop() while CONNECTING: terminated, its error swallowed, and its close still emitted', () => {
+    const ws = wsLikeServer();
+    const h = connectWithFake({ WebSocket: ws.WebSocket });
+    const socket = ws.latest();
+    let closes = 0;
+    socket.emitter.on('close', () => closes++);
+    h.conn.stop();
+    expect(socket.terminated).toBe(true);
+    expect(socket.readyState).toBe(3);
+    expect(closes).toBe(1);
+    expect(socket.emitter.listenerCount('error')).toBe(0);
+    expect(socket.closeCall).toBeNull();
+    expect(h.armedTimers()).toEqual([]);
   });
 });
