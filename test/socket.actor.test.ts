@@ -342,3 +342,178 @@ describe('6. on a ws-like implementation (EventEmitter, terminate())', () => {
     expect(h.armedTimers()).toEqual([]);
   });
 });
+
+/** Fires a raw event at the adapter's listeners, as an implementation might shape it. */
+const fire = (socket: FakeWebSocket, type: string, event: object) =>
+  (socket as unknown as { dispatch(type: string, event: object): void }).dispatch(type, event);
+
+describe('what the adapter reports from the events an implementation fires', () => {
+  it.each([
+    ['error.message', { error: new Error('inner'), message: 'outer' }, 'inner'],
+    ['message when error.message is empty', { error: new Error(''), message: 'outer' }, 'outer'],
+    ['message when error has no message', { error: {}, message: 'outer' }, 'outer'],
+    ['a fixed text when neither says anything', { message: '' }, 'WebSocket error'],
+    ['a fixed text for a bare event', {}, 'WebSocket error'],
+  ])('an error event reports %s', (_, event, message) => {
+    const h = connectWithFake({});
+    const socket = h.server.latest();
+    socket.accept();
+    fire(socket, 'error', event);
+    expect(h.payloads('error')).toEqual([{ message, error: 'error' in event ? event.error : { type: 'error', ...event } }]);
+    expect(h.conn.status).toBe('open');
+  });
+
+  it.each([
+    ['code, reason and wasClean as given', { code: 4000, reason: 'bye', wasClean: true }, { code: 4000, reason: 'bye', wasClean: true }],
+    ['no reason as "" and no wasClean as false', { code: 1001 }, { code: 1001, reason: '', wasClean: false }],
+  ])('a close event reports %s', (_, event, close) => {
+    const h = connectWithFake({ shouldReconnect: () => true });
+    const socket = h.server.latest();
+    socket.accept();
+    socket.readyState = 3;
+    fire(socket, 'close', event);
+    expect(h.payloads('close')).toEqual([close]);
+    expect(socket.listenerCount()).toBe(0);
+  });
+
+  it('reports the protocol the server chose, and "" when the implementation has none', () => {
+    const h = connectWithFake({});
+    h.server.latest().accept('chat.v2');
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2' }]);
+    const g = connectWithFake({});
+    const socket = g.server.latest();
+    socket.protocol = undefined as never;
+    socket.readyState = 1;
+    fire(socket, 'open', {});
+    expect(g.payloads('open')).toEqual([{ protocol: '' }]);
+  });
+});
+
+describe('5. an implementation that throws where it should not cannot kill the actor', () => {
+  it('a binaryType it does not support keeps its default, and the socket connects', () => {
+    const server = createFakeWebSocketServer();
+    class Picky extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      override set binaryType(value: string) {
+        if (value !== 'blob') throw new SyntaxError(`binaryType ${value} not supported`);
+      }
+      override get binaryType() {
+        return 'blob';
+      }
+    }
+    const h = connectWithFake({ WebSocket: Picky as never, binaryType: 'arraybuffer' });
+    expect(h.payloads('error')).toEqual([]);
+    server.latest().accept();
+    expect(h.conn.status).toBe('open');
+  });
+
+  it('an addEventListener that throws: reported, the socket let go of, the attempt closed 1006 and retried', () => {
+    const server = createFakeWebSocketServer({ terminate: true });
+    let created = 0;
+    class Deaf extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      override addEventListener(type: string, listener: (event: unknown) => void) {
+        if (created === 1 && type === 'error') throw new Error('no listeners today');
+        super.addEventListener(type, listener);
+      }
+      constructor(url: string) {
+        super(url);
+        created++;
+      }
+    }
+    const h = connectWithFake({ WebSocket: Deaf as never, maxRetries: 1, backoff: { initialDelayMs: 100, factor: 1, jitter: 0 } });
+    const first = server.sockets[0]!;
+    expect(h.payloads('error').map((e) => e.message)).toEqual(['WebSocket addEventListener threw: no listeners today']);
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'WebSocket addEventListener threw: no listeners today', wasClean: false }]);
+    expect(first.terminated).toBe(true);
+    expect(first.listenerCount()).toBe(0);
+    expect(h.conn.status).toBe('backoff');
+    h.advance(100);
+    expect(server.sockets).toHaveLength(2);
+  });
+
+  it('a close(code, reason) that throws is retried as close(), so a reconnect still completes', () => {
+    const server = createFakeWebSocketServer();
+    class Strict extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      override close(code?: number, reason?: string) {
+        if (code !== undefined) throw new DOMException('no code accepted', 'InvalidAccessError');
+        super.close(code, reason);
+      }
+    }
+    const h = connectWithFake({ WebSocket: Strict as never });
+    server.latest().accept();
+    h.conn.reconnect();
+    expect(server.latest().closeCall).toEqual({ code: undefined, reason: undefined });
+    server.latest().completeClose();
+    expect(h.payloads('close')).toEqual([{ code: 1005, reason: '', wasClean: true }]);
+    expect(server.sockets).toHaveLength(2);
+  });
+
+  it('a close() that always throws leaves the socket as it is; closeTimeoutMs still ends the close', () => {
+    const server = createFakeWebSocketServer();
+    class Stuck extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      override close() {
+        throw new Error('cannot close');
+      }
+    }
+    const h = connectWithFake({ WebSocket: Stuck as never, closeTimeoutMs: 300 });
+    server.latest().accept();
+    h.conn.close();
+    expect(h.conn.status).toBe('closing');
+    h.advance(300);
+    expect(h.conn.status).toBe('manuallyClosed');
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'close timed out: socket abandoned', wasClean: false }]);
+  });
+});
+
+describe('the heartbeat on the adapter side', () => {
+  const heartbeat = { intervalMs: 1_000, timeoutMs: 500 };
+
+  it('an isPong that throws counts as "not a pong": the message is delivered, and it still proves the link alive', () => {
+    const h = connectWithFake({ heartbeat: { ...heartbeat, isPong: () => { throw new Error('bad parser'); } } });
+    const socket = h.server.latest();
+    socket.accept();
+    h.advance(1_000);
+    expect(socket.sent).toEqual(['ping']);
+    socket.receive('pong');
+    expect(h.payloads('message')).toEqual(['pong']);
+    h.advance(500);
+    expect(h.conn.status).toBe('open');
+  });
+
+  it('the default ping is "ping" and the default pong "pong", which is not delivered', () => {
+    const h = connectWithFake({ heartbeat });
+    const socket = h.server.latest();
+    socket.accept();
+    h.advance(1_000);
+    expect(socket.sent).toEqual(['ping']);
+    socket.receive('pong');
+    socket.receive('hello');
+    expect(h.payloads('message')).toEqual(['hello']);
+  });
+
+  it('any inbound message restarts the silence: the next ping goes out intervalMs after it', () => {
+    const h = connectWithFake({ heartbeat });
+    const socket = h.server.latest();
+    socket.accept();
+    h.advance(400);
+    socket.receive('early');
+    h.advance(600); // the check at 1000: silent for 600 only, so no ping yet
+    expect(socket.sent).toEqual([]);
+    h.advance(399);
+    expect(socket.sent).toEqual([]);
+    h.advance(1); // 1000 after the message
+    expect(socket.sent).toEqual(['ping']);
+    expect(h.payloads('message')).toEqual(['early']);
+  });
+
+  it('a ping function that throws is reported; with no pong the heartbeat timeout closes the socket', () => {
+    const h = connectWithFake({ heartbeat: { ...heartbeat, ping: () => { throw new Error('no ping today'); } } });
+    const socket = h.server.latest();
+    socket.accept();
+    h.advance(1_000);
+    expect(h.payloads('error').map((e) => e.message)).toEqual(['heartbeat.ping threw: no ping today']);
+    expect(socket.sent).toEqual([]);
+    h.advance(500);
+    expect(h.conn.status).toBe('closing');
+    expect(socket.closeCall).toEqual({ code: 3008, reason: 'heartbeat timeout' });
+  });
+});
