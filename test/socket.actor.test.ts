@@ -1,10 +1,11 @@
 /** The adapter against WebSocket implementations that bend the WHATWG rules. */
 import { EventEmitter } from 'node:events';
-import { SimulatedClock } from 'xstate';
-import { describe, expect, it } from 'vitest';
+import { createActor, SimulatedClock } from 'xstate';
+import { describe, expect, it, vi } from 'vitest';
+import { connectionMachine, createSocketActor, getStatus, resolveOptions, type ConnectionOptions, type SocketActorDeps, type SocketTransport } from '../src/index.js';
 import { connectWithFake } from './support/harness.js';
 import { advance } from './support/virtual-time.js';
-import { createFakeWebSocketServer, type FakeWebSocket } from './support/fake-websocket.js';
+import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServerOptions } from './support/fake-websocket.js';
 
 // Node 20's built-in WebSocket (undici): a failed handshake, or close() while connecting, fires
 // 'error' and stays CONNECTING; 'close' never comes.
@@ -515,5 +516,190 @@ describe('the heartbeat on the adapter side', () => {
     h.advance(500);
     expect(h.conn.status).toBe('closing');
     expect(socket.closeCall).toEqual({ code: 3008, reason: 'heartbeat timeout' });
+  });
+});
+
+/** The chart with the adapter given explicit deps (no handle): what `createSocketActor(deps)` does on its own. */
+function withAdapter(deps: SocketActorDeps, options: Partial<ConnectionOptions> = {}, fake: FakeWebSocketServerOptions = {}) {
+  const server = createFakeWebSocketServer(fake);
+  const clock = new SimulatedClock();
+  const { settings } = resolveOptions({ url: 'ws://test.invalid/', WebSocket: server.WebSocket, ...options });
+  const machine = connectionMachine.provide({ actors: { socket: createSocketActor({ WebSocket: server.WebSocket, clock, ...deps }) } });
+  const actor = createActor(machine, { input: settings, clock }).start();
+  const emitted: Array<{ type: string } & Record<string, unknown>> = [];
+  actor.on('*', (event) => emitted.push(event as never));
+  actor.send({ type: 'CONNECT' });
+  return { actor, server, clock, emitted, of: (type: string) => emitted.filter((e) => e.type === type) };
+}
+
+describe('createSocketActor(deps) on its own', () => {
+  it('without onMessage, each message goes to the machine and is emitted as a message event', () => {
+    const a = withAdapter({});
+    a.server.latest().accept();
+    a.server.latest().receive('hello');
+    expect(a.of('message')).toEqual([{ type: 'message', data: 'hello' }]);
+  });
+
+  it('with the heartbeat off, a "pong" is a message like any other', () => {
+    const h = connectWithFake({ heartbeat: false });
+    h.server.latest().accept();
+    h.server.latest().receive('pong');
+    expect(h.payloads('message')).toEqual(['pong']);
+  });
+
+  it('with no WebSocket given and no global one, the attempt fails with a message saying what to provide', () => {
+    expect((globalThis as { WebSocket?: unknown }).WebSocket).toBeUndefined();
+    const a = withAdapter({ WebSocket: undefined }, { maxRetries: 0 });
+    const message = 'no WebSocket implementation: provide one (e.g. the `ws` package) to the socket actor';
+    expect(a.of('error').map((e) => e.message)).toEqual([message]);
+    expect(a.of('close')).toEqual([{ type: 'close', code: 1006, reason: message, wasClean: false }]);
+    expect(getStatus(a.actor.getSnapshot())).toBe('gaveUp');
+  });
+
+  it('with no url in the input and none given, the attempt fails with a message saying so', () => {
+    const server = createFakeWebSocketServer();
+    const { settings } = resolveOptions({ url: () => 'ws://never.invalid/', WebSocket: server.WebSocket, maxRetries: 0 });
+    expect(settings.url).toBeNull();
+    const actor = createActor(connectionMachine.provide({ actors: { socket: createSocketActor({ WebSocket: server.WebSocket }) } }), { input: settings }).start();
+    const closes: unknown[] = [];
+    actor.on('close', (e) => closes.push(e));
+    actor.send({ type: 'CONNECT' });
+    expect(closes).toEqual([{ type: 'close', code: 1006, reason: 'no url: the machine input has none and the socket actor was given none', wasClean: false }]);
+    expect(server.sockets).toHaveLength(0);
+    actor.stop();
+  });
+
+  it('the transport sends only while the socket is OPEN and the adapter alive', () => {
+    let transport: SocketTransport | null = null;
+    const server = createFakeWebSocketServer();
+    class Stuck extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      override close() {
+        throw new Error('cannot close');
+      }
+    }
+    const a = withAdapter({ WebSocket: Stuck as never, onTransport: (t) => (transport = t ?? transport) });
+    const socket = server.latest();
+    socket.accept();
+    expect(transport!.send('a')).toBe(true);
+    socket.readyState = 2;
+    expect(transport!.send('b')).toBe(false);
+    socket.readyState = 1;
+    a.actor.stop(); // close() throws: the socket stays OPEN, but this adapter is done with it
+    expect(socket.readyState).toBe(1);
+    expect(transport!.send('c')).toBe(false);
+    expect(socket.sent).toEqual(['a']);
+  });
+
+  it('a clock whose setTimeout returns nothing still bounds a stopped socket', () => {
+    const sim = new SimulatedClock();
+    const clock = { setTimeout: (fn: () => void, ms: number) => void sim.setTimeout(fn, ms), clearTimeout: () => {} };
+    const server = createFakeWebSocketServer({ terminate: true });
+    const a = withAdapter({ WebSocket: server.WebSocket, clock }, { closeTimeoutMs: 300 });
+    server.latest().accept();
+    a.actor.stop();
+    advance(sim, 299);
+    expect(server.latest().terminated).toBe(false);
+    advance(sim, 1);
+    expect(server.latest().terminated).toBe(true);
+  });
+
+  it('with no clock, a stopped socket is bounded on real timers (here vitest’s fake ones)', () => {
+    vi.useFakeTimers();
+    try {
+      const server = createFakeWebSocketServer({ terminate: true });
+      const a = withAdapter({ WebSocket: server.WebSocket, clock: undefined }, { closeTimeoutMs: 300 });
+      const socket = server.latest();
+      socket.accept();
+      a.actor.stop();
+      vi.advanceTimersByTime(299);
+      expect(socket.terminated).toBe(false);
+      vi.advanceTimersByTime(1);
+      expect(socket.terminated).toBe(true);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('with no clock, a socket that closes in time cancels its real timer', () => {
+    vi.useFakeTimers();
+    try {
+      const ws = wsLikeServer();
+      const a = withAdapter({ WebSocket: ws.WebSocket, clock: undefined }, { closeTimeoutMs: 300 });
+      const socket = ws.latest();
+      socket.accept();
+      a.actor.stop();
+      expect(vi.getTimerCount()).toBe(1);
+      socket.completeClose();
+      expect(vi.getTimerCount()).toBe(0);
+      expect(socket.terminated).toBe(false);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('what the adapter does to the socket it owns', () => {
+  it('opens without a protocols argument when there are none, with a copy of them when there are', () => {
+    const h = connectWithFake({});
+    expect(h.server.latest().protocols).toBeUndefined();
+    const g = connectWithFake({ protocols: ['a', 'b'] });
+    expect(g.server.latest().protocols).toEqual(['a', 'b']);
+  });
+
+  it('a WebSocket constructor that throws is reported with what it threw', () => {
+    const h = connectWithFake({ maxRetries: 0, WebSocket: class { constructor() { throw new Error('blocked'); } } as never });
+    expect(h.payloads('error').map((e) => e.message)).toEqual(['WebSocket constructor threw: blocked']);
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'WebSocket constructor threw: blocked', wasClean: false }]);
+  });
+
+  it('a url function that throws closes the attempt as an unclean 1006 with what it threw', () => {
+    const h = connectWithFake({ maxRetries: 0, url: () => { throw new Error('no token'); } });
+    expect(h.payloads('close')).toEqual([{ code: 1006, reason: 'url function threw: no token', wasClean: false }]);
+  });
+
+  it('a url function that returns a string opens it at once, before any microtask', () => {
+    const h = connectWithFake({ url: () => 'ws://sync.invalid/' });
+    expect(h.server.sockets.map((s) => s.url)).toEqual(['ws://sync.invalid/']);
+  });
+
+  it('a url function that returns nothing is reported as a url that does not parse', () => {
+    const h = connectWithFake({ maxRetries: 0, url: () => null as never });
+    expect(h.payloads('error').map((e) => e.message)).toEqual([expect.stringContaining('does not parse as a URL')]);
+    expect(h.server.sockets).toHaveLength(0);
+  });
+
+  it('close() while the url is still pending ends the attempt at once, as a clean close with the requested code', async () => {
+    const h = connectWithFake({ url: () => new Promise<string>(() => {}) });
+    h.conn.close(4000, 'bye');
+    expect(h.conn.status).toBe('manuallyClosed');
+    expect(h.payloads('close')).toEqual([{ code: 4000, reason: 'bye', wasClean: true }]);
+  });
+
+  it('a socket that closed is not touched again when its session ends', () => {
+    const ws = wsLikeServer();
+    const h = connectWithFake({ WebSocket: ws.WebSocket, maxRetries: 0 });
+    const socket = ws.latest();
+    socket.accept();
+    socket.serverClose(1008, 'policy');
+    expect(h.conn.status).toBe('gaveUp');
+    expect(socket.terminated).toBe(false);
+    expect(socket.closeCall).toBeNull();
+  });
+
+  it('stop() while CONNECTING on a browser-like socket (no terminate()) closes it with 1000 "client stopped"', () => {
+    const h = connectWithFake({}, { terminate: false });
+    h.conn.stop();
+    expect(h.server.latest().closeCall).toEqual({ code: 1000, reason: 'client stopped' });
+  });
+
+  it('a socket whose terminate() throws is closed instead', () => {
+    const h = connectWithFake({ closeTimeoutMs: 300 }, { terminate: true });
+    const first = h.server.latest();
+    (first as unknown as { terminate: () => void }).terminate = () => {
+      throw new Error('terminate failed');
+    };
+    h.conn.stop(); // CONNECTING: let go of
+    expect(first.closeCall).toEqual({ code: 1000, reason: 'client stopped' });
   });
 });
