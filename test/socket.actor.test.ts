@@ -1,6 +1,6 @@
 /** The adapter against WebSocket implementations that bend the WHATWG rules. */
 import { EventEmitter } from 'node:events';
-import { createActor, SimulatedClock } from 'xstate';
+import { createActor, sendTo, setup, SimulatedClock } from 'xstate';
 import { describe, expect, it, vi } from 'vitest';
 import { connectionMachine, createSocketActor, getStatus, resolveOptions, type ConnectionOptions, type SocketActorDeps, type SocketTransport } from '../src/index.js';
 import { connectWithFake } from './support/harness.js';
@@ -524,7 +524,7 @@ function withAdapter(deps: SocketActorDeps, options: Partial<ConnectionOptions> 
   const server = createFakeWebSocketServer(fake);
   const clock = new SimulatedClock();
   const { settings } = resolveOptions({ url: 'ws://test.invalid/', WebSocket: server.WebSocket, ...options });
-  const machine = connectionMachine.provide({ actors: { socket: createSocketActor({ WebSocket: server.WebSocket, clock, ...deps }) } });
+  const machine = connectionMachine.provide({ actors: { socket: createSocketActor({ WebSocket: server.WebSocket, clock, now: () => clock.now(), ...deps }) } });
   const actor = createActor(machine, { input: settings, clock }).start();
   const emitted: Array<{ type: string } & Record<string, unknown>> = [];
   actor.on('*', (event) => emitted.push(event as never));
@@ -701,5 +701,152 @@ describe('what the adapter does to the socket it owns', () => {
     };
     h.conn.stop(); // CONNECTING: let go of
     expect(first.closeCall).toEqual({ code: 1000, reason: 'client stopped' });
+  });
+});
+
+describe('createSocketActor(deps) on its own: defaults and odd shapes', () => {
+  it('without isPong or ping, the heartbeat sends "ping" and takes "pong" as the pong, which is not delivered', () => {
+    const a = withAdapter({}, { heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
+    const socket = a.server.latest();
+    socket.accept();
+    advance(a.clock, 1_000);
+    expect(socket.sent).toEqual(['ping']);
+    socket.receive('pong');
+    socket.receive('hello');
+    advance(a.clock, 500);
+    expect(getStatus(a.actor.getSnapshot())).toBe('open');
+    expect(a.of('message')).toEqual([{ type: 'message', data: 'hello' }]);
+    a.actor.stop();
+  });
+
+  it('without isPong, a message other than "pong" is delivered and still proves the link alive', () => {
+    const a = withAdapter({}, { heartbeat: { intervalMs: 1_000, timeoutMs: 500 } });
+    const socket = a.server.latest();
+    socket.accept();
+    advance(a.clock, 1_000);
+    socket.receive('other');
+    advance(a.clock, 500);
+    expect(getStatus(a.actor.getSnapshot())).toBe('open');
+    expect(a.of('message')).toEqual([{ type: 'message', data: 'other' }]);
+    a.actor.stop();
+  });
+
+  it.each([
+    ['error.message that is not a string', { error: { message: 42 }, message: 'outer' }, 'outer'],
+    ['message that is not a string', { message: 42 }, 'WebSocket error'],
+  ])('an error event with an %s is not taken as the message', (_, event, message) => {
+    const h = connectWithFake({});
+    const socket = h.server.latest();
+    socket.accept();
+    fire(socket, 'error', event);
+    expect(h.payloads('error').map((e) => e.message)).toEqual([message]);
+  });
+
+  // Only an object with all of on, once and off is treated as an EventEmitter (`ws`).
+  it.each([
+    ['on and once', ['on', 'once']],
+    ['on and off', ['on', 'off']],
+    ['once and off', ['once', 'off']],
+    ['off only', ['off']],
+  ])('a socket with %s but not all three gets no error listener (on/off are never called)', (_, methods) => {
+    const server = createFakeWebSocketServer({ terminate: true });
+    const called: string[] = [];
+    class Partial extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      constructor(url: string) {
+        super(url);
+        for (const m of methods) (this as unknown as Record<string, unknown>)[m] = () => called.push(m);
+      }
+    }
+    const h = connectWithFake({ WebSocket: Partial as never, closeTimeoutMs: 300 });
+    h.conn.stop(); // CONNECTING: let go of (terminated)
+    expect(server.latest().terminated).toBe(true);
+    const g = connectWithFake({ WebSocket: Partial as never, closeTimeoutMs: 300 });
+    server.latest().accept();
+    g.conn.stop(); // OPEN: closed, bounded by closeTimeoutMs
+    expect(server.latest().closeCall).toEqual({ code: 1000, reason: 'client stopped' });
+    g.advance(300);
+    expect(server.latest().terminated).toBe(true);
+    expect(called.filter((m) => m !== 'once')).toEqual([]); // once('close') only bounds the timer
+  });
+
+  it('a clock whose setTimeout returns nothing: the timer of a socket that closes in time is still cleared', () => {
+    const sim = new SimulatedClock();
+    const cleared: unknown[] = [];
+    const clock = { setTimeout: (fn: () => void, ms: number) => void sim.setTimeout(fn, ms), clearTimeout: (id: unknown) => cleared.push(id) };
+    const ws = wsLikeServer();
+    const a = withAdapter({ WebSocket: ws.WebSocket, clock }, { closeTimeoutMs: 300 });
+    ws.latest().accept();
+    a.actor.stop();
+    ws.latest().completeClose();
+    expect(cleared).toEqual([undefined]);
+  });
+
+  it('with no clock where setTimeout returns a number (a browser), a stopped socket is still bounded and its timer cleared', () => {
+    const timers: Array<{ fn: () => void; ms: number }> = [];
+    const cleared: unknown[] = [];
+    vi.stubGlobal('setTimeout', (fn: () => void, ms: number) => timers.push({ fn, ms }));
+    vi.stubGlobal('clearTimeout', (id: unknown) => cleared.push(id));
+    try {
+      const ws = wsLikeServer();
+      const a = withAdapter({ WebSocket: ws.WebSocket, clock: undefined }, { closeTimeoutMs: 300 });
+      const socket = ws.latest();
+      socket.accept();
+      a.actor.stop();
+      expect(timers.map((t) => t.ms)).toEqual([300]);
+      socket.completeClose();
+      expect(cleared).toEqual([1]);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+});
+
+describe('createSocketActor in an embedding chart that keeps it after a close', () => {
+  function embedded(url: () => Promise<string>) {
+    const server = createFakeWebSocketServer({ terminate: true });
+    const seen: string[] = [];
+    const { settings } = resolveOptions({ url, WebSocket: server.WebSocket });
+    const machine = setup({
+      types: { events: {} as { type: 'CLOSE' } | { type: 'ABANDON' } | { type: string } },
+      actors: { socket: createSocketActor({ WebSocket: server.WebSocket, url }) },
+    }).createMachine({
+      invoke: { id: 'socket', src: 'socket', input: settings },
+      on: {
+        CLOSE: { actions: sendTo('socket', { type: 'CLOSE_SOCKET', code: 1000, reason: 'done' }) },
+        ABANDON: { actions: sendTo('socket', { type: 'ABANDON_SOCKET' }) },
+        '*': { actions: ({ event }) => seen.push(event.type === 'SOCKET.CLOSED' ? `${event.type} ${(event as { code: number }).code}` : event.type) },
+      },
+    });
+    const actor = createActor(machine).start();
+    return { actor, server, seen };
+  }
+
+  it.each([
+    ['CLOSE_SOCKET', 'CLOSE', 'SOCKET.CLOSED 1000'],
+    ['ABANDON_SOCKET', 'ABANDON', 'SOCKET.CLOSED 1006'],
+  ])('%s while the url is pending: the close is reported, and the url arriving later opens nothing', async (_, command, closed) => {
+    let resolve!: (url: string) => void;
+    const e = embedded(() => new Promise<string>((r) => (resolve = r)));
+    e.actor.send({ type: command });
+    expect(e.actor.getSnapshot().status).toBe('active');
+    expect(e.seen).toEqual([closed]);
+    resolve('ws://late.invalid/');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(e.server.sockets).toHaveLength(0);
+    e.actor.stop();
+  });
+
+  it('ABANDON_SOCKET after the socket closed leaves it alone and reports the abandoned close', async () => {
+    const e = embedded(() => Promise.resolve('ws://test.invalid/'));
+    await Promise.resolve();
+    await Promise.resolve();
+    const socket = e.server.latest();
+    socket.accept();
+    socket.serverClose(1001);
+    e.actor.send({ type: 'ABANDON' });
+    expect(socket.terminated).toBe(false);
+    expect(e.seen).toEqual(['SOCKET.OPENED', 'SOCKET.CLOSED 1001', 'SOCKET.CLOSED 1006']);
+    e.actor.stop();
   });
 });
