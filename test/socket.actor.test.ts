@@ -814,7 +814,7 @@ describe('createSocketActor in an embedding chart that keeps it after a close', 
       on: {
         CLOSE: { actions: sendTo('socket', { type: 'CLOSE_SOCKET', code: 1000, reason: 'done' }) },
         ABANDON: { actions: sendTo('socket', { type: 'ABANDON_SOCKET' }) },
-        '*': { actions: ({ event }) => seen.push(event.type === 'SOCKET.CLOSED' ? `${event.type} ${(event as { code: number }).code}` : event.type) },
+        '*': { actions: ({ event }) => seen.push(event.type === 'SOCKET.CLOSED' ? `${event.type} ${(event as unknown as { code: number }).code}` : event.type) },
       },
     });
     const actor = createActor(machine).start();
