@@ -850,3 +850,22 @@ describe('createSocketActor in an embedding chart that keeps it after a close', 
     e.actor.stop();
   });
 });
+
+describe('listeners called the way an implementation may call them', () => {
+  it('an error listener called with no event reports "WebSocket error" and the attempt goes on', () => {
+    const server = createFakeWebSocketServer();
+    let onError: ((event?: unknown) => void) | undefined;
+    class Bare extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
+      override addEventListener(type: string, listener: (event: unknown) => void) {
+        if (type === 'error') onError = listener;
+        super.addEventListener(type, listener);
+      }
+    }
+    const h = connectWithFake({ WebSocket: Bare as never });
+    server.latest().accept();
+    onError!();
+    expect(h.payloads('error')).toEqual([{ message: 'WebSocket error', error: undefined }]);
+    expect(h.conn.actor.getSnapshot().status).toBe('active');
+    expect(h.conn.status).toBe('open');
+  });
+});
