@@ -27,7 +27,8 @@ export default {
   htmlReporter: { fileName: `reports/mutation/${name}.html` },
   jsonReporter: { fileName: `reports/mutation/${name}.json` },
   ignorePatterns: ['dist', 'coverage', 'test-output', 'reports'],
-  tempDirName: 'reports/mutation/.stryker-tmp',
+  // One temp dir per file, so two files can be mutation-tested at once.
+  tempDirName: `reports/mutation/.stryker-tmp-${name}`,
   cleanTempDir: 'always',
   timeoutMS: 10_000,
   thresholds: { high: 90, low: 80, break: null },

@@ -18,6 +18,11 @@ export interface FakeSocketControls {
   drop(): void;
   /** Completes a close the client requested (the server answered, or the connection failed). */
   completeClose(): void;
+  /**
+   * The server answers the upgrade with an HTTP status instead of 101, as `ws` reports it: 'error'
+   * whose `error.message` is "Unexpected server response: <status>", then 'close' 1006.
+   */
+  rejectUpgrade(status: number): void;
 }
 
 export interface FakeWebSocket extends FakeSocketControls {
@@ -169,6 +174,13 @@ export function createFakeWebSocketServer(options: FakeWebSocketServerOptions = 
         return;
       }
       this.finish(1006, '', false, true);
+    }
+    rejectUpgrade(status: number) {
+      if (this.readyState !== 0) throw new Error(`fake: rejectUpgrade() on a socket in readyState ${this.readyState}`);
+      this.readyState = 3;
+      const error = new Error(`Unexpected server response: ${status}`);
+      this.dispatch('error', { message: error.message, error });
+      this.dispatch('close', { code: 1006, reason: '', wasClean: false });
     }
     completeClose() {
       if (this.readyState !== 2) throw new Error(`fake: completeClose() on a socket in readyState ${this.readyState}`);
