@@ -30,11 +30,13 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   ],
   'src/create-connection.ts': [
     'test/create-connection.test.ts',
+    'test/create-connection.edges.test.ts',
     'test/connection.machine.test.ts',
     'test/create-connection.model.test.ts',
     'test/embedding.test.ts',
     'test/inspection.test.ts',
   ],
+  'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
   'src/socket.actor.ts': [
     'test/socket.actor.test.ts',
     'test/connection.machine.test.ts',

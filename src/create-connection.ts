@@ -285,8 +285,9 @@ function checkCloseArguments(code: unknown, reason: unknown) {
     throw new RangeError(`xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got ${describe(code)}.`);
   }
   if (typeof reason !== 'string') throw new TypeError(`xstate-websocket: close(code, reason) takes a string reason, got ${describe(reason)}.`);
-  if (new TextEncoder().encode(reason).length > 123) {
-    throw new RangeError('xstate-websocket: close reason is longer than 123 UTF-8 bytes; shorten it.');
+  const bytes = new TextEncoder().encode(reason).length;
+  if (bytes > 123) {
+    throw new RangeError(`xstate-websocket: close(code, reason) takes a reason of at most 123 UTF-8 bytes, got ${describe(reason)} (${bytes} bytes); shorten it.`);
   }
 }
 

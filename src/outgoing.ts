@@ -44,7 +44,6 @@ const typedArraySlice = (Object.getPrototypeOf(Uint8Array.prototype) as { slice:
  * `DataView` a `DataView` of just its window). Strings and Blobs are immutable and kept as they are.
  */
 export function snapshotOutgoing(data: OutgoingData): OutgoingData {
-  if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return data.slice(0);
   if (data instanceof DataView) return new DataView(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   if (ArrayBuffer.isView(data)) return typedArraySlice.call(data) as OutgoingData;

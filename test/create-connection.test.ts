@@ -144,6 +144,17 @@ describe('close arguments and lifecycle errors', () => {
     expect(h.conn.status).toBe('connecting');
   });
 
+  it('names an over-long close reason and its UTF-8 byte length, and accepts one of exactly 123 bytes', () => {
+    const h = connectWithFake(fast);
+    expect(() => h.conn.close(1000, 'é'.repeat(62))).toThrow(
+      new RangeError('xstate-websocket: close(code, reason) takes a reason of at most 123 UTF-8 bytes, got "' + 'é'.repeat(62) + '" (124 bytes); shorten it.'),
+    );
+    expect(() => h.conn.close(4000, 'x'.repeat(200))).toThrow(/, got "x{77}\.\.\." \(200 bytes\)/);
+    expect(h.conn.status).toBe('connecting');
+    h.conn.close(1000, 'x'.repeat(121) + 'é');
+    expect(h.conn.status).toBe('closing');
+  });
+
   it('refuses to be used after stop()', () => {
     const h = connectWithFake(fast);
     h.conn.stop();
