@@ -1,5 +1,5 @@
 /** The handle: send queue, direct path, listeners, errors and disposal. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connectWithFake } from './support/harness.js';
 
 const fast = { backoff: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0 }, maxRetries: 3 };
@@ -215,5 +215,168 @@ describe('status', () => {
     h.advance(100);
     h.server.latest().drop();
     expect(seen).toEqual(['close:backoff', 'retry:backoff', 'close:gaveUp', 'gaveUp:gaveUp']);
+  });
+});
+
+describe('stop() from every status', () => {
+  const reach: Array<[string, () => ReturnType<typeof connectWithFake>]> = [
+    ['idle', () => connectWithFake({ ...fast, autoConnect: false })],
+    ['connecting', () => connectWithFake(fast)],
+    [
+      'open',
+      () => {
+        const h = connectWithFake(fast);
+        h.server.latest().accept();
+        return h;
+      },
+    ],
+    [
+      'closing',
+      () => {
+        const h = connectWithFake(fast);
+        h.server.latest().accept();
+        h.conn.close();
+        return h;
+      },
+    ],
+    [
+      'backoff',
+      () => {
+        const h = connectWithFake(fast);
+        h.server.latest().accept();
+        h.server.latest().drop();
+        return h;
+      },
+    ],
+    [
+      'gaveUp',
+      () => {
+        const h = connectWithFake({ ...fast, maxRetries: 0 });
+        h.server.latest().accept();
+        h.server.latest().drop();
+        return h;
+      },
+    ],
+    [
+      'manuallyClosed',
+      () => {
+        const h = connectWithFake(fast);
+        h.conn.close();
+        h.server.latest().completeClose();
+        return h;
+      },
+    ],
+  ];
+  const socketLives = new Set(['connecting', 'open', 'closing']);
+
+  it.each(reach)('from %s: a close event only if a socket lived, a status event unless already manuallyClosed, nothing left armed', (status, make) => {
+    const h = make();
+    expect(h.conn.status).toBe(status);
+    h.events.length = 0;
+    h.conn.stop();
+    const expected: Array<[string, unknown]> = [];
+    if (socketLives.has(status)) expected.push(['close', { code: 1000, reason: 'client stopped', wasClean: false }]);
+    if (status !== 'manuallyClosed') expected.push(['status', 'manuallyClosed']);
+    expect(h.events).toEqual(expected);
+    expect(h.conn.status).toBe('manuallyClosed');
+    expect(h.armedTimers()).toEqual([]);
+    h.conn.stop();
+    expect(h.events).toEqual(expected);
+  });
+});
+
+describe('exact errors', () => {
+  it.each(['connect', 'close', 'reconnect'] as const)('%s() after stop() names the method and says to create a new connection', (method) => {
+    const h = connectWithFake(fast);
+    h.conn.stop();
+    expect(() => h.conn[method]()).toThrow(new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`));
+  });
+
+  it('on() names an unknown event and lists the known ones, and names the event of a listener that is not a function', () => {
+    const h = connectWithFake(fast);
+    expect(() => h.conn.on('nope' as never, () => {})).toThrow(
+      new TypeError('xstate-websocket: unknown event "nope"; use one of status, open, message, close, error, retry, gaveUp, dropped.'),
+    );
+    expect(() => h.conn.on('retry', 5 as never)).toThrow(new TypeError("xstate-websocket: the listener for 'retry' must be a function."));
+  });
+
+  it('close() names a code or reason of the wrong kind', () => {
+    const h = connectWithFake(fast);
+    expect(() => h.conn.close('1000' as never)).toThrow(new RangeError('xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got "1000".'));
+    expect(() => h.conn.close(3000.5)).toThrow(new RangeError('xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got 3000.5.'));
+    expect(() => h.conn.close(1000, 7 as never)).toThrow(new TypeError('xstate-websocket: close(code, reason) takes a string reason, got 7.'));
+    expect(h.conn.status).toBe('connecting');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an Error', new Error('socket busy'), 'socket busy'],
+    ['a string', 'busy', 'busy'],
+    ['a number', 42, '42'],
+  ])('a refusal that throws %s is reported with what was thrown', (_, thrown, text) => {
+    const { server } = connectWithFake({ ...fast, autoConnect: false });
+    class Refusing extends server.WebSocket {
+      override send(data: unknown): void {
+        if (this.readyState === 1) throw thrown;
+        super.send(data);
+      }
+    }
+    const h = connectWithFake({ ...fast, WebSocket: Refusing as never });
+    server.latest().accept();
+    expect(h.conn.send('x')).toBe(false);
+    expect(h.payloads('dropped')).toEqual([{ data: 'x', reason: 'refused', error: thrown }]);
+    expect(h.payloads('error')).toEqual([{ message: `the WebSocket refused a message (dropped): ${text}`, error: thrown }]);
+  });
+});
+
+describe('window online event', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** A browser-like global: `navigator`, and add/removeEventListener on an EventTarget that counts listeners. */
+  function browserLike() {
+    const target = new EventTarget();
+    const online = new Set<unknown>();
+    vi.stubGlobal('navigator', { onLine: true });
+    vi.stubGlobal('addEventListener', (type: string, listener: EventListener) => {
+      if (type === 'online') online.add(listener);
+      target.addEventListener(type, listener);
+    });
+    vi.stubGlobal('removeEventListener', (type: string, listener: EventListener) => {
+      if (type === 'online') online.delete(listener);
+      target.removeEventListener(type, listener);
+    });
+    return { online, goOnline: () => target.dispatchEvent(new Event('online')) };
+  }
+
+  it('in a window, an online event during backoff retries at once; stop() removes the listener', () => {
+    const window = browserLike();
+    const h = connectWithFake(fast);
+    expect(window.online.size).toBe(1);
+    h.server.latest().accept();
+    h.server.latest().drop();
+    expect(h.conn.status).toBe('backoff');
+    window.goOnline();
+    expect(h.conn.status).toBe('connecting');
+    expect(h.server.sockets).toHaveLength(2);
+    h.conn.stop();
+    expect(window.online.size).toBe(0);
+  });
+
+  it('with navigator but no addEventListener (Node 21+), connects and stops without listening', () => {
+    vi.stubGlobal('navigator', { onLine: true });
+    vi.stubGlobal('addEventListener', undefined);
+    vi.stubGlobal('removeEventListener', undefined);
+    const h = connectWithFake(fast);
+    expect(h.conn.status).toBe('connecting');
+    h.conn.stop();
+    expect(h.conn.status).toBe('manuallyClosed');
+  });
+
+  it('without navigator (Node 20), listens for nothing', () => {
+    const window = browserLike();
+    vi.stubGlobal('navigator', undefined);
+    delete (globalThis as { navigator?: unknown }).navigator;
+    const h = connectWithFake(fast);
+    expect(window.online.size).toBe(0);
+    h.conn.stop();
   });
 });
