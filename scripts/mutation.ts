@@ -35,6 +35,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
     'test/create-connection.model.test.ts',
     'test/embedding.test.ts',
     'test/inspection.test.ts',
+    'test/socket.actor.test.ts',
   ],
   'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
   'src/socket.actor.ts': [

@@ -146,7 +146,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
         refused(data, error);
       }
     }
-    if (sent > 0) queue.splice(0, sent);
+    queue.splice(0, sent);
   }
 
   // One shared machine for every connection; this connection's dependencies are bound to its
@@ -169,7 +169,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
     onMessage: (data) => fire('message', data),
     onTransport(next) {
       transport = next === null ? null : policies.transport(next);
-      if (next !== null && queue.length > 0) flush();
+      flush();
     },
   });
 
@@ -223,7 +223,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
       actor.send({ type: 'RECONNECT' });
     },
     send(data) {
-      if (typeof data !== 'string') checkOutgoing(data);
+      checkOutgoing(data);
       if (queue.length === 0 && transport !== null) {
         try {
           if (transport.send(data)) return true;
@@ -261,7 +261,6 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
       if (watchesNetwork) windowLike.removeEventListener!('online', online);
       actor.stop();
       transport = null;
-      status = 'manuallyClosed';
       if (SOCKET_STATUSES.has(before)) fire('close', STOP_CLOSE);
       if (before !== 'manuallyClosed') fire('status', 'manuallyClosed');
       for (const data of unsent) fire('dropped', { data, reason: 'stopped' });

@@ -380,3 +380,65 @@ describe('window online event', () => {
     h.conn.stop();
   });
 });
+
+describe('re-entrant calls and defaults', () => {
+  it('a refusal listener that calls close() during the flush keeps the rest queued, and the next connect sends it', () => {
+    const h = connectWithFake(fast, { refuseSend: (data) => data === 'x' });
+    for (const m of ['a', 'x', 'b']) h.conn.send(m);
+    h.conn.on('dropped', ({ reason }) => reason === 'refused' && h.conn.close());
+    h.server.latest().accept();
+    expect(h.server.latest().sent).toEqual(['a']);
+    expect(h.payloads('dropped')).toEqual([{ data: 'x', reason: 'refused', error: expect.any(TypeError) }]);
+    h.server.latest().completeClose();
+    h.conn.connect();
+    h.server.latest().accept();
+    expect(h.server.latest().sent).toEqual(['b']);
+  });
+
+  it('a message sent by a listener during the flush goes out after the queued ones', () => {
+    const h = connectWithFake(fast, { refuseSend: (data) => data === 'x' });
+    for (const m of ['x', 'b']) h.conn.send(m);
+    h.conn.on('dropped', ({ reason }) => reason === 'refused' && h.conn.send('from listener'));
+    h.server.latest().accept();
+    expect(h.server.latest().sent).toEqual(['b', 'from listener']);
+  });
+
+  it('a send() after stop() is reported dropped as stopped', () => {
+    const h = connectWithFake(fast);
+    h.conn.stop();
+    expect(h.conn.send('late')).toBe(false);
+    expect(h.payloads('dropped')).toEqual([{ data: 'late', reason: 'stopped' }]);
+  });
+
+  it('close() without arguments asks the socket for 1000 with an empty reason', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.close();
+    expect(h.server.latest().closeCall).toEqual({ code: 1000, reason: '' });
+  });
+
+  it('an unsubscribe called again after the last registration of its event was removed does nothing', () => {
+    const h = connectWithFake(fast);
+    const seen: unknown[] = [];
+    const off = h.conn.on('open', (payload) => seen.push(payload));
+    off();
+    expect(() => off()).not.toThrow();
+    h.server.latest().accept();
+    expect(seen).toEqual([]);
+  });
+
+  it('message listeners hear the socket only: a SOCKET.MESSAGE sent to the public actor by hand is not a handle message', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.actor.send({ type: 'SOCKET.MESSAGE', data: 'by hand' });
+    h.server.latest().receive('from the socket');
+    expect(h.payloads('message')).toEqual(['from the socket']);
+  });
+
+  it('with autoConnect: false and no call, nothing connects', async () => {
+    const h = connectWithFake({ ...fast, autoConnect: false });
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(h.conn.status).toBe('idle');
+    expect(h.server.sockets).toHaveLength(0);
+  });
+});
