@@ -1,5 +1,8 @@
 /** The handle: send queue, direct path, listeners, errors and disposal. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { createConnection } from '../src/index.js';
+import { createFakeWebSocketServer } from './support/fake-websocket.js';
 import { connectWithFake } from './support/harness.js';
 
 const fast = { backoff: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0 }, maxRetries: 3 };
@@ -418,13 +421,19 @@ describe('re-entrant calls and defaults', () => {
   });
 
   it('an unsubscribe called again after the last registration of its event was removed does nothing', () => {
-    const h = connectWithFake(fast);
+    // Not the harness: it registers a listener for every event itself.
+    const server = createFakeWebSocketServer();
+    const conn = createConnection({ url: 'ws://test.invalid/', WebSocket: server.WebSocket, clock: new SimulatedClock(), autoConnect: false });
     const seen: unknown[] = [];
-    const off = h.conn.on('open', (payload) => seen.push(payload));
+    const off = conn.on('open', (payload) => seen.push(payload));
     off();
     expect(() => off()).not.toThrow();
-    h.server.latest().accept();
-    expect(seen).toEqual([]);
+    const again = conn.on('open', (payload) => seen.push(payload));
+    conn.connect();
+    server.latest().accept();
+    expect(seen).toEqual([{ protocol: '' }]);
+    again();
+    conn.stop();
   });
 
   it('message listeners hear the socket only: a SOCKET.MESSAGE sent to the public actor by hand is not a handle message', () => {
