@@ -30,11 +30,14 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   ],
   'src/create-connection.ts': [
     'test/create-connection.test.ts',
+    'test/create-connection.edges.test.ts',
     'test/connection.machine.test.ts',
     'test/create-connection.model.test.ts',
     'test/embedding.test.ts',
     'test/inspection.test.ts',
+    'test/socket.actor.test.ts',
   ],
+  'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
   // The adapter: its unit tests, the chart and handle tests that drive it through the fake
   // WebSocket, and one model suite (connection.model: every command of the alphabet reaches the
   // adapter through the fake; the handle model adds the send queue, which is not the adapter's).

@@ -147,7 +147,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
         refused(data, error);
       }
     }
-    if (sent > 0) queue.splice(0, sent);
+    queue.splice(0, sent);
   }
 
   // One shared machine for every connection; this connection's dependencies are bound to its
@@ -170,7 +170,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
     onMessage: (data) => fire('message', data),
     onTransport(next) {
       transport = next === null ? null : policies.transport(next);
-      if (next !== null && queue.length > 0) flush();
+      flush();
     },
   });
 
@@ -224,7 +224,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
       actor.send({ type: 'RECONNECT' });
     },
     send(data) {
-      if (typeof data !== 'string') checkOutgoing(data);
+      checkOutgoing(data);
       if (queue.length === 0 && transport !== null) {
         try {
           if (transport.send(data)) return true;
@@ -262,7 +262,6 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
       if (watchesNetwork) windowLike.removeEventListener!('online', online);
       actor.stop();
       transport = null;
-      status = 'manuallyClosed';
       if (SOCKET_STATUSES.has(before)) fire('close', STOP_CLOSE);
       if (before !== 'manuallyClosed') fire('status', 'manuallyClosed');
       for (const data of unsent) fire('dropped', { data, reason: 'stopped' });
@@ -286,8 +285,9 @@ function checkCloseArguments(code: unknown, reason: unknown) {
     throw new RangeError(`xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got ${describe(code)}.`);
   }
   if (typeof reason !== 'string') throw new TypeError(`xstate-websocket: close(code, reason) takes a string reason, got ${describe(reason)}.`);
-  if (new TextEncoder().encode(reason).length > 123) {
-    throw new RangeError('xstate-websocket: close reason is longer than 123 UTF-8 bytes; shorten it.');
+  const bytes = new TextEncoder().encode(reason).length;
+  if (bytes > 123) {
+    throw new RangeError(`xstate-websocket: close(code, reason) takes a reason of at most 123 UTF-8 bytes, got ${describe(reason)} (${bytes} bytes); shorten it.`);
   }
 }
 

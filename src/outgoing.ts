@@ -18,23 +18,24 @@ function isShared(buffer: ArrayBufferLike): boolean {
  * than by the socket later. `name` says whose data it is; `alternatives` what else it may be.
  */
 export function checkOutgoing(data: unknown, name = 'send()', alternatives = ''): asserts data is OutgoingData {
+  const fix = (expression: string) => (name === 'send()' ? `send(${expression})` : expression);
   if (typeof data === 'string' || data instanceof ArrayBuffer || (typeof Blob !== 'undefined' && data instanceof Blob)) return;
   if (ArrayBuffer.isView(data)) {
     if (!isShared(data.buffer)) return;
     throw new TypeError(
       `xstate-websocket: ${name} got a ${Object.prototype.toString.call(data).slice(8, -1)} on a SharedArrayBuffer, which WebSockets refuse; ` +
-        'copy it into an ArrayBuffer first, e.g. view.slice() for a typed array.',
+        `copy it into an ArrayBuffer first, e.g. ${fix('view.slice()')} for a typed array.`,
     );
   }
   if (isShared(data as ArrayBufferLike)) {
     throw new TypeError(
       `xstate-websocket: ${name} got a SharedArrayBuffer, which WebSockets refuse; ` +
-        'copy it into an ArrayBuffer first, e.g. new Uint8Array(shared).slice().buffer.',
+        `copy it into an ArrayBuffer first, e.g. ${fix('new Uint8Array(shared).slice().buffer')}.`,
     );
   }
   throw new TypeError(
     `xstate-websocket: ${name} takes a string, ArrayBuffer, typed array, DataView or Blob${alternatives}, got ${describe(data)}. ` +
-      'Serialise objects first, e.g. JSON.stringify(value).',
+      `Serialise objects first, e.g. ${fix('JSON.stringify(value)')}.`,
   );
 }
 
@@ -45,7 +46,6 @@ const typedArraySlice = (Object.getPrototypeOf(Uint8Array.prototype) as { slice:
  * `DataView` a `DataView` of just its window). Strings and Blobs are immutable and kept as they are.
  */
 export function snapshotOutgoing(data: OutgoingData): OutgoingData {
-  if (typeof data === 'string') return data;
   if (data instanceof ArrayBuffer) return data.slice(0);
   if (data instanceof DataView) return new DataView(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
   if (ArrayBuffer.isView(data)) return typedArraySlice.call(data) as OutgoingData;

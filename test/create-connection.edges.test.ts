@@ -58,6 +58,16 @@ describe('1. calls in the creation tick are final (autoConnect)', () => {
     second.stop();
   });
 
+  it('reconnect() whose attempt gives up in the creation tick stays gaveUp (the deferred connect does not restart it)', async () => {
+    const { conn, server } = autoConnecting({ maxRetries: 0 });
+    conn.reconnect();
+    server.latest().drop();
+    expect(conn.status).toBe('gaveUp');
+    await flushMicrotasks();
+    expect(conn.status).toBe('gaveUp');
+    expect(server.sockets).toHaveLength(1);
+  });
+
   it('with no call in the creation tick, the first microtask connects', async () => {
     const { conn, server } = autoConnecting();
     expect(conn.status).toBe('idle');

@@ -1,5 +1,8 @@
 /** The handle: send queue, direct path, listeners, errors and disposal. */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { SimulatedClock } from 'xstate';
+import { createConnection } from '../src/index.js';
+import { createFakeWebSocketServer } from './support/fake-websocket.js';
 import { connectWithFake } from './support/harness.js';
 
 const fast = { backoff: { initialDelayMs: 100, maxDelayMs: 1000, factor: 2, jitter: 0 }, maxRetries: 3 };
@@ -144,6 +147,17 @@ describe('close arguments and lifecycle errors', () => {
     expect(h.conn.status).toBe('connecting');
   });
 
+  it('names an over-long close reason and its UTF-8 byte length, and accepts one of exactly 123 bytes', () => {
+    const h = connectWithFake(fast);
+    expect(() => h.conn.close(1000, 'é'.repeat(62))).toThrow(
+      new RangeError('xstate-websocket: close(code, reason) takes a reason of at most 123 UTF-8 bytes, got "' + 'é'.repeat(62) + '" (124 bytes); shorten it.'),
+    );
+    expect(() => h.conn.close(4000, 'x'.repeat(200))).toThrow(/, got "x{77}\.\.\." \(200 bytes\)/);
+    expect(h.conn.status).toBe('connecting');
+    h.conn.close(1000, 'x'.repeat(121) + 'é');
+    expect(h.conn.status).toBe('closing');
+  });
+
   it('refuses to be used after stop()', () => {
     const h = connectWithFake(fast);
     h.conn.stop();
@@ -204,5 +218,236 @@ describe('status', () => {
     h.advance(100);
     h.server.latest().drop();
     expect(seen).toEqual(['close:backoff', 'retry:backoff', 'close:gaveUp', 'gaveUp:gaveUp']);
+  });
+});
+
+describe('stop() from every status', () => {
+  const reach: Array<[string, () => ReturnType<typeof connectWithFake>]> = [
+    ['idle', () => connectWithFake({ ...fast, autoConnect: false })],
+    ['connecting', () => connectWithFake(fast)],
+    [
+      'open',
+      () => {
+        const h = connectWithFake(fast);
+        h.server.latest().accept();
+        return h;
+      },
+    ],
+    [
+      'closing',
+      () => {
+        const h = connectWithFake(fast);
+        h.server.latest().accept();
+        h.conn.close();
+        return h;
+      },
+    ],
+    [
+      'backoff',
+      () => {
+        const h = connectWithFake(fast);
+        h.server.latest().accept();
+        h.server.latest().drop();
+        return h;
+      },
+    ],
+    [
+      'gaveUp',
+      () => {
+        const h = connectWithFake({ ...fast, maxRetries: 0 });
+        h.server.latest().accept();
+        h.server.latest().drop();
+        return h;
+      },
+    ],
+    [
+      'manuallyClosed',
+      () => {
+        const h = connectWithFake(fast);
+        h.conn.close();
+        h.server.latest().completeClose();
+        return h;
+      },
+    ],
+  ];
+  const socketLives = new Set(['connecting', 'open', 'closing']);
+
+  it.each(reach)('from %s: a close event only if a socket lived, a status event unless already manuallyClosed, nothing left armed', (status, make) => {
+    const h = make();
+    expect(h.conn.status).toBe(status);
+    h.events.length = 0;
+    h.conn.stop();
+    const expected: Array<[string, unknown]> = [];
+    if (socketLives.has(status)) expected.push(['close', { code: 1000, reason: 'client stopped', wasClean: false }]);
+    if (status !== 'manuallyClosed') expected.push(['status', 'manuallyClosed']);
+    expect(h.events).toEqual(expected);
+    expect(h.conn.status).toBe('manuallyClosed');
+    expect(h.armedTimers()).toEqual([]);
+    h.conn.stop();
+    expect(h.events).toEqual(expected);
+  });
+});
+
+describe('exact errors', () => {
+  it.each(['connect', 'close', 'reconnect'] as const)('%s() after stop() names the method and says to create a new connection', (method) => {
+    const h = connectWithFake(fast);
+    h.conn.stop();
+    expect(() => h.conn[method]()).toThrow(new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`));
+  });
+
+  it('on() names an unknown event and lists the known ones, and names the event of a listener that is not a function', () => {
+    const h = connectWithFake(fast);
+    expect(() => h.conn.on('nope' as never, () => {})).toThrow(
+      new TypeError('xstate-websocket: unknown event "nope"; use one of status, open, message, close, error, retry, gaveUp, dropped.'),
+    );
+    expect(() => h.conn.on('retry', 5 as never)).toThrow(new TypeError("xstate-websocket: the listener for 'retry' must be a function."));
+  });
+
+  it('close() names a code or reason of the wrong kind', () => {
+    const h = connectWithFake(fast);
+    expect(() => h.conn.close('1000' as never)).toThrow(new RangeError('xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got "1000".'));
+    expect(() => h.conn.close(3000.5)).toThrow(new RangeError('xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got 3000.5.'));
+    expect(() => h.conn.close(1000, 7 as never)).toThrow(new TypeError('xstate-websocket: close(code, reason) takes a string reason, got 7.'));
+    expect(h.conn.status).toBe('connecting');
+  });
+
+  it.each<[string, unknown, string]>([
+    ['an Error', new Error('socket busy'), 'socket busy'],
+    ['a string', 'busy', 'busy'],
+    ['a number', 42, '42'],
+  ])('a refusal that throws %s is reported with what was thrown', (_, thrown, text) => {
+    const { server } = connectWithFake({ ...fast, autoConnect: false });
+    class Refusing extends server.WebSocket {
+      override send(data: unknown): void {
+        if (this.readyState === 1) throw thrown;
+        super.send(data);
+      }
+    }
+    const h = connectWithFake({ ...fast, WebSocket: Refusing as never });
+    server.latest().accept();
+    expect(h.conn.send('x')).toBe(false);
+    expect(h.payloads('dropped')).toEqual([{ data: 'x', reason: 'refused', error: thrown }]);
+    expect(h.payloads('error')).toEqual([{ message: `the WebSocket refused a message (dropped): ${text}`, error: thrown }]);
+  });
+});
+
+describe('window online event', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** A browser-like global: `navigator`, and add/removeEventListener on an EventTarget that counts listeners. */
+  function browserLike() {
+    const target = new EventTarget();
+    const online = new Set<unknown>();
+    vi.stubGlobal('navigator', { onLine: true });
+    vi.stubGlobal('addEventListener', (type: string, listener: EventListener) => {
+      if (type === 'online') online.add(listener);
+      target.addEventListener(type, listener);
+    });
+    vi.stubGlobal('removeEventListener', (type: string, listener: EventListener) => {
+      if (type === 'online') online.delete(listener);
+      target.removeEventListener(type, listener);
+    });
+    return { online, goOnline: () => target.dispatchEvent(new Event('online')) };
+  }
+
+  it('in a window, an online event during backoff retries at once; stop() removes the listener', () => {
+    const window = browserLike();
+    const h = connectWithFake(fast);
+    expect(window.online.size).toBe(1);
+    h.server.latest().accept();
+    h.server.latest().drop();
+    expect(h.conn.status).toBe('backoff');
+    window.goOnline();
+    expect(h.conn.status).toBe('connecting');
+    expect(h.server.sockets).toHaveLength(2);
+    h.conn.stop();
+    expect(window.online.size).toBe(0);
+  });
+
+  it('with navigator but no addEventListener (Node 21+), connects and stops without listening', () => {
+    vi.stubGlobal('navigator', { onLine: true });
+    vi.stubGlobal('addEventListener', undefined);
+    vi.stubGlobal('removeEventListener', undefined);
+    const h = connectWithFake(fast);
+    expect(h.conn.status).toBe('connecting');
+    h.conn.stop();
+    expect(h.conn.status).toBe('manuallyClosed');
+  });
+
+  it('without navigator (Node 20), listens for nothing', () => {
+    const window = browserLike();
+    vi.stubGlobal('navigator', undefined);
+    delete (globalThis as { navigator?: unknown }).navigator;
+    const h = connectWithFake(fast);
+    expect(window.online.size).toBe(0);
+    h.conn.stop();
+  });
+});
+
+describe('re-entrant calls and defaults', () => {
+  it('a refusal listener that calls close() during the flush keeps the rest queued, and the next connect sends it', () => {
+    const h = connectWithFake(fast, { refuseSend: (data) => data === 'x' });
+    for (const m of ['a', 'x', 'b']) h.conn.send(m);
+    h.conn.on('dropped', ({ reason }) => reason === 'refused' && h.conn.close());
+    h.server.latest().accept();
+    expect(h.server.latest().sent).toEqual(['a']);
+    expect(h.payloads('dropped')).toEqual([{ data: 'x', reason: 'refused', error: expect.any(TypeError) }]);
+    h.server.latest().completeClose();
+    h.conn.connect();
+    h.server.latest().accept();
+    expect(h.server.latest().sent).toEqual(['b']);
+  });
+
+  it('a message sent by a listener during the flush goes out after the queued ones', () => {
+    const h = connectWithFake(fast, { refuseSend: (data) => data === 'x' });
+    for (const m of ['x', 'b']) h.conn.send(m);
+    h.conn.on('dropped', ({ reason }) => reason === 'refused' && h.conn.send('from listener'));
+    h.server.latest().accept();
+    expect(h.server.latest().sent).toEqual(['b', 'from listener']);
+  });
+
+  it('a send() after stop() is reported dropped as stopped', () => {
+    const h = connectWithFake(fast);
+    h.conn.stop();
+    expect(h.conn.send('late')).toBe(false);
+    expect(h.payloads('dropped')).toEqual([{ data: 'late', reason: 'stopped' }]);
+  });
+
+  it('close() without arguments asks the socket for 1000 with an empty reason', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.close();
+    expect(h.server.latest().closeCall).toEqual({ code: 1000, reason: '' });
+  });
+
+  it('an unsubscribe called again after the last registration of its event was removed does nothing', () => {
+    // Not the harness: it registers a listener for every event itself.
+    const server = createFakeWebSocketServer();
+    const conn = createConnection({ url: 'ws://test.invalid/', WebSocket: server.WebSocket, clock: new SimulatedClock(), autoConnect: false });
+    const seen: unknown[] = [];
+    const off = conn.on('open', (payload) => seen.push(payload));
+    off();
+    expect(() => off()).not.toThrow();
+    const again = conn.on('open', (payload) => seen.push(payload));
+    conn.connect();
+    server.latest().accept();
+    expect(seen).toEqual([{ protocol: '' }]);
+    again();
+    conn.stop();
+  });
+
+  it('message listeners hear the socket only: a SOCKET.MESSAGE sent to the public actor by hand is not a handle message', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.conn.actor.send({ type: 'SOCKET.MESSAGE', data: 'by hand' });
+    h.server.latest().receive('from the socket');
+    expect(h.payloads('message')).toEqual(['from the socket']);
+  });
+
+  it('with autoConnect: false and no call, nothing connects', async () => {
+    const h = connectWithFake({ ...fast, autoConnect: false });
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+    expect(h.conn.status).toBe('idle');
+    expect(h.server.sockets).toHaveLength(0);
   });
 });
