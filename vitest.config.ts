@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects: `node` (everything but the browser suite, with `ws` as the client) and
- * `node-websocket` (the fault scenarios with Node's built-in WebSocket, which Node 20 hides
- * behind a flag). The browser suite needs the build: `npm run test:browser` runs it.
+ * Two projects: `node` (everything but the browser suites, with `ws` as the client, the demo's
+ * own tests in examples/demo/test/ included) and `node-websocket` (the fault scenarios with
+ * Node's built-in WebSocket, which Node 20 hides behind a flag). The browser suites need the
+ * build: `npm run test:browser` runs them (vitest.browser.config.ts).
  */
 export default defineConfig({
   // `xstate-websocket` resolves to src/ through tsconfig `paths`, as under tsx, so examples
@@ -17,8 +18,8 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**', 'test/**/*.node-websocket.test.ts', '**/node_modules/**'],
+          include: ['test/**/*.test.ts', 'examples/demo/test/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts', 'test/**/*.node-websocket.test.ts', '**/node_modules/**'],
         },
       },
       {

@@ -17,10 +17,11 @@ import { existsSync } from 'node:fs';
  * graph exploration and the table cover the chart for small settings at a fraction of the time).
  */
 export const MUTATION_TESTS: Record<string, string[]> = {
-  'src/backoff.ts': ['test/backoff.test.ts', 'test/connection.machine.test.ts', 'test/connection.table.test.ts', 'test/connection.model.test.ts'],
-  'src/close-codes.ts': ['test/close-codes.test.ts', 'test/connection.machine.test.ts', 'test/connection.table.test.ts', 'test/visualizations.test.ts'],
+  'src/backoff.ts': ['test/backoff.test.ts', 'test/connection.machine.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/connection.table.test.ts', 'test/connection.model.test.ts'],
+  'src/close-codes.ts': ['test/close-codes.test.ts', 'test/connection.machine.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/connection.table.test.ts', 'test/visualizations.test.ts'],
   'src/connection.machine.ts': [
     'test/connection.machine.test.ts',
+    'test/create-connection.lifecycle.test.ts',
     'test/connection.table.test.ts',
     'test/connection.reasons.test.ts',
     'test/connection.graph.test.ts',
@@ -32,6 +33,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
     'test/create-connection.test.ts',
     'test/create-connection.edges.test.ts',
     'test/connection.machine.test.ts',
+    'test/create-connection.lifecycle.test.ts',
     'test/create-connection.model.test.ts',
     'test/embedding.test.ts',
     'test/inspection.test.ts',
@@ -44,6 +46,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/socket.actor.ts': [
     'test/socket.actor.test.ts',
     'test/connection.machine.test.ts',
+    'test/create-connection.lifecycle.test.ts',
     'test/create-connection.test.ts',
     'test/create-connection.edges.test.ts',
     'test/connection.model.test.ts',

@@ -112,23 +112,19 @@ describe('fault server: defaults', () => {
     await pong;
   });
 
-  it('runs the onConnection hook and can push from the server', async () => {
-    const s = await start({
-      echo: false,
-      onConnection: (ws, req: IncomingMessage) => ws.send(`welcome ${req.url}`),
-    });
+  it('runs the onConnection hook, whose hook can be replaced, and can push from the server', async () => {
+    const s = await start({ onConnection: (ws, req: IncomingMessage) => ws.send(`welcome ${req.url}`) });
     const ws = connect(s.url + '/a');
     const first = nextMessage(ws);
     await opened(ws);
     expect((await first).data).toBe('welcome /a');
 
     const pushed = nextMessage(ws);
-    s.broadcast('news');
+    s.connections[0]!.ws.send('news');
     expect((await pushed).data).toBe('news');
 
-    ws.send('not echoed');
-    expect(await observe(ws, 100)).toEqual([]);
-    expect(s.connections[0]?.messages).toEqual(['not echoed']);
+    s.onConnection = (ws) => ws.close(4000, 'replaced');
+    expect(await closed(connect(s.url))).toEqual({ code: 4000, reason: 'replaced' });
   });
 });
 
@@ -143,25 +139,6 @@ describe('fault server: controls', () => {
     expect(s.serverOpen).toBe(0);
     expect((await closes).map((c) => c.code)).toEqual([1006, 1006]);
     expect(s.connections.map((c) => c.closeCode)).toEqual([1006, 1006]);
-  });
-
-  it('killAll({ reset: true }) resets instead of closing gracefully', async () => {
-    const s = await start();
-    const ws = await openClient(s);
-    const c = closed(ws);
-    await s.killAll({ reset: true });
-    expect((await c).code).toBe(1006);
-    expect(s.open).toBe(0);
-  });
-
-  it('closeAll sends the given close code and reason', async () => {
-    const s = await start();
-    const ws = await openClient(s);
-    const c = closed(ws);
-    await s.closeAll(4001, 'x');
-    expect(await c).toEqual({ code: 4001, reason: 'x' });
-    expect(s.open).toBe(0);
-    expect(s.connections[0]?.closeCode).toBe(4001);
   });
 
   it('restart refuses connections while down, then accepts on the same port', async () => {
@@ -191,7 +168,7 @@ describe('fault server: controls', () => {
 
   it('restart in reset mode counts attempts made while down', async () => {
     const s = await start();
-    const restarted = s.restart({ downMs: 200, mode: 'reset', closeCode: 1012, closeReason: 'restart' });
+    const restarted = s.restart({ downMs: 200, mode: 'reset' });
     await waitFor(() => s.events.some((e) => e.type === 'down'));
     const during = connect(s.url);
     expect((await failed(during)).code).toBe('ECONNRESET');
@@ -201,15 +178,6 @@ describe('fault server: controls', () => {
     await openClient(s);
     expect(s.attempts).toBe(2);
     expect(s.upgrades).toBe(1);
-  });
-
-  it('restart with closeCode closes existing sockets cleanly', async () => {
-    const s = await start();
-    const ws = await openClient(s);
-    const c = closed(ws);
-    const restarted = s.restart({ downMs: 50, closeCode: 1012, closeReason: 'restart' });
-    expect(await c).toEqual({ code: 1012, reason: 'restart' });
-    await restarted;
   });
 
   it('refuse / accept toggles the listener on the same port', async () => {
@@ -248,13 +216,12 @@ describe('fault server: controls', () => {
     expect(res.statusCode).toBe(401);
     res.resume();
 
-    s.rejectUpgrade(503, { headers: { 'Retry-After': '2' } });
+    s.rejectUpgrade(503);
     const ws2 = connect(s.url);
     const res2 = await new Promise<IncomingMessage>((resolve) =>
       ws2.once('unexpected-response', (_req, r) => resolve(r)),
     );
     expect(res2.statusCode).toBe(503);
-    expect(res2.headers['retry-after']).toBe('2');
     res2.resume();
 
     // Without an 'unexpected-response' listener, ws reports an error.
@@ -281,38 +248,9 @@ describe('fault server: controls', () => {
     expect(s.upgrades).toBe(1);
     expect(s.peakOpen).toBe(1);
 
-    s.flap(true, { afterMs: 100 });
-    const t0 = performance.now();
-    const ws2 = connect(s.url);
-    const c2 = closed(ws2);
-    await opened(ws2);
-    expect((await c2).code).toBe(1006);
-    expect(performance.now() - t0).toBeGreaterThanOrEqual(95);
-
     s.flap(false);
     const ws3 = await openClient(s);
     expect(await observe(ws3, 100)).toEqual([]);
-  });
-
-  it('ignorePings stops app-level and protocol pongs, and does not echo the ping', async () => {
-    const s = await start();
-    const ws = await openClient(s);
-    s.ignorePings(true);
-    ws.send('ping');
-    ws.ping();
-    expect(await observe(ws, 200)).toEqual([]);
-    expect(s.connections[0]?.messages).toEqual(['ping']);
-    expect(s.events.filter((e) => e.type === 'ping-ignored')).toHaveLength(1);
-
-    // Other messages are still echoed.
-    const echo = nextMessage(ws);
-    ws.send('hi');
-    expect((await echo).data).toBe('hi');
-
-    s.ignorePings(false);
-    const reply = nextMessage(ws);
-    ws.send('ping');
-    expect((await reply).data).toBe('pong');
   });
 
   it('blackhole silently discards traffic both ways without closing, then resumes', async () => {
@@ -321,7 +259,7 @@ describe('fault server: controls', () => {
     s.blackhole(true);
     ws.send('lost-1');
     ws.ping();
-    s.broadcast('lost-2');
+    s.connections[0]!.ws.send('lost-2');
     expect(await observe(ws, 200)).toEqual([]);
     expect(ws.readyState).toBe(WebSocket.OPEN);
     expect(s.connections[0]?.messages).toEqual([]);
@@ -364,12 +302,12 @@ describe('fault server: controls', () => {
     const ws = await openClient(s);
     s.hangClose(true);
     const c = closed(ws);
-    await s.closeAll(4000, 'server');
+    s.connections[0]!.ws.close(4000, 'server');
     expect(await c).toEqual({ code: 4000, reason: 'server' });
     expect(s.open).toBe(0);
   });
 
-  it('forwards large and fragmented messages intact, also under latency', async () => {
+  it('forwards large and fragmented messages intact', async () => {
     const s = await start();
     const ws = await openClient(s);
     const big = Buffer.alloc(200_000, 7); // 64-bit length header, many TCP chunks
@@ -378,7 +316,6 @@ describe('fault server: controls', () => {
     ws.send(big);
     expect(Buffer.compare((await reply).data as Buffer, big)).toBe(0);
 
-    s.latency(20);
     reply = nextMessage(ws);
     ws.send('a', { fin: false });
     ws.send('b', { fin: false });
@@ -389,34 +326,6 @@ describe('fault server: controls', () => {
     expect(Buffer.compare((await reply).data as Buffer, big)).toBe(0);
   });
 
-  it('latency delays bytes in both directions', async () => {
-    const s = await start();
-    const ws = await openClient(s);
-    const rtt = async () => {
-      const t0 = performance.now();
-      const reply = nextMessage(ws);
-      ws.send('x');
-      await reply;
-      return performance.now() - t0;
-    };
-    const base = await rtt();
-    expect(base).toBeLessThan(40);
-
-    s.latency(60);
-    const slow = await rtt();
-    expect(slow).toBeGreaterThanOrEqual(115); // 60 ms each way
-    expect(slow).toBeLessThan(400);
-
-    // Order is preserved under latency.
-    const received: string[] = [];
-    ws.on('message', (d) => received.push(d.toString()));
-    for (let i = 0; i < 5; i++) ws.send(`m${i}`);
-    await waitFor(() => received.length === 5, 1000);
-    expect(received).toEqual(['m0', 'm1', 'm2', 'm3', 'm4']);
-
-    s.latency(0);
-    expect(await rtt()).toBeLessThan(40);
-  });
 });
 
 describe('fault server: counters and lifecycle', () => {
@@ -491,8 +400,8 @@ describe('fault server: counters and lifecycle', () => {
   });
 
   it('close() leaves no active handles behind', async () => {
-    // Timers are checked through pendingTimers: the runner's own timers come and go, which
-    // makes the process-wide 'Timeout' count useless here.
+    // Timers are left out: the runner's own timers come and go, which makes the process-wide
+    // 'Timeout' count useless here ('close() cuts a pending restart short' covers the server's).
     const handles = () =>
       process
         .getActiveResourcesInfo()
@@ -502,25 +411,16 @@ describe('fault server: counters and lifecycle', () => {
     const baseline = handles();
 
     const s = await startFaultServer();
-    s.latency(30);
     const ws = connect(s.url);
     const clientsClosed = [closed(ws)];
     await opened(ws);
-    ws.send('x'.repeat(10)); // sits in a latency queue
-    s.flap(true, { afterMs: 10_000 }); // pending drop timer
-    const flapped = connect(s.url);
-    clientsClosed.push(closed(flapped));
-    await opened(flapped);
     s.hangHandshake(true);
     const hung = connect(s.url);
     clientsClosed.push(closed(hung));
-    await waitFor(() => s.requests.length === 3);
-    ws.send('y'.repeat(10));
-    expect(s.pendingTimers).toBeGreaterThan(0);
+    await waitFor(() => s.requests.length === 2);
     expect(handles().length).toBeGreaterThan(baseline.length);
 
     await s.close();
-    expect(s.pendingTimers).toBe(0);
     // The server's listeners are gone as soon as close() resolves.
     expect(count(handles(), 'TCPServerWrap')).toBe(count(baseline, 'TCPServerWrap'));
     // Its sockets are gone too, so the clients see their connections end by themselves.

@@ -1,7 +1,7 @@
 /**
  * The scripted fault tour: one xstate-websocket client (Node, `ws`) against the demo chat
  * server, driven through every fault the server can inject, with a timeline of what the
- * connection did. `npm run demo -- --scripted` prints it; `test/demo-scripted.test.ts` checks it.
+ * connection did. `npm run demo -- --scripted` prints it; `test/tour.test.ts` checks it.
  *
  * connect → chat → kill → reconnect → half-open → heartbeat detects → reconnect → restart →
  * reconnect → reject (1008) → gaveUp → heal + reconnect() → open → close → manuallyClosed

@@ -4,32 +4,34 @@
  * Layout: clients connect to a raw TCP proxy (node:net) listening on
  * 127.0.0.1:<ephemeral>; every accepted TCP connection is piped to a `ws`
  * WebSocketServer on another ephemeral 127.0.0.1 port. Faults that live on the
- * network path (kill, blackhole, latency, refusing connections, swallowing the
+ * network path (kill, blackhole, refusing connections, swallowing the
  * client's close frame) are applied by the proxy; faults that live in the
- * server (hanging or rejecting the upgrade, flapping, ignoring heartbeats,
- * close codes) are applied by the app server.
+ * server (hanging or rejecting the upgrade, flapping, close codes via `onConnection`)
+ * are applied by the app server. It echoes every message and answers the text 'ping' with
+ * 'pong', so the client's default heartbeat is answered.
  *
  * The proxy splits each direction into the HTTP upgrade head and whole
- * WebSocket frames (see ws-stream-splitter.ts), so dropping or delaying bytes
+ * WebSocket frames (see ws-stream-splitter.ts), so dropping bytes
  * never leaves a half frame on the wire.
  *
  * @example
  * const server = await startFaultServer();
  * afterEach(() => server.close());
  * const client = createClient({ url: `${server.url}/live?token=t1` });
- * await server.waitFor(() => server.open === 1);
+ * await waitFor(() => server.open === 1);
  * await server.killAll(); // client sees 1006 and should reconnect
- * await server.waitFor(() => server.upgrades === 2);
+ * await waitFor(() => server.upgrades === 2);
  * expect(server.peakOpen).toBe(1); // never two sockets at once
  */
 import http from 'node:http';
 import net from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
-import { waitFor } from './wait-for';
 import { OPCODE_CLOSE, WsStreamSplitter, type StreamUnit } from './ws-stream-splitter';
 
 const HOST = '127.0.0.1';
+/** Upper bound in ms for the waits inside killAll/close. */
+const SETTLE_TIMEOUT_MS = 2000;
 
 /** How the proxy behaves while it is "down" (restart or refuse). */
 export type DownMode =
@@ -39,16 +41,8 @@ export type DownMode =
   | 'reset';
 
 export interface FaultServerOptions {
-  /** Echo text and binary messages back to the sender (default true). */
-  echo?: boolean;
-  /** Text message treated as an app-level heartbeat request (default 'ping'). */
-  pingMessage?: string;
-  /** Text reply to `pingMessage` (default 'pong'). */
-  pongMessage?: string;
   /** Called for every accepted WebSocket that is not flapped, after recording and echo are wired. */
   onConnection?: OnConnection;
-  /** Upper bound in ms for the waits inside killAll/closeAll/close (default 2000). */
-  settleTimeoutMs?: number;
 }
 
 export type OnConnection = (
@@ -62,14 +56,10 @@ export interface ServerConnection {
   readonly id: number;
   /** Request URL (path and query) of the upgrade request. */
   readonly url: string;
-  readonly headers: http.IncomingHttpHeaders;
   /** Server-side socket, e.g. to push messages or close from a test. */
   readonly ws: WebSocket;
   /** Messages received: text as string, binary as Buffer. */
   readonly messages: Array<string | Buffer>;
-  /** ms since the fault server started. */
-  readonly openedAt: number;
-  closedAt: number | undefined;
   /** Close code as seen by the server (1006 when the TCP connection just went away). */
   closeCode: number | undefined;
   closeReason: string | undefined;
@@ -89,16 +79,13 @@ export type FaultEvent =
   | { t: number; type: 'client-closed'; conn: number }
   | { t: number; type: 'flap'; conn: number }
   | { t: number; type: 'message'; conn: number; data: string | Buffer }
-  | { t: number; type: 'ping-ignored'; conn: number }
   | { t: number; type: 'close'; conn: number; code: number; reason: string }
   | { t: number; type: 'close-held'; conn: number }
   | { t: number; type: 'drop'; conn: number; dir: Direction; bytes: number }
   | { t: number; type: 'tcp-close'; conn: number }
   | { t: number; type: 'kill'; count: number }
-  | { t: number; type: 'close-all'; code: number; reason: string; count: number }
   | { t: number; type: 'down'; mode: DownMode }
-  | { t: number; type: 'up' }
-  | { t: number; type: 'control'; control: string; value: unknown };
+  | { t: number; type: 'up' };
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
@@ -131,29 +118,23 @@ export interface FaultServer {
   readonly requests: readonly string[];
   /** Whether the proxy currently accepts connections normally. */
   readonly up: boolean;
-  /** Timers the server currently owns (latency queues, restart/flap delays); 0 after close(). */
-  readonly pendingTimers: number;
   /** Replaceable hook run for each accepted, non-flapped WebSocket. */
   onConnection: OnConnection | undefined;
 
   /** Destroys every proxied TCP connection (client sees 1006); resolves once they and their server sockets are closed. */
-  killAll(opts?: { reset?: boolean }): Promise<void>;
-  /** Sends a close frame with `code`/`reason` on every open WebSocket; resolves when they closed (bounded wait). */
-  closeAll(code: number, reason?: string): Promise<void>;
-  /** Goes down at once (existing connections killed, or closed with `closeCode`), stays down `downMs`, then listens again on the same port; resolves when up. */
-  restart(opts: { downMs: number; mode?: DownMode; closeCode?: number; closeReason?: string }): Promise<void>;
-  /** Refuses new connections (existing ones untouched) until accept(); 'refuse' closes the listener, 'reset' accepts-and-resets. */
-  refuse(opts?: { mode?: DownMode }): Promise<void>;
+  killAll(): Promise<void>;
+  /** Goes down at once (existing connections killed), stays down `downMs`, then listens again on the same port; resolves when up. */
+  restart(opts: { downMs: number; mode?: DownMode }): Promise<void>;
+  /** Closes the listener (existing connections untouched): new connections are refused until accept(). */
+  refuse(): Promise<void>;
   /** Accepts connections again on the same port. */
   accept(): Promise<void>;
   /** While on, new connections get TCP but the HTTP upgrade is never answered. */
   hangHandshake(on: boolean): void;
   /** Answers new upgrade requests with this HTTP status and closes; `null` stops. */
-  rejectUpgrade(status: number | null, opts?: { headers?: Record<string, string>; body?: string }): void;
-  /** While on, each new WebSocket is dropped at TCP level right after the 101 (or `afterMs` later). */
-  flap(on: boolean, opts?: { afterMs?: number }): void;
-  /** While on, app-level `pingMessage` texts and protocol pings get no reply (and are not echoed). */
-  ignorePings(on: boolean): void;
+  rejectUpgrade(status: number | null): void;
+  /** While on, each new WebSocket is dropped at TCP level right after the 101. */
+  flap(on: boolean): void;
   /**
    * While on, the proxy discards whole frames (and handshake bytes) both ways on existing and new
    * connections and closes nothing; a FIN/close from either end still passes, so teardown stays visible.
@@ -161,14 +142,8 @@ export interface FaultServer {
   blackhole(on: boolean): void;
   /** While on, a client-initiated close frame is swallowed by the proxy: the server never answers, TCP stays open. */
   hangClose(on: boolean): void;
-  /** Delays every forwarded chunk by `ms` in each direction (order preserved); 0 disables. */
-  latency(ms: number): void;
-  /** Sends `data` from the server to every open WebSocket. */
-  broadcast(data: string | Buffer): void;
   /** Zeroes attempts/upgrades, sets peakOpen to open, clears events and requests (connections are kept). */
   resetCounters(): void;
-  /** Polls `predicate` every few ms; rejects after `timeoutMs`. */
-  waitFor(predicate: () => boolean, timeoutMs?: number, what?: string): Promise<void>;
   /** Stops everything and resolves once every socket, listener and timer is gone. */
   close(): Promise<void>;
 }
@@ -193,7 +168,8 @@ interface ProxyConn {
   readonly id: number;
   readonly client: net.Socket;
   readonly backend: net.Socket;
-  readonly pipes: Pipe[];
+  /** Set once the connection is torn down: the pipes forward nothing more. */
+  disposed: boolean;
   readonly closed: Promise<void>;
   /** A client close frame was swallowed (hangClose): drop everything client→server from now on. */
   closeHeld: boolean;
@@ -209,91 +185,26 @@ interface ConnState {
   readonly closed: Promise<void>;
 }
 
-type PipeAction = Buffer | 'end' | 'destroy' | { bytes: Buffer; written: () => void };
-
-/** One direction of a proxied connection: split → filter → delay → write. */
-class Pipe {
-  private readonly splitter: WsStreamSplitter;
-  private queue: Array<{ due: number; action: PipeAction }> = [];
-  private timer: NodeJS.Timeout | undefined;
-  private lastDue = 0;
-  private disposed = false;
-
-  constructor(
-    private readonly owner: FaultServerImpl,
-    private readonly conn: ProxyConn,
-    private readonly dir: Direction,
-    private readonly src: net.Socket,
-    private readonly dst: net.Socket,
-  ) {
-    this.splitter = new WsStreamSplitter(dir);
-    src.on('data', (chunk: Buffer) => {
-      for (const unit of this.splitter.push(chunk)) {
-        if (owner.shouldDrop(conn, dir, unit)) continue;
-        if (dir === 's2c' && unit.kind === 'http' && /^HTTP\/1\.[01] 101 /.test(unit.head)) {
-          this.enqueue({ bytes: unit.bytes, written: () => owner.markOpen(conn) });
-        } else {
-          this.enqueue(unit.bytes);
-        }
+/** One direction of a proxied connection: split into whole units, drop what the faults say, forward the rest. */
+function pipe(owner: FaultServerImpl, conn: ProxyConn, dir: Direction, src: net.Socket, dst: net.Socket): void {
+  const splitter = new WsStreamSplitter(dir);
+  src.on('data', (chunk: Buffer) => {
+    for (const unit of splitter.push(chunk)) {
+      if (owner.shouldDrop(conn, dir, unit)) continue;
+      if (conn.disposed || dst.destroyed || dst.writableEnded) return;
+      if (!dst.write(unit.bytes)) {
+        src.pause();
+        dst.once('drain', () => src.resume());
       }
-    });
-    src.on('end', () => this.enqueue('end'));
-    src.on('close', () => this.enqueue('destroy'));
-  }
-
-  private enqueue(action: PipeAction): void {
-    if (this.disposed) return;
-    const now = performance.now();
-    const due = Math.max(now + this.owner.latencyMs, this.lastDue);
-    this.lastDue = due;
-    if (due <= now && this.queue.length === 0) {
-      this.run(action);
-      return;
+      if (dir === 's2c' && unit.kind === 'http' && /^HTTP\/1\.[01] 101 /.test(unit.head)) owner.markOpen(conn);
     }
-    this.queue.push({ due, action });
-    this.schedule();
-  }
-
-  private schedule(): void {
-    if (this.timer !== undefined || this.disposed) return;
-    const head = this.queue[0];
-    if (head === undefined) return;
-    const delay = Math.max(0, Math.ceil(head.due - performance.now()));
-    this.timer = this.owner.setTimer(() => {
-      this.timer = undefined;
-      const now = performance.now();
-      // Bounded by the queue length; the 1 ms slack absorbs timer rounding.
-      while (this.queue.length > 0 && (this.queue[0]?.due ?? Infinity) <= now + 1) {
-        const item = this.queue.shift();
-        if (item) this.run(item.action);
-      }
-      this.schedule();
-    }, delay);
-  }
-
-  private run(action: PipeAction): void {
-    const dst = this.dst;
-    if (dst.destroyed) return;
-    if (action === 'destroy') {
-      dst.destroy();
-    } else if (action === 'end') {
-      dst.end();
-    } else if (!dst.writableEnded) {
-      const bytes = Buffer.isBuffer(action) ? action : action.bytes;
-      if (!dst.write(bytes)) {
-        this.src.pause();
-        dst.once('drain', () => this.src.resume());
-      }
-      if (!Buffer.isBuffer(action)) action.written();
-    }
-  }
-
-  dispose(): void {
-    this.disposed = true;
-    this.queue = [];
-    if (this.timer !== undefined) this.owner.clearTimer(this.timer);
-    this.timer = undefined;
-  }
+  });
+  src.on('end', () => {
+    if (!conn.disposed && !dst.destroyed) dst.end();
+  });
+  src.on('close', () => {
+    if (!conn.disposed) dst.destroy();
+  });
 }
 
 class FaultServerImpl implements FaultServer {
@@ -309,14 +220,7 @@ class FaultServerImpl implements FaultServer {
   requests: string[] = [];
   onConnection: OnConnection | undefined;
 
-  /** Read by the pipes. */
-  latencyMs = 0;
-
   private readonly t0 = performance.now();
-  private readonly echo: boolean;
-  private readonly pingMessage: string;
-  private readonly pongMessage: string;
-  private readonly settleTimeoutMs: number;
 
   private readonly httpServer: http.Server;
   private readonly wss: WebSocketServer;
@@ -332,21 +236,16 @@ class FaultServerImpl implements FaultServer {
   private readonly wsStates = new Map<WebSocket, ConnState>();
 
   private hangHandshakeOn = false;
-  private reject: { status: number; headers: Record<string, string>; body: string } | undefined;
-  private flapOn: { afterMs: number } | undefined;
-  private ignorePingsOn = false;
+  private rejectStatus: number | undefined;
+  private flapOn = false;
   private blackholeOn = false;
   private hangCloseOn = false;
 
-  /** Every timer the server owns, with what to run if close() cancels it. */
-  private readonly timers = new Map<NodeJS.Timeout, (() => void) | undefined>();
+  /** Every sleep the server is in (restart, listen retry), with what wakes it if close() cancels it. */
+  private readonly timers = new Map<NodeJS.Timeout, () => void>();
   private closing: Promise<void> | undefined;
 
   constructor(options: FaultServerOptions) {
-    this.echo = options.echo ?? true;
-    this.pingMessage = options.pingMessage ?? 'ping';
-    this.pongMessage = options.pongMessage ?? 'pong';
-    this.settleTimeoutMs = options.settleTimeoutMs ?? 2000;
     this.onConnection = options.onConnection;
 
     this.httpServer = http.createServer((_req, res) => {
@@ -378,38 +277,25 @@ class FaultServerImpl implements FaultServer {
 
   // ----- controls ----------------------------------------------------------
 
-  async killAll(opts: { reset?: boolean } = {}): Promise<void> {
+  async killAll(): Promise<void> {
     const conns = [...this.proxyConns.values()];
     const wsClosed = [...this.wsStates.values()].map((s) => s.closed);
-    for (const conn of conns) this.destroyConn(conn, opts.reset ?? false);
+    for (const conn of conns) this.destroyConn(conn);
     this.log({ type: 'kill', count: conns.length });
     await this.settle([...conns.map((c) => c.closed), ...wsClosed]);
   }
 
-  async closeAll(code: number, reason = ''): Promise<void> {
-    const states = [...this.wsStates.entries()].filter(([ws]) => ws.readyState === WebSocket.OPEN);
-    for (const [ws] of states) ws.close(code, reason);
-    this.log({ type: 'close-all', code, reason, count: states.length });
-    await this.settle(states.map(([, s]) => s.closed));
-  }
-
-  async restart(opts: {
-    downMs: number;
-    mode?: DownMode;
-    closeCode?: number;
-    closeReason?: string;
-  }): Promise<void> {
+  async restart(opts: { downMs: number; mode?: DownMode }): Promise<void> {
     const downAt = performance.now();
     await this.goDown(opts.mode ?? 'refuse');
-    if (opts.closeCode !== undefined) await this.closeAll(opts.closeCode, opts.closeReason);
-    else await this.killAll();
+    await this.killAll();
     await this.sleep(opts.downMs - (performance.now() - downAt));
     if (this.closing) return;
     await this.accept();
   }
 
-  async refuse(opts: { mode?: DownMode } = {}): Promise<void> {
-    await this.goDown(opts.mode ?? 'refuse');
+  async refuse(): Promise<void> {
+    await this.goDown('refuse');
   }
 
   async accept(): Promise<void> {
@@ -421,49 +307,22 @@ class FaultServerImpl implements FaultServer {
 
   hangHandshake(on: boolean): void {
     this.hangHandshakeOn = on;
-    this.control('hangHandshake', on);
   }
 
-  rejectUpgrade(
-    status: number | null,
-    opts: { headers?: Record<string, string>; body?: string } = {},
-  ): void {
-    this.reject =
-      status === null
-        ? undefined
-        : { status, headers: opts.headers ?? {}, body: opts.body ?? http.STATUS_CODES[status] ?? '' };
-    this.control('rejectUpgrade', status);
+  rejectUpgrade(status: number | null): void {
+    this.rejectStatus = status ?? undefined;
   }
 
-  flap(on: boolean, opts: { afterMs?: number } = {}): void {
-    this.flapOn = on ? { afterMs: opts.afterMs ?? 0 } : undefined;
-    this.control('flap', on);
-  }
-
-  ignorePings(on: boolean): void {
-    this.ignorePingsOn = on;
-    this.control('ignorePings', on);
+  flap(on: boolean): void {
+    this.flapOn = on;
   }
 
   blackhole(on: boolean): void {
     this.blackholeOn = on;
-    this.control('blackhole', on);
   }
 
   hangClose(on: boolean): void {
     this.hangCloseOn = on;
-    this.control('hangClose', on);
-  }
-
-  latency(ms: number): void {
-    this.latencyMs = Math.max(0, ms);
-    this.control('latency', ms);
-  }
-
-  broadcast(data: string | Buffer): void {
-    for (const ws of this.wsStates.keys()) {
-      if (ws.readyState === WebSocket.OPEN) ws.send(data);
-    }
   }
 
   resetCounters(): void {
@@ -472,10 +331,6 @@ class FaultServerImpl implements FaultServer {
     this.peakOpen = this.open;
     this.events = [];
     this.requests = [];
-  }
-
-  waitFor(predicate: () => boolean, timeoutMs = 2000, what?: string): Promise<void> {
-    return waitFor(predicate, timeoutMs, what);
   }
 
   close(): Promise<void> {
@@ -487,13 +342,13 @@ class FaultServerImpl implements FaultServer {
     // Wake pending sleeps (restart) so nothing waits on a cleared timer.
     for (const [timer, onCancel] of this.timers) {
       clearTimeout(timer);
-      onCancel?.();
+      onCancel();
     }
     this.timers.clear();
     this.stopListening();
     const waits: Array<Promise<unknown>> = [];
     for (const conn of this.proxyConns.values()) {
-      this.destroyConn(conn, false);
+      this.destroyConn(conn);
       waits.push(conn.closed);
     }
     for (const socket of this.resetSockets) {
@@ -612,14 +467,14 @@ class FaultServerImpl implements FaultServer {
     const closed = Promise.all([closedPromise(client), closedPromise(backend)]).then(() => {
       this.proxyConns.delete(id);
       if (backendPort !== undefined) this.connIdByBackendPort.delete(backendPort);
-      for (const pipe of conn.pipes) pipe.dispose();
+      conn.disposed = true;
       this.log({ type: 'tcp-close', conn: id });
     });
     const conn: ProxyConn = {
       id,
       client,
       backend,
-      pipes: [],
+      disposed: false,
       closed,
       closeHeld: false,
       serverCloseSent: false,
@@ -628,7 +483,8 @@ class FaultServerImpl implements FaultServer {
     };
     client.once('end', () => this.markClientEnded(conn));
     client.once('close', () => this.markClientEnded(conn));
-    conn.pipes.push(new Pipe(this, conn, 'c2s', client, backend), new Pipe(this, conn, 's2c', backend, client));
+    pipe(this, conn, 'c2s', client, backend);
+    pipe(this, conn, 's2c', backend, client);
     this.proxyConns.set(id, conn);
   }
 
@@ -650,11 +506,10 @@ class FaultServerImpl implements FaultServer {
     this.log({ type: 'client-closed', conn: conn.id });
   }
 
-  private destroyConn(conn: ProxyConn, reset: boolean): void {
+  private destroyConn(conn: ProxyConn): void {
     this.markClientEnded(conn);
-    for (const pipe of conn.pipes) pipe.dispose();
-    if (reset && !conn.client.destroyed) conn.client.resetAndDestroy();
-    else conn.client.destroy();
+    conn.disposed = true;
+    conn.client.destroy();
     conn.backend.destroy();
   }
 
@@ -673,21 +528,17 @@ class FaultServerImpl implements FaultServer {
       this.log({ type: 'hang', conn: id });
       return;
     }
-    const reject = this.reject;
-    if (reject) {
-      const body = Buffer.from(reject.body);
-      const headers = {
-        'Content-Type': 'text/plain',
-        'Content-Length': String(body.length),
-        Connection: 'close',
-        ...reject.headers,
-      };
+    const status = this.rejectStatus;
+    if (status !== undefined) {
+      const text = http.STATUS_CODES[status] ?? 'Error';
       const lines = [
-        `HTTP/1.1 ${reject.status} ${http.STATUS_CODES[reject.status] ?? 'Error'}`,
-        ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+        `HTTP/1.1 ${status} ${text}`,
+        'Content-Type: text/plain',
+        `Content-Length: ${Buffer.byteLength(text)}`,
+        'Connection: close',
       ];
-      socket.end(Buffer.concat([Buffer.from(lines.join('\r\n') + '\r\n\r\n'), body]));
-      this.log({ type: 'reject', conn: id, status: reject.status });
+      socket.end(`${lines.join('\r\n')}\r\n\r\n${text}`);
+      this.log({ type: 'reject', conn: id, status });
       return;
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onWebSocket(ws, req, socket, id));
@@ -699,11 +550,8 @@ class FaultServerImpl implements FaultServer {
     const record: ServerConnection = {
       id,
       url: req.url ?? '/',
-      headers: req.headers,
       ws,
       messages: [],
-      openedAt: this.now(),
-      closedAt: undefined,
       closeCode: undefined,
       closeReason: undefined,
     };
@@ -713,7 +561,6 @@ class FaultServerImpl implements FaultServer {
     const closed = new Promise<void>((resolve) => {
       ws.once('close', (code: number, reason: Buffer) => {
         this.serverOpen--;
-        record.closedAt = this.now();
         record.closeCode = code;
         record.closeReason = reason.toString();
         this.wsStates.delete(ws);
@@ -724,29 +571,24 @@ class FaultServerImpl implements FaultServer {
     this.wsStates.set(ws, { record, closed });
     ws.on('error', () => {});
 
-    const flap = this.flapOn;
-    if (flap) {
+    if (this.flapOn) {
       this.log({ type: 'flap', conn: id });
       // end() flushes the 101 already written, then sends FIN: the client opens, then sees 1006.
-      if (flap.afterMs <= 0) socket.end();
-      else void this.sleep(flap.afterMs).then(() => socket.end());
+      socket.end();
       return;
     }
 
     ws.on('ping', (data: Buffer) => {
-      if (!this.ignorePingsOn && ws.readyState === WebSocket.OPEN) ws.pong(data);
+      if (ws.readyState === WebSocket.OPEN) ws.pong(data);
     });
     ws.on('message', (raw: RawData, isBinary: boolean) => {
       const buf = toBuffer(raw);
       const data = isBinary ? buf : buf.toString('utf8');
       record.messages.push(data);
       this.log({ type: 'message', conn: id, data });
-      if (!isBinary && data === this.pingMessage) {
-        if (this.ignorePingsOn) this.log({ type: 'ping-ignored', conn: id });
-        else if (ws.readyState === WebSocket.OPEN) ws.send(this.pongMessage);
-        return;
-      }
-      if (this.echo && ws.readyState === WebSocket.OPEN) ws.send(buf, { binary: isBinary });
+      if (ws.readyState !== WebSocket.OPEN) return;
+      if (!isBinary && data === 'ping') ws.send('pong');
+      else ws.send(buf, { binary: isBinary });
     });
     this.onConnection?.(ws, req, record);
   }
@@ -761,35 +603,15 @@ class FaultServerImpl implements FaultServer {
     this.events.push({ t: this.now(), ...event } as FaultEvent);
   }
 
-  private control(control: string, value: unknown): void {
-    this.log({ type: 'control', control, value });
-  }
-
-  /** Number of timers the server currently owns (latency queues, restart/flap delays, bounded waits). */
-  get pendingTimers(): number {
-    return this.timers.size;
-  }
-
-  /** Tracked setTimeout (used by the pipes too); close() clears it and runs `onCancel`. */
-  setTimer(fn: () => void, ms: number, onCancel?: () => void): NodeJS.Timeout {
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      fn();
-    }, ms);
-    this.timers.set(timer, onCancel);
-    return timer;
-  }
-
-  clearTimer(timer: NodeJS.Timeout): void {
-    clearTimeout(timer);
-    this.timers.delete(timer);
-  }
-
   /** Cancellable delay: close() wakes it early. */
   private sleep(ms: number): Promise<void> {
     if (ms <= 0 || this.closing) return Promise.resolve();
     return new Promise<void>((resolve) => {
-      this.setTimer(resolve, ms, resolve);
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.set(timer, resolve);
     });
   }
 
@@ -799,7 +621,7 @@ class FaultServerImpl implements FaultServer {
     // Not a tracked timer: close() itself waits here and must not cancel its own bound.
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<false>((resolve) => {
-      timer = setTimeout(() => resolve(false), this.settleTimeoutMs);
+      timer = setTimeout(() => resolve(false), SETTLE_TIMEOUT_MS);
     });
     try {
       return await Promise.race([Promise.all(promises).then(() => true), timeout]);

@@ -1,6 +1,6 @@
 /**
  * Splits one direction of a proxied WebSocket TCP stream into units the fault
- * proxy can drop or delay without corrupting the byte stream: first the HTTP
+ * proxy can drop frames without corrupting the byte stream: first the HTTP
  * upgrade head, then whole WebSocket frames (or raw bytes when the upgrade did
  * not succeed). Dropping whole frames keeps the framing valid for the peer, so
  * forwarding can resume after a blackhole.

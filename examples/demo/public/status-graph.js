@@ -2,7 +2,7 @@
 /**
  * The demo page's chart, read from the machine: which public status can move to which, and by
  * which events. Pure (no DOM, no import), so a unit test can compare it with the machine's own
- * transitions (test/demo-status-graph.test.ts).
+ * transitions (examples/demo/test/status-graph.test.ts).
  */
 
 /** @typedef {import('xstate-websocket').ConnectionStatus} Status */

@@ -5,10 +5,10 @@
  * up for every move, and every arrow must be a move the machine can make.
  */
 import { describe, expect, it } from 'vitest';
-import { CONNECTION_STATUSES, connectionMachine, getStatus } from '../src/index.js';
-import { statusGraph } from '../examples/demo/public/status-graph.js';
-import { explorationSettings, explore } from './support/graph-exploration.js';
-import { shippedMachine } from './support/model/system.js';
+import { CONNECTION_STATUSES, connectionMachine, getStatus } from 'xstate-websocket';
+import { statusGraph } from '../public/status-graph.js';
+import { explorationSettings, explore } from '../../../test/support/graph-exploration.js';
+import { shippedMachine } from '../../../test/support/model/system.js';
 
 /** Every status → status pair some transition of the machine makes, over small settings. */
 function statusMoves(): Set<string> {

@@ -1,3 +1,8 @@
+/**
+ * The demo chat server (chat-server.ts) over real sockets on 127.0.0.1: connect (token, Origin,
+ * rooms), messages, its rate limit (rate-limiter.ts, alone and in the server), fault endpoints,
+ * static files (static-files.ts) and close().
+ */
 import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { request } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -5,9 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { startChatServer, type ChatServer, type ChatServerOptions } from '../examples/demo/chat-server.js';
-import { RateLimiter } from '../examples/demo/rate-limiter.js';
-import { sleep, waitFor } from './support/wait-for.js';
+import { startChatServer, type ChatServer, type ChatServerOptions } from '../chat-server.js';
+import { RateLimiter } from '../rate-limiter.js';
+import { sleep, waitFor } from '../../../test/support/wait-for.js';
 
 // ---- harness ---------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 /** The scripted fault tour of `npm run demo -- --scripted`, in-process with short faults. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startChatServer, type ChatServer } from '../examples/demo/chat-server.js';
-import { checkStatuses, describeTransition, eventName, formatEntry, runTour } from '../examples/demo/tour.js';
+import { startChatServer, type ChatServer } from '../chat-server.js';
+import { checkStatuses, describeTransition, eventName, formatEntry, runTour } from '../tour.js';
 
 let server: ChatServer;
 

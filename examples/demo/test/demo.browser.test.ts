@@ -5,11 +5,11 @@
 import { mkdir } from 'node:fs/promises';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatServer } from '../../examples/demo/chat-server.js';
-import { startDemoServer } from '../../examples/demo/demo-server.js';
-import { launchChromium } from '../support/chromium.js';
+import type { ChatServer } from '../chat-server.js';
+import { startDemoServer } from '../demo-server.js';
+import { launchChromium } from '../../../test/support/chromium.js';
 
-const OUTPUT_DIR = new URL('../../test-output/', import.meta.url);
+const OUTPUT_DIR = new URL('../../../test-output/', import.meta.url);
 
 let browser: Browser;
 let server: ChatServer;
