@@ -23,7 +23,6 @@ export const MUTATION_TESTS: Record<string, string[]> = {
     'test/connection.machine.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/connection.table.test.ts',
-    'test/connection.reasons.test.ts',
     'test/connection.graph.test.ts',
     'test/inspection.test.ts',
     'test/embedding.test.ts',
