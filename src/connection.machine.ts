@@ -7,7 +7,7 @@
  */
 import { assign, emit, enqueueActions, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
-import { isRetryableCloseCode } from './close-codes.js';
+import { isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 import { connectionDepsOf } from './connection.deps.js';
 import {
   CONNECTION_STATUSES,
@@ -18,19 +18,13 @@ import {
   type ConnectionStatus,
 } from './connection.types.js';
 import { formatReason, type ReasonLabel } from './reasons.js';
-import { ABANDONED_CLOSE, createSocketActor } from './socket.actor.js';
-
-/** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
-export const TIMEOUT_CLOSE_CODE = 3008;
+import { createSocketActor } from './socket.actor.js';
 
 /** The next retry: counts it and draws its delay from `draw` (a random number in [0, 1)). */
-export function nextRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
+function nextRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
   const retries = context.retries + 1;
   return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw) };
 }
-
-/** Reported by the adapter in place of a CLOSE event when a socket does not close within `closeTimeoutMs`. */
-export { ABANDONED_CLOSE };
 
 /**
  * One jitter draw from `random`. A draw that throws or is not a number in [0, 1) is replaced by
