@@ -26,6 +26,8 @@ export interface StateInfo {
   /** Named delays of this node's own `after` transitions: the timers it arms. */
   readonly timers: readonly string[];
   readonly entry: readonly string[];
+  /** Actions run whenever a transition leaves this state (not when the actor stops). */
+  readonly exit: readonly string[];
   readonly invokes: readonly string[];
   /** Path of the initial child, for compound states. */
   readonly initial: string | null;
@@ -62,6 +64,7 @@ export function collectStates(machine: AnyStateMachine = connectionMachine): Sta
       tags: [...node.tags],
       timers: node.after.map((t) => delayName(t.delay)),
       entry: node.entry.flatMap(actionName),
+      exit: node.exit.flatMap(actionName),
       invokes: node.invoke.map((i) => (typeof i.src === 'string' ? i.src : i.id)),
       initial: children.length > 0 && node.initial?.target?.[0] ? pathOf(node.initial.target[0]) : null,
       children: children.map(pathOf),
@@ -86,7 +89,8 @@ export function collectTransitions(machine: AnyStateMachine = connectionMachine)
           event: delay === undefined ? eventType : `after ${delayName(delay)}`,
           guard: t.guard ? guardName(t.guard) : i > 0 ? 'else' : null,
           targets: t.target ? t.target.map(pathOf) : null,
-          reenter: t.reenter,
+          // A target that is an ancestor of the source is exited and entered again, `reenter` or not.
+          reenter: t.reenter || (t.target ?? []).some((target) => pathOf(node).startsWith(`${pathOf(target)}.`)),
           actions: names.filter((n) => n !== REASON_ACTION),
           reason: reasonAction ? ((reasonAction as { params: { reason: ReasonLabel } }).params.reason ?? null) : null,
         });
@@ -344,8 +348,8 @@ export function toSpec(machine: AnyStateMachine = connectionMachine): string {
     '',
     'Status is the public status (`getStatus`) a state reports through its tag; nested states report their parent\'s.',
     '',
-    '| state | status | meaning | timers armed | on entry |',
-    '| --- | --- | --- | --- | --- |',
+    '| state | status | meaning | timers armed | on entry | on exit |',
+    '| --- | --- | --- | --- | --- | --- |',
   );
   const statusOf = (path: string): string | null => {
     const parts = path.split('.');
@@ -361,7 +365,7 @@ export function toSpec(machine: AnyStateMachine = connectionMachine): string {
     const invokes = s.invokes.length > 0 ? ` Invokes \`${s.invokes.join('`, `')}\`.` : '';
     const initial = s.initial ? ` Starts in \`${s.initial}\`.` : '';
     out.push(
-      `| ${name} | ${status === null ? 'its child\'s' : `\`${status}\``} | ${cell(s.description + invokes + initial)} | ${list(s.timers.map((t) => `[\`${t}\`](#delays)`))} | ${list(s.entry.map(code))} |`,
+      `| ${name} | ${status === null ? 'its child\'s' : `\`${status}\``} | ${cell(s.description + invokes + initial)} | ${list(s.timers.map((t) => `[\`${t}\`](#delays)`))} | ${list(s.entry.map(code))} | ${list(s.exit.map(code))} |`,
     );
   }
 
@@ -372,7 +376,8 @@ export function toSpec(machine: AnyStateMachine = connectionMachine): string {
     'One row per branch, in the order the guards are tried (`else`: none of the guards above it held).',
     'Rows without a target run their actions and stay. Every transition but message delivery also',
     'runs `recordReason`, which sets `context.reason` to the label in the last column and its details',
-    '(see [Reasons](#reasons)).',
+    '(see [Reasons](#reasons)). A transition that leaves a state runs that state\'s exit actions',
+    '([States](#states)) first: every `SOCKET.CLOSED` that ends a `session` records and emits the close.',
     '',
     '| # | source | event | guard | target | actions | reason |',
     '| --- | --- | --- | --- | --- | --- | --- |',

@@ -6,6 +6,9 @@
  * Codes follow RFC 6455 §7.4 and the IANA "WebSocket Close Code Number" registry.
  */
 
+/** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
+export const TIMEOUT_CLOSE_CODE = 3008;
+
 /** How the policy treats one close code. */
 export interface CloseCodePolicy {
   /** `true`: reconnect with backoff; `false`: stop and enter `gaveUp`. */

@@ -7,7 +7,7 @@
  */
 import { assign, emit, enqueueActions, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
-import { isRetryableCloseCode } from './close-codes.js';
+import { isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 import { connectionDepsOf } from './connection.deps.js';
 import {
   CONNECTION_STATUSES,
@@ -18,19 +18,13 @@ import {
   type ConnectionStatus,
 } from './connection.types.js';
 import { formatReason, type ReasonLabel } from './reasons.js';
-import { ABANDONED_CLOSE, createSocketActor } from './socket.actor.js';
-
-/** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
-export const TIMEOUT_CLOSE_CODE = 3008;
+import { createSocketActor } from './socket.actor.js';
 
 /** The next retry: counts it and draws its delay from `draw` (a random number in [0, 1)). */
-export function nextRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
+function nextRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
   const retries = context.retries + 1;
   return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw) };
 }
-
-/** Reported by the adapter in place of a CLOSE event when a socket does not close within `closeTimeoutMs`. */
-export { ABANDONED_CLOSE };
 
 /**
  * One jitter draw from `random`. A draw that throws or is not a number in [0, 1) is replaced by
@@ -61,6 +55,20 @@ export function retryPlanner(randomOf: (system: unknown) => (() => number) | und
     },
   );
 }
+
+/** The `recordReason` action of one transition: `context.reason` will read `label {details}`. */
+const because = (reason: ReasonLabel) => ({ type: 'recordReason', params: { reason } }) as const;
+
+/** What connect() and reconnect() do wherever no socket exists (idle, backoff, gaveUp, manuallyClosed). */
+const CONNECT = { target: 'session', actions: ['resetRetries', because('connect requested')] } as const;
+const RECONNECT = { target: 'session', actions: ['resetRetries', because('reconnect requested')] } as const;
+/** What close() does wherever no socket exists. */
+const DISCONNECT = { target: 'manuallyClosed', actions: because('close requested') } as const;
+
+/** Targets by id, for the transitions that leave their parent state. */
+const SESSION = '#connection.session';
+const CLOSING = '#connection.session.closing';
+const MANUALLY_CLOSED = '#connection.manuallyClosed';
 
 export const connectionMachine = setup({
   types: {
@@ -125,10 +133,8 @@ export const connectionMachine = setup({
     sendPing: sendTo('socket', { type: 'SEND_PING' as const }),
     requestSilenceReport: sendTo('socket', { type: 'REPORT_SILENCE' as const }),
     emitOpen: emit(({ event }) => ({ type: 'open' as const, protocol: event.type === 'SOCKET.OPENED' ? event.protocol : '' })),
-    emitClose: emit(({ context }) => ({
-      type: 'close' as const,
-      ...(context.lastClose ?? { code: 1006, reason: '', wasClean: false }),
-    })),
+    // On `session`'s exit, after `recordClose`: `lastClose` is the close that ended this session.
+    emitClose: emit(({ context }) => ({ type: 'close' as const, ...context.lastClose! })),
     emitError: emit(({ event }) =>
       event.type === 'SOCKET.ERROR'
         ? { type: 'error' as const, message: event.message, error: event.error }
@@ -161,11 +167,7 @@ export const connectionMachine = setup({
     idle: {
       description: 'Created with `autoConnect: false` and never asked to connect.',
       tags: 'idle',
-      on: {
-        CONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'connect requested' } }] },
-        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
-        DISCONNECT: { target: 'manuallyClosed', actions: { type: 'recordReason', params: { reason: 'close requested' } } },
-      },
+      on: { CONNECT, RECONNECT, DISCONNECT },
     },
     session: {
       description:
@@ -175,58 +177,42 @@ export const connectionMachine = setup({
         src: 'socket',
         input: ({ context }) => context.settings,
       },
+      exit: ['recordClose', 'emitClose'],
       initial: 'connecting',
       on: {
-        'SOCKET.ERROR': { actions: ['emitError', { type: 'recordReason', params: { reason: 'socket error' } }] },
+        'SOCKET.ERROR': { actions: ['emitError', because('socket error')] },
         'SOCKET.MESSAGE': { actions: 'emitMessage' },
         'SOCKET.CLOSED': [
-          {
-            guard: not('isRetryableClose'),
-            target: 'gaveUp',
-            actions: ['recordClose', 'emitClose', 'recordGaveUpCloseCode', { type: 'recordReason', params: { reason: 'gave up' } }],
-          },
-          {
-            guard: 'hasRetriesLeft',
-            target: 'backoff',
-            actions: ['recordClose', 'emitClose', 'planRetry', { type: 'recordReason', params: { reason: 'retry scheduled' } }],
-          },
-          {
-            target: 'gaveUp',
-            actions: ['recordClose', 'emitClose', 'recordGaveUpMaxRetries', { type: 'recordReason', params: { reason: 'gave up' } }],
-          },
+          { guard: not('isRetryableClose'), target: 'gaveUp', actions: ['recordGaveUpCloseCode', because('gave up')] },
+          { guard: 'hasRetriesLeft', target: 'backoff', actions: ['planRetry', because('retry scheduled')] },
+          { target: 'gaveUp', actions: ['recordGaveUpMaxRetries', because('gave up')] },
         ],
-        DISCONNECT: { target: '.closing', actions: ['planManualClose', { type: 'recordReason', params: { reason: 'close requested' } }] },
+        DISCONNECT: { target: '.closing', actions: ['planManualClose', because('close requested')] },
       },
       states: {
         connecting: {
           description: 'The URL is resolved and the opening handshake is under way (the first attempt starts at once).',
           tags: 'connecting',
           after: {
-            connectTimeout: {
-              target: 'closing',
-              actions: ['planConnectTimeoutClose', { type: 'recordReason', params: { reason: 'connect timeout' } }],
-            },
+            connectTimeout: { target: 'closing', actions: ['planConnectTimeoutClose', because('connect timeout')] },
           },
           on: {
             'SOCKET.OPENED': [
-              {
-                guard: 'isHeartbeatEnabled',
-                target: 'open.listening',
-                actions: ['planHeartbeatWait', 'emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }],
-              },
-              { target: 'open', actions: ['emitOpen', { type: 'recordReason', params: { reason: 'socket opened' } }] },
+              { guard: 'isHeartbeatEnabled', target: 'open.listening', actions: because('socket opened') },
+              { target: 'open', actions: because('socket opened') },
             ],
-            RECONNECT: { actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
+            RECONNECT: { actions: ['resetRetries', because('reconnect requested')] },
           },
         },
         open: {
           description: 'The socket is OPEN: sends and messages take the direct path, not the statechart. After `stableUptime` the retry budget resets.',
           tags: 'open',
+          entry: 'emitOpen',
           after: {
-            stableUptime: { actions: ['resetRetries', { type: 'recordReason', params: { reason: 'stable uptime' } }] },
+            stableUptime: { actions: ['resetRetries', because('stable uptime')] },
           },
           on: {
-            RECONNECT: { target: 'closing', actions: ['planReconnect', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
+            RECONNECT: { target: 'closing', actions: ['planReconnect', because('reconnect requested')] },
           },
           initial: 'unmonitored',
           states: {
@@ -235,8 +221,9 @@ export const connectionMachine = setup({
             },
             listening: {
               description: 'Heartbeat: waiting `heartbeatWait` (`intervalMs` less the silence already seen) before asking how long the socket was silent.',
+              entry: 'planHeartbeatWait',
               after: {
-                heartbeatWait: { target: 'probingSilence', actions: { type: 'recordReason', params: { reason: 'heartbeat check' } } },
+                heartbeatWait: { target: 'probingSilence', actions: because('heartbeat check') },
               },
             },
             probingSilence: {
@@ -244,12 +231,8 @@ export const connectionMachine = setup({
               entry: 'requestSilenceReport',
               on: {
                 'SOCKET.SILENCE': [
-                  {
-                    guard: 'isSilentForInterval',
-                    target: 'awaitingPong',
-                    actions: ['sendPing', { type: 'recordReason', params: { reason: 'ping sent' } }],
-                  },
-                  { target: 'listening', actions: ['planHeartbeatWait', { type: 'recordReason', params: { reason: 'heartbeat ok' } }] },
+                  { guard: 'isSilentForInterval', target: 'awaitingPong', actions: ['sendPing', because('ping sent')] },
+                  { target: 'listening', actions: because('heartbeat ok') },
                 ],
               },
             },
@@ -257,13 +240,10 @@ export const connectionMachine = setup({
               description:
                 'Heartbeat: a ping was sent; the first inbound message (SOCKET.ALIVE) proves the connection alive, none within `heartbeatTimeout` means it is dead.',
               after: {
-                heartbeatTimeout: {
-                  target: '#connection.session.closing',
-                  actions: ['planHeartbeatClose', { type: 'recordReason', params: { reason: 'heartbeat timeout' } }],
-                },
+                heartbeatTimeout: { target: CLOSING, actions: ['planHeartbeatClose', because('heartbeat timeout')] },
               },
               on: {
-                'SOCKET.ALIVE': { target: 'listening', actions: ['planHeartbeatWait', { type: 'recordReason', params: { reason: 'pong received' } }] },
+                'SOCKET.ALIVE': { target: 'listening', actions: because('pong received') },
               },
             },
           },
@@ -274,26 +254,17 @@ export const connectionMachine = setup({
           tags: 'closing',
           entry: 'requestSocketClose',
           after: {
-            closeTimeout: { actions: ['abandonSocket', { type: 'recordReason', params: { reason: 'close timeout' } }] },
+            closeTimeout: { actions: ['abandonSocket', because('close timeout')] },
           },
           on: {
             'SOCKET.CLOSED': [
-              {
-                guard: 'isManualIntent',
-                target: '#connection.manuallyClosed',
-                actions: ['recordClose', 'emitClose', { type: 'recordReason', params: { reason: 'socket closed' } }],
-              },
-              {
-                guard: 'isReconnectIntent',
-                target: '#connection.session',
-                reenter: true,
-                actions: ['recordClose', 'emitClose', 'resetRetries', { type: 'recordReason', params: { reason: 'socket closed' } }],
-              },
+              { guard: 'isManualIntent', target: MANUALLY_CLOSED, actions: because('socket closed') },
+              { guard: 'isReconnectIntent', target: SESSION, actions: ['resetRetries', because('socket closed')] },
               // A retry close falls through to the session's SOCKET.CLOSED: policy, then budget.
             ],
-            DISCONNECT: { actions: ['planManualClose', { type: 'recordReason', params: { reason: 'close requested' } }] },
-            CONNECT: { guard: 'isManualIntent', actions: ['planReconnect', { type: 'recordReason', params: { reason: 'connect requested' } }] },
-            RECONNECT: { actions: ['planReconnect', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
+            DISCONNECT: { actions: ['planManualClose', because('close requested')] },
+            CONNECT: { guard: 'isManualIntent', actions: ['planReconnect', because('connect requested')] },
+            RECONNECT: { actions: ['planReconnect', because('reconnect requested')] },
           },
         },
       },
@@ -303,31 +274,24 @@ export const connectionMachine = setup({
       tags: 'backoff',
       entry: 'emitRetry',
       after: {
-        backoffDelay: { target: 'session', actions: { type: 'recordReason', params: { reason: 'backoff elapsed' } } },
+        backoffDelay: { target: 'session', actions: because('backoff elapsed') },
       },
       on: {
-        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
-        'NETWORK.ONLINE': { target: 'session', actions: { type: 'recordReason', params: { reason: 'network online' } } },
-        DISCONNECT: { target: 'manuallyClosed', actions: { type: 'recordReason', params: { reason: 'close requested' } } },
+        RECONNECT,
+        'NETWORK.ONLINE': { target: 'session', actions: because('network online') },
+        DISCONNECT,
       },
     },
     gaveUp: {
       description: 'Retries exhausted, or a terminal close code. Nothing happens until connect() or reconnect().',
       tags: 'gaveUp',
       entry: 'emitGaveUp',
-      on: {
-        CONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'connect requested' } }] },
-        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
-        DISCONNECT: { target: 'manuallyClosed', actions: { type: 'recordReason', params: { reason: 'close requested' } } },
-      },
+      on: { CONNECT, RECONNECT, DISCONNECT },
     },
     manuallyClosed: {
       description: 'close() was called. Nothing happens until connect() or reconnect().',
       tags: 'manuallyClosed',
-      on: {
-        CONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'connect requested' } }] },
-        RECONNECT: { target: 'session', actions: ['resetRetries', { type: 'recordReason', params: { reason: 'reconnect requested' } }] },
-      },
+      on: { CONNECT, RECONNECT },
     },
   },
 });

@@ -1,6 +1,6 @@
 export { createConnection } from './create-connection.js';
 export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
-export { connectionMachine, getStatus, TIMEOUT_CLOSE_CODE } from './connection.machine.js';
+export { connectionMachine, getStatus } from './connection.machine.js';
 export { createSocketActor } from './socket.actor.js';
 export type { SocketActorDeps, SocketTransport } from './socket.actor.js';
 export { CONNECTION_STATUSES } from './connection.types.js';
@@ -25,6 +25,6 @@ export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
 export type { BackoffSettings } from './backoff.js';
 export { formatReason, REASONS } from './reasons.js';
 export type { ReasonLabel } from './reasons.js';
-export { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode } from './close-codes.js';
+export { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 export type { CloseCodePolicy } from './close-codes.js';
 export type { OutgoingData, WebSocketConstructor, WebSocketLike } from './websocket.types.js';

@@ -40,5 +40,4 @@ export type WebSocketConstructor = new (url: string, protocols?: string | string
 /** WHATWG readyState values. */
 export const CONNECTING = 0;
 export const OPEN = 1;
-export const CLOSING = 2;
 export const CLOSED = 3;

@@ -1,5 +1,4 @@
-// xstate-websocket through its public API (createConnection from src/index.ts).
-// Loaded lazily so the harness runs before the client exists on this branch.
+// xstate-websocket through its public API: createConnection, imported from src/index.ts in load().
 import type { BenchConnection, ClientAdapter, ConnectOptions } from './types.js';
 import type * as Ours from '../../src/index.js';
 

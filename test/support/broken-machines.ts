@@ -7,7 +7,8 @@
  */
 import { assign, createMachine, raise } from 'xstate';
 import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
-import { ABANDONED_CLOSE, connectionMachine, drawJitter, nextRetry, retryPlanner } from '../../src/connection.machine.js';
+import { connectionMachine, drawJitter, retryPlanner } from '../../src/connection.machine.js';
+import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
 import type { ConnectionContext } from '../../src/index.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
@@ -31,11 +32,14 @@ export function chartVariant(edit: (states: Json) => void): ConnectionMachine {
 
 const toArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
+type RetryPlan = (context: ConnectionContext, draw: number) => Pick<ConnectionContext, 'retries' | 'retryDelayMs'>;
+
 /**
- * The machine with retry delays drawn from `draw` by `plan` (the shipped `nextRetry` by default).
- * A misbehaving draw is replaced (unreported), so a variant breaks only the invariant it names.
+ * The machine with retry delays drawn from `draw`: by the shipped `retryPlanner`, or by `plan`
+ * (a misbehaving draw then replaced, unreported), so a variant breaks only the invariant it names.
  */
-function withDraws(machine: ConnectionMachine, plan = nextRetry): MachineUnderTest['build'] {
+function withDraws(machine: ConnectionMachine, plan?: RetryPlan): MachineUnderTest['build'] {
+  if (plan === undefined) return (draw) => machine.provide({ actions: { planRetry: retryPlanner(() => draw) } });
   return (draw) => machine.provide({ actions: { planRetry: assign(({ context }) => plan(context, drawJitter(draw).draw)) } });
 }
 
@@ -139,7 +143,15 @@ export const abandonsWithoutAsking: MachineUnderTest = {
 /** Invariant 13 (issue 9, defect 5): the old planRetry calls `random` unguarded, so a throwing one kills the actor. */
 export const unguardedRandom: MachineUnderTest = {
   name: 'planRetry calls random unguarded',
-  build: (draw) => connectionMachine.provide({ actions: { planRetry: assign(({ context }) => nextRetry(context, draw())) } }),
+  build: (draw) =>
+    connectionMachine.provide({
+      actions: {
+        planRetry: assign(({ context }) => {
+          const retries = context.retries + 1;
+          return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw()) };
+        }),
+      },
+    }),
 };
 
 /**
