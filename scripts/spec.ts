@@ -1,7 +1,8 @@
 /**
  * Pure functions that read `connectionMachine` (its state nodes, transitions, delays and
  * descriptions) and write the files in `visualizations/`: a Mermaid statechart, Graphviz DOT
- * (rendered to SVG by `renderSvg`), and SPEC.md. `scripts/visualize.ts` writes them;
+ * (rendered to SVG by `renderSvg`), and SPEC.md; the invariants in SPEC.md and the README's table come
+ * from the catalogue in test/support/invariants.ts. `scripts/visualize.ts` writes them;
  * `test/visualizations.test.ts` regenerates them in memory and fails on drift.
  * Output is deterministic: no timestamps, document order everywhere.
  */
