@@ -1,7 +1,8 @@
 /**
  * Pure functions that read `connectionMachine` (its state nodes, transitions, delays and
  * descriptions) and write the files in `visualizations/`: a Mermaid statechart, Graphviz DOT
- * (rendered to SVG by `renderSvg`), and SPEC.md. `scripts/visualize.ts` writes them;
+ * (rendered to SVG by `renderSvg`), and SPEC.md; the invariants in SPEC.md and the README's table come
+ * from the catalogue in test/support/invariants.ts. `scripts/visualize.ts` writes them;
  * `test/visualizations.test.ts` regenerates them in memory and fails on drift.
  * Output is deterministic: no timestamps, document order everywhere.
  */
@@ -11,6 +12,7 @@ import { CLOSE_CODE_TABLE } from '../src/close-codes.js';
 import { connectionMachine } from '../src/connection.machine.js';
 import { DEFAULTS } from '../src/options.js';
 import { REASONS, type ReasonLabel } from '../src/reasons.js';
+import { INVARIANT_CATALOGUE } from '../test/support/invariants.js';
 
 /** The action every transition ends with; shown as the transition's reason, not as an action. */
 const REASON_ACTION = 'recordReason';
@@ -274,54 +276,6 @@ export const DELAY_DOCS: Readonly<Record<string, { readonly from: string; readon
   },
 };
 
-/** The invariants the tests prove, with the test files that prove them. */
-export const INVARIANTS: ReadonlyArray<{ readonly name: string; readonly statement: string; readonly tests: readonly string[] }> = [
-  {
-    name: 'One socket',
-    statement:
-      'At most one socket is CONNECTING or OPEN at any instant; a socket is created only when every earlier one is CLOSED or was abandoned after `closeTimeoutMs`.',
-    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
-  },
-  {
-    name: 'Bounded retries',
-    statement:
-      'Between user actions, without stable uptime, at most `maxRetries + 1` sockets are created; then the connection is in `gaveUp` and stays there for any length of time.',
-    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
-  },
-  {
-    name: 'Delays in bounds',
-    statement: 'Every retry delay is a finite integer within the documented bounds for its attempt number, and jitter stays spread.',
-    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts', 'test/create-connection.model.test.ts', 'test/backoff.test.ts'],
-  },
-  {
-    name: 'Manual close is final',
-    statement: 'After `close()`, nothing reconnects until `connect()` or `reconnect()`.',
-    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
-  },
-  {
-    name: 'Quiet when idle',
-    statement: 'In `idle`, `gaveUp` and `manuallyClosed` there is no socket and no timer; `stop()` leaves none.',
-    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
-  },
-  {
-    name: 'Heartbeat',
-    statement:
-      'Pings are sent only while open; a dead connection is detected within `intervalMs + timeoutMs` of its last message; a live one is never dropped.',
-    tests: ['test/connection.model.test.ts', 'test/connection.graph.test.ts'],
-  },
-  {
-    name: 'Handed over or reported',
-    statement:
-      'Every message `send` accepted is handed to a socket exactly once, in order, or reported through a `dropped` event. Not a delivery guarantee: bytes handed over just before a silent drop can be lost on the wire.',
-    tests: ['test/create-connection.model.test.ts'],
-  },
-  {
-    name: 'Late events are harmless',
-    statement: 'Events from a socket that is no longer current, and events in states that do not expect them, change nothing.',
-    tests: ['test/connection.model.test.ts'],
-  },
-];
-
 /** The tests that pin the chart itself and show the checks catch broken machines. */
 export const CHART_TESTS = ['test/connection.table.test.ts', 'test/broken-machines.test.ts'] as const;
 
@@ -416,10 +370,10 @@ export function toSpec(machine: AnyStateMachine = connectionMachine): string {
   for (const [label, meaning] of Object.entries(REASONS)) out.push(`| ${label} | ${cell(meaning)} |`);
 
   out.push('', '## Invariants', '', 'Each links the tests that prove it.', '', '| # | invariant | statement | proved by |', '| --- | --- | --- | --- |');
-  INVARIANTS.forEach((inv, i) => {
-    const links = inv.tests.map((t) => `[${t.split('/').at(-1)}](../${t})`).join(', ');
-    out.push(`| ${i + 1} | ${inv.name} | ${cell(inv.statement)} | ${links} |`);
-  });
+  for (const inv of INVARIANT_CATALOGUE) {
+    const links = inv.provedBy.map((p) => `[${p.file.split('/').at(-1)}](../${p.file})`).join(', ');
+    out.push(`| ${inv.id} | ${inv.name} | ${cell(inv.statement)} | ${links} |`);
+  }
   const chartTests = CHART_TESTS.map((t) => `[${t.split('/').at(-1)}](../${t})`).join(' and ');
   out.push('', `The transition table is pinned cell by cell, and deliberately broken machines are shown to be caught, in ${chartTests}.`);
   return `${out.join('\n')}\n`;
@@ -458,6 +412,26 @@ export function withReadmeDiagram(readme: string, mermaid: string): string {
   const to = readme.indexOf(end);
   if (from < 0 || to < from) throw new Error(`README.md needs the markers ${start} and ${end}`);
   return `${readme.slice(0, from + start.length)}\n\n\`\`\`mermaid\n${mermaid.trimEnd()}\n\`\`\`\n\n${readme.slice(to)}`;
+}
+
+export const README_INVARIANT_MARKERS = ['<!-- invariants:start (generated by npm run visualize) -->', '<!-- invariants:end -->'] as const;
+
+/** The README's invariants table, from the catalogue in test/support/invariants.ts. */
+export function toReadmeInvariants(): string {
+  const rows = INVARIANT_CATALOGUE.map((inv) => {
+    const links = inv.provedBy.map((p) => `[${p.label}](${p.file})`).join(', ');
+    return `| ${inv.id} | **${inv.name}.** ${cell(inv.statement)} | ${links} |`;
+  });
+  return ['| # | invariant | proved by |', '| --- | --- | --- |', ...rows].join('\n');
+}
+
+/** Replaces the block between README_INVARIANT_MARKERS with the invariants table; throws if the markers are missing. */
+export function withReadmeInvariants(readme: string, table: string = toReadmeInvariants()): string {
+  const [start, end] = README_INVARIANT_MARKERS;
+  const from = readme.indexOf(start);
+  const to = readme.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md needs the markers ${start} and ${end}`);
+  return `${readme.slice(0, from + start.length)}\n\n${table}\n\n${readme.slice(to)}`;
 }
 
 /** Every generated file, by path relative to the repository root (README.md excluded). */

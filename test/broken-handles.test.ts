@@ -6,11 +6,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BROKEN_HANDLES } from './support/broken-handles.js';
-import { INVARIANTS } from './support/model/connection.model.js';
+import { invariantName } from './support/invariants.js';
 import { checkHandleModel } from './support/model/run.js';
 
 describe.each(BROKEN_HANDLES)('broken handle: $handle.name', ({ handle, breaks }) => {
-  it(`is caught by the model-based check of invariant ${breaks} (${INVARIANTS[breaks]})`, async () => {
+  it(`is caught by the model-based check of invariant ${breaks} (${invariantName(breaks)})`, async () => {
     // Stops at the first failing sequence, then shrinks it; the budget only bounds a miss.
     const result = await checkHandleModel([breaks], handle, { numRuns: 20_000 });
     expect(result.failed, `${handle.name} passed ${result.numRuns} sequences`).toBe(true);

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BROKEN_MACHINES, MODEL_ONLY_BROKEN_MACHINES } from './support/broken-machines.js';
 import { checkStatechart, explore, explorationSettings } from './support/graph-exploration.js';
-import { INVARIANTS, type InvariantId } from './support/model/connection.model.js';
+import { invariantName, type InvariantId } from './support/invariants.js';
 import type { MachineUnderTest } from './support/model/system.js';
 import { checkModel } from './support/model/run.js';
 
@@ -21,7 +21,7 @@ function expectCaughtByModel(machine: MachineUnderTest, breaks: InvariantId) {
 }
 
 describe.each(MODEL_ONLY_BROKEN_MACHINES)('broken machine (model only): $machine.name', ({ machine, breaks }) => {
-  it(`is caught by the model-based check of invariant ${breaks} (${INVARIANTS[breaks]})`, () => {
+  it(`is caught by the model-based check of invariant ${breaks} (${invariantName(breaks)})`, () => {
     expectCaughtByModel(machine, breaks);
   });
 
@@ -32,7 +32,7 @@ describe.each(MODEL_ONLY_BROKEN_MACHINES)('broken machine (model only): $machine
 });
 
 describe.each(BROKEN_MACHINES)('broken machine: $machine.name', ({ machine, breaks }) => {
-  it(`is caught by the model-based check of invariant ${breaks} (${INVARIANTS[breaks]})`, () => {
+  it(`is caught by the model-based check of invariant ${breaks} (${invariantName(breaks)})`, () => {
     expectCaughtByModel(machine, breaks);
   });
 

@@ -1,12 +1,24 @@
 /**
  * Exhaustive exploration with xstate/graph: every reachable (state, context) of the statechart
  * for small budgets, with and without heartbeat, every event the active states own (delayed
- * `xstate.after.*` events included), and invariants 1–6 checked on every state and every edge.
+ * `xstate.after.*` events included), and the invariants the catalogue (test/support/invariants.ts) lists
+ * for this file checked on every state and every edge.
  */
 import { describe, expect, it } from 'vitest';
 import { CONNECTION_STATUSES, getStatus } from '../src/index.js';
 import { checkStatechart, explore, explorationSettings, type Exploration } from './support/graph-exploration.js';
+import { titledProofs, type InvariantId } from './support/invariants.js';
 import { shippedMachine } from './support/model/system.js';
+
+/** What the exploration checks of each invariant the catalogue says it proves, on every state and edge. */
+const GRAPH_CLAIMS: Partial<Record<InvariantId, string>> = {
+  1: 'the socket actor runs exactly in connecting/open/closing, one at a time; a new one only after CLOSED or closeTimeoutMs',
+  2: 'retries ≤ maxRetries, at most maxRetries + 1 sockets and the sum of capped delays between user actions; connect()/reconnect() start with no retries used; gaveUp is left only by a user action',
+  3: 'every planned delay is an integer within its attempt’s bounds',
+  4: 'after close() only closing/manuallyClosed, no socket, until connect()/reconnect()',
+  5: 'no socket actor and no delayed transition armed in idle, gaveUp, manuallyClosed',
+  6: 'pings only on open → open edges; waits never exceed intervalMs and timeoutMs',
+};
 
 const explorations = new Map<string, Exploration>();
 function exploration(maxRetries: number, heartbeat: boolean): Exploration {
@@ -32,14 +44,7 @@ describe.each([
     console.log(`explored ${exp.states.size} states, ${exp.edges.length} edges (maxRetries ${maxRetries}, heartbeat ${heartbeat})`);
   });
 
-  it.each([
-    [1, 'One socket: the socket actor runs exactly in connecting/open/closing, one at a time; a new one only after CLOSED or closeTimeoutMs'],
-    [2, 'Bounded retries: retries ≤ maxRetries, at most maxRetries + 1 sockets and the sum of capped delays between user actions; connect()/reconnect() start with no retries used; gaveUp is left only by a user action'],
-    [3, 'Delays in bounds: every planned delay is an integer within its attempt’s bounds'],
-    [4, 'Manual close is final: after close() only closing/manuallyClosed, no socket, until connect()/reconnect()'],
-    [5, 'Quiet when idle: no socket actor and no delayed transition armed in idle, gaveUp, manuallyClosed'],
-    [6, 'Heartbeat: pings only on open → open edges; waits never exceed intervalMs and timeoutMs'],
-  ] as const)('%i. %s', (invariant, _name) => {
+  it.each(titledProofs('test/connection.graph.test.ts', GRAPH_CLAIMS))('%s', (_title, invariant) => {
     const violations = checkStatechart(exploration(maxRetries, heartbeat)).filter((v) => v.invariant === invariant);
     expect(violations.map((v) => `${v.message} after ${v.path.join(' → ')}`)).toEqual([]);
   });

@@ -1,65 +1,53 @@
 /**
  * Model-based proofs: random sequences of user, server, network and clock commands against the
  * fake WebSocket (which enforces the readyState rules) and a SimulatedClock. Each test checks
- * one invariant of the README after every command and at every instant a timer fires, over
+ * one invariant of the catalogue (test/support/invariants.ts) after every command and at every instant a timer fires, over
  * `NUM_RUNS` sequences (1,000; `npm run test:soak` sets FC_NUM_RUNS=100000).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { connectWithFake } from './support/harness.js';
+import { invariantTitle, titledProofs, type InvariantId } from './support/invariants.js';
 import { modelProperty, NUM_RUNS } from './support/model/run.js';
-import { createSystem, shippedMachine } from './support/model/system.js';
+import { createSystem, shippedMachine, type SystemConfig } from './support/model/system.js';
 import { advance } from './support/virtual-time.js';
 
 const params = { numRuns: NUM_RUNS };
 
+/** What the model checks of each invariant the catalogue lists for this file, after every command and timer. */
+const MODEL_CLAIMS: Partial<Record<InvariantId, string>> = {
+  1: 'never two CONNECTING/OPEN, a new one only after the old is CLOSED or abandoned',
+  2: 'at most maxRetries + 1 sockets and the sum of capped delays between user actions, and no max-retries give-up before a fresh budget is spent',
+  3: 'every retry waits a finite integer delay within its attempt’s bounds',
+  4: 'after close() no socket and no timer until connect()',
+  5: 'no socket, listener or timer in idle, gaveUp, manuallyClosed or after stop()',
+  6: 'pings only while open, a silent connection is closed within intervalMs + timeoutMs and never before',
+  8: 'events from a disposed socket change nothing',
+  12: 'with shouldReconnect given, every attempt no user action started follows a close it was asked about and did not refuse',
+  13: 'whatever random, url and shouldReconnect do, the actor stays active and each bad draw is reported once',
+  14: 'closeTimeoutMs after stop(), no socket is CONNECTING, OPEN or CLOSING where terminate() exists, and no timer is left',
+};
+
+/** Invariants checked under fixed settings, once per setting; the others with every setting drawn. */
+const FIXED: Partial<Record<InvariantId, ReadonlyArray<{ readonly label: string; readonly fixed: Partial<SystemConfig> }>>> = {
+  1: [
+    { label: ' (ws-like, with terminate())', fixed: { terminate: true } },
+    { label: ' (browser-like, no terminate())', fixed: { terminate: false } },
+  ],
+  14: [{ label: '', fixed: { terminate: true } }],
+};
+
 describe('invariants of connectionMachine on a fake WebSocket and virtual time (model-based)', () => {
-  it('1. One socket: never two CONNECTING/OPEN, a new one only after the old is CLOSED or abandoned (ws-like, with terminate())', () => {
-    fc.assert(modelProperty([1], shippedMachine, { terminate: true }), params);
-  });
-
-  it('1. One socket: never two CONNECTING/OPEN, a new one only after the old is CLOSED or abandoned (browser-like, no terminate())', () => {
-    fc.assert(modelProperty([1], shippedMachine, { terminate: false }), params);
-  });
-
-  it('2. Bounded retries: at most maxRetries + 1 sockets and the sum of capped delays between user actions, and no max-retries give-up before a fresh budget is spent', () => {
-    fc.assert(modelProperty([2], shippedMachine), params);
-  });
-
-  it('3. Delays in bounds: every retry waits a finite integer delay within its attempt’s bounds', () => {
-    fc.assert(modelProperty([3], shippedMachine), params);
-  });
-
-  it('4. Manual close is final: after close() no socket and no timer until connect()', () => {
-    fc.assert(modelProperty([4], shippedMachine), params);
-  });
-
-  it('5. Quiet when idle: no socket, listener or timer in idle, gaveUp, manuallyClosed or after stop()', () => {
-    fc.assert(modelProperty([5], shippedMachine), params);
-  });
-
-  it('6. Heartbeat: pings only while open, a silent connection is closed within intervalMs + timeoutMs and never before', () => {
-    fc.assert(modelProperty([6], shippedMachine), params);
-  });
-
-  it('8. Late events are harmless: events from a disposed socket change nothing', () => {
-    fc.assert(modelProperty([8], shippedMachine), params);
-  });
-
-  it("12. The app's policy decides every retry: with shouldReconnect given, every attempt no user action started follows a close it was asked about and did not refuse", () => {
-    fc.assert(modelProperty([12], shippedMachine), params);
-  });
-
-  it('13. Callbacks cannot kill the connection: whatever random, url and shouldReconnect do, the actor stays active and each bad draw is reported once', () => {
-    fc.assert(modelProperty([13], shippedMachine), params);
-  });
-
-  it('14. stop() ends every socket: closeTimeoutMs after stop(), no socket is CONNECTING, OPEN or CLOSING where terminate() exists, and no timer is left', () => {
-    fc.assert(modelProperty([14], shippedMachine, { terminate: true }), params);
-  });
+  for (const [title, id] of titledProofs('test/connection.model.test.ts', MODEL_CLAIMS)) {
+    for (const { label, fixed } of FIXED[id] ?? [{ label: '', fixed: {} }]) {
+      it(`${title}${label}`, () => {
+        fc.assert(modelProperty([id], shippedMachine, fixed), params);
+      });
+    }
+  }
 });
 
-describe('6. Heartbeat: a live connection is never dropped', () => {
+describe(invariantTitle(6, 'a live connection is never dropped'), () => {
   it('with pongs within timeoutMs of every ping, the connection stays open for any amount of time', () => {
     fc.assert(
       fc.property(
@@ -101,7 +89,7 @@ describe('6. Heartbeat: a live connection is never dropped', () => {
   });
 });
 
-describe('6. Heartbeat: detection time when timeoutMs ≥ intervalMs', () => {
+describe(invariantTitle(6, 'detection time when timeoutMs ≥ intervalMs'), () => {
   // Once a bug: the pong was only looked at when heartbeatTimeout fired, so with timeoutMs ≥
   // intervalMs a connection dying right after a pong was closed a whole ping/timeout round late.
   // The adapter now reports the first message after a ping at once (SOCKET.ALIVE).

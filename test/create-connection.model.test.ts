@@ -1,40 +1,41 @@
 /**
  * Model-based proofs through the real `createConnection` handle (send queue, direct send path,
- * listeners, autoConnect, same-tick calls): invariants 7, 9, 10 and 11 need the handle, and all
- * fourteen are checked through it too. Also: delays far past
+ * listeners, autoConnect, same-tick calls): invariants 7, 9, 10 and 11 need the handle, and every
+ * invariant of the catalogue (test/support/invariants.ts) is checked through it too. Also: delays far past
  * the cap and jitter spread, through the handle's injected `random`.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffCeilingMs, backoffFloorMs } from '../src/backoff.js';
 import { connectWithFake } from './support/harness.js';
+import { INVARIANT_IDS, invariantTitle } from './support/invariants.js';
 import { handleModelProperty, NUM_RUNS } from './support/model/run.js';
 
 const params = { numRuns: NUM_RUNS };
 
 describe('invariants of the createConnection handle (model-based, send queue included)', () => {
-  it('7. Handed over or reported: every message send accepted is handed to a socket once, in order, with the bytes it had at send(), or reported through dropped; a refused one is reported and never stalls the rest', async () => {
+  it(invariantTitle(7, 'every message send accepted is handed to a socket once, in order, with the bytes it had at send(), or reported through dropped; a refused one is reported and never stalls the rest'), async () => {
     await fc.assert(handleModelProperty([7]), params);
   });
 
-  it('9. Calls are final in the tick they are made: with autoConnect, a call before the first microtask is not undone by the deferred connect', async () => {
+  it(invariantTitle(9, 'with autoConnect, a call before the first microtask is not undone by the deferred connect'), async () => {
     await fc.assert(handleModelProperty([9]), params);
   });
 
-  it('10. Status after stop: manuallyClosed, one last close (if a socket lived) and status event, then only dropped', async () => {
+  it(invariantTitle(10, 'manuallyClosed, one last close (if a socket lived) and status event, then only dropped'), async () => {
     await fc.assert(handleModelProperty([10]), params);
   });
 
-  it('11. One registration, one call: each status event reaches every active on() registration once, in order', async () => {
+  it(invariantTitle(11, 'each status event reaches every active on() registration once, in order'), async () => {
     await fc.assert(handleModelProperty([11]), params);
   });
 
-  it('1–14 all hold through the handle as well', async () => {
-    await fc.assert(handleModelProperty([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
+  it(`every invariant of the catalogue (${INVARIANT_IDS[0]}–${INVARIANT_IDS.at(-1)}) holds through the handle as well`, async () => {
+    await fc.assert(handleModelProperty([...INVARIANT_IDS]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
   });
 
   // Once a bug: stop() cleared every listener, so a later send was reported by its return value only.
-  it('7. a send after stop() is reported through dropped (README: "a dropped event says so")', () => {
+  it(invariantTitle(7, 'a send after stop() is reported through dropped (README: "a dropped event says so")'), () => {
     const h = connectWithFake();
     const dropped: unknown[] = [];
     h.conn.on('dropped', ({ data }) => dropped.push(data));
@@ -44,7 +45,7 @@ describe('invariants of the createConnection handle (model-based, send queue inc
   });
 });
 
-describe('3. Delays in bounds, far past the cap, and jitter stays spread (through the handle)', () => {
+describe(invariantTitle(3, 'far past the cap, and jitter stays spread (through the handle)'), () => {
   it('every delay of 300 retries with maxRetries: Infinity is an integer in bounds, and spans the jitter window at the cap', () => {
     fc.assert(
       fc.property(

@@ -13,7 +13,7 @@ import { getAdjacencyMap, getStateNodes, type AdjacencyMap } from 'xstate/graph'
 import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
 import { getStatus, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
 import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
-import type { InvariantId } from './model/connection.model.js';
+import type { InvariantId } from './invariants.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
 type Snapshot = ReturnType<ConnectionMachine['getInitialSnapshot']>;

@@ -6,26 +6,12 @@
  */
 import { backoffCeilingMs, backoffFloorMs } from '../../../src/backoff.js';
 import type { ConnectionStatus } from '../../../src/index.js';
+import { INVARIANT_IDS, invariantName, type InvariantId } from '../invariants.js';
 import { isRefusedByFake, messageId, sumOfCeilings, type System } from './system.js';
 
-/** The invariants of the README, by number (9–11 speak about the handle only; 12–14 need app callbacks or stop()). */
-export const INVARIANTS = {
-  1: 'One socket',
-  2: 'Bounded retries',
-  3: 'Delays in bounds',
-  4: 'Manual close is final',
-  5: 'Quiet when idle',
-  6: 'Heartbeat',
-  7: 'Handed over or reported',
-  8: 'Late events are harmless',
-  9: 'Calls are final in the tick they are made',
-  10: 'Status after stop',
-  11: 'One registration, one call',
-  12: "The app's policy decides every retry",
-  13: 'Callbacks cannot kill the connection',
-  14: 'stop() ends every socket',
-} as const;
-export type InvariantId = keyof typeof INVARIANTS;
+/** The invariants' names by id, from the catalogue (9–11 speak about the handle only; 12–14 need app callbacks or stop()). */
+export const INVARIANTS = Object.fromEntries(INVARIANT_IDS.map((id) => [id, invariantName(id)])) as Readonly<Record<InvariantId, string>>;
+export type { InvariantId };
 
 export interface ConnectionModel {
   /** Invariants checked in this run. */
