@@ -22,9 +22,9 @@ describe('normaliseUrl', () => {
     expect(normaliseUrl('wss://example.com/?t=1')).toBe('wss://example.com/?t=1');
   });
 
-  it.each(['not a url', 'ftp://example.com/', 'ws://example.com/#top'])('throws a TypeError naming `url` for %s', (url) => {
+  it.each(['not a url', 'ftp://example.com/', 'ws://example.com/#top'])('throws a TypeError naming the package, `url` and the value for %s', (url) => {
     expect(() => normaliseUrl(url)).toThrow(TypeError);
-    expect(() => normaliseUrl(url)).toThrow(/`url`/);
+    expect(() => normaliseUrl(url)).toThrow(`xstate-websocket: \`url\` ${JSON.stringify(url)} `);
   });
 });
 
