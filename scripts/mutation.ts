@@ -18,7 +18,14 @@ import { existsSync } from 'node:fs';
  */
 export const MUTATION_TESTS: Record<string, string[]> = {
   'src/backoff.ts': ['test/backoff.test.ts', 'test/connection.machine.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/connection.table.test.ts', 'test/connection.model.test.ts'],
-  'src/close-codes.ts': ['test/close-codes.test.ts', 'test/connection.machine.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/connection.table.test.ts', 'test/visualizations.test.ts'],
+  'src/close-codes.ts': [
+    'test/close-codes.test.ts',
+    'test/connection.machine.test.ts',
+    'test/create-connection.lifecycle.test.ts',
+    'test/connection.table.test.ts',
+    'test/visualizations.test.ts',
+    'test/socket.actor.test.ts',
+  ],
   'src/connection.machine.ts': [
     'test/connection.machine.test.ts',
     'test/create-connection.lifecycle.test.ts',
@@ -39,6 +46,10 @@ export const MUTATION_TESTS: Record<string, string[]> = {
     'test/socket.actor.test.ts',
   ],
   'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
+  // The adapter's parts: their own unit tests, and the adapter's tests that use them on the fake.
+  'src/url.ts': ['test/url.test.ts', 'test/options.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.test.ts'],
+  'src/silence.ts': ['test/silence.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.lifecycle.test.ts'],
+  'src/let-go.ts': ['test/socket.actor.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/create-connection.edges.test.ts'],
   // The adapter: its unit tests, the chart and handle tests that drive it through the fake
   // WebSocket, and one model suite (connection.model: every command of the alphabet reaches the
   // adapter through the fake; the handle model adds the send queue, which is not the adapter's).

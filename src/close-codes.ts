@@ -62,3 +62,17 @@ export function closeCodePolicy(code: number): CloseCodePolicy {
 export function isRetryableCloseCode(code: number): boolean {
   return !TERMINAL_CODES.has(code) && !(code >= 4000 && code <= 4999);
 }
+
+/**
+ * HTTP statuses of a rejected upgrade that mean "do not retry", mapped into the application's
+ * rejection range (4000 + status), which the policy above does not retry.
+ */
+export const UPGRADE_STATUS_CLOSE_CODES: Readonly<Record<number, number>> = { 401: 4401, 403: 4403 };
+
+/**
+ * The close code reported when the server answered the upgrade with HTTP `status` instead of
+ * a WebSocket: 4401 for 401, 4403 for 403 (not retried), 1006 for any other (retried).
+ */
+export function upgradeCloseCode(status: number): number {
+  return UPGRADE_STATUS_CLOSE_CODES[status] ?? 1006;
+}

@@ -7,10 +7,10 @@ import type { InspectionEvent, Observer } from 'xstate';
 import type { BinaryTypeName, CloseInfo, ConnectionSettings } from './connection.types.js';
 import { describe } from './describe.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
+import { normaliseUrl, type UrlSource } from './url.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
 
-/** A URL, or a function called before every attempt (sync or async), e.g. to put a fresh token in it. */
-export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>);
+export type { UrlSource } from './url.js';
 
 /** Timers and time, injectable so tests run on virtual time (xstate's `SimulatedClock` fits). */
 export interface ConnectionClock {
@@ -314,30 +314,6 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     random: optionalFunction('random', options.random),
     inspect: options.inspect,
   };
-}
-
-/**
- * Parses and checks a URL: it must parse and use ws:, wss:, http: or https:.
- * Returns it as a string with http(s) mapped to ws(s), which every implementation accepts.
- * Throws a `TypeError` naming `url` otherwise (also used for URLs a `url` function returns).
- */
-export function normaliseUrl(value: string | URL): string {
-  let parsed: URL;
-  try {
-    parsed = new URL(String(value));
-  } catch {
-    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} does not parse as a URL; use an absolute URL such as 'wss://example.com/socket'.`);
-  }
-  const scheme = parsed.protocol;
-  if (scheme === 'http:') parsed.protocol = 'ws:';
-  else if (scheme === 'https:') parsed.protocol = 'wss:';
-  else if (scheme !== 'ws:' && scheme !== 'wss:') {
-    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has scheme '${scheme}'; use ws:, wss:, http: or https:.`);
-  }
-  if (parsed.hash) {
-    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has a fragment (#...), which WebSocket URLs cannot carry; remove it.`);
-  }
-  return parsed.href;
 }
 
 /** Throws a `TypeError` for a key that is not an option, suggesting the nearest known key. */

@@ -6,7 +6,10 @@
 import { fromCallback } from 'xstate';
 import { connectionDepsOf } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
-import { normaliseUrl, type UrlSource } from './options.js';
+import { upgradeCloseCode } from './close-codes.js';
+import { closeWithin, letGo, safeClose, type TimerClock } from './let-go.js';
+import { createSilenceMeter } from './silence.js';
+import { normaliseUrl, resolveUrlSource, type UrlSource } from './url.js';
 import {
   CLOSED,
   CONNECTING,
@@ -16,6 +19,8 @@ import {
   type WebSocketEventMapLike,
   type WebSocketLike,
 } from './websocket.types.js';
+
+export type { TimerClock } from './let-go.js';
 
 /** The direct send path the handle uses while the socket is open (bypasses the machine). */
 export interface SocketTransport {
@@ -56,19 +61,8 @@ export interface SocketActorDeps {
   shouldReconnect?: (close: CloseInfo) => boolean;
 }
 
-/** HTTP statuses on a rejected upgrade that mean "do not retry", mapped to app-range close codes. */
-const FATAL_UPGRADE_STATUS: Readonly<Record<number, number>> = { 401: 4401, 403: 4403 };
-
-const noop = () => {};
-
 /** Reported (with the app's verdict) when a socket does not close within `closeTimeoutMs`. */
 export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
-
-/** The timers the adapter may arm after it is disposed. */
-export interface TimerClock {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(id: unknown): void;
-}
 
 /**
  * Creates the socket actor logic. Given no deps, it uses those bound to its actor system by
@@ -78,41 +72,42 @@ export interface TimerClock {
 export function createSocketActor(explicitDeps?: SocketActorDeps) {
   return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
     const deps: SocketActorDeps = explicitDeps ?? connectionDepsOf(system) ?? {};
-    const clock = deps.clock;
-    // An injected clock.now that throws is reported once and replaced by performance.now().
-    let nowBroken = false;
-    const now = () => {
-      if (deps.now && !nowBroken) {
-        try {
-          return deps.now();
-        } catch (error) {
-          nowBroken = true;
-          report({ type: 'SOCKET.ERROR', message: `clock.now threw: ${messageOf(error)}; performance.now() used instead`, error });
-        }
-      }
-      return performance.now();
-    };
     const ping = deps.ping ?? (() => 'ping');
     const isPong = deps.isPong ?? ((data: unknown) => data === 'pong');
     const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
-    const heartbeat = input.heartbeat !== null;
 
     let socket: WebSocketLike | null = null;
     let disposed = false;
     let closeRequested = false;
-    let lastInboundAt = now();
-    let awaitingPong = false;
     let upgradeStatus: number | null = null;
 
+    // Report: to the machine, and never after disposal.
     const report = (event: SocketReport) => {
       if (!disposed) sendBack(event);
     };
+    const reportError = (message: string, error: unknown) => report({ type: 'SOCKET.ERROR', message, error });
+    const reportClosed = (close: CloseInfo) => {
+      const verdict = askShouldReconnect(close);
+      report(verdict === undefined ? { type: 'SOCKET.CLOSED', ...close } : { type: 'SOCKET.CLOSED', ...close, shouldReconnect: verdict });
+    };
     // Every failure before a socket exists is a close like any other: the app's policy is asked.
     const fail = (message: string, error?: unknown) => {
-      report({ type: 'SOCKET.ERROR', message, error });
+      reportError(message, error);
       reportClosed({ code: 1006, reason: message, wasClean: false });
     };
+    function askShouldReconnect(close: CloseInfo): boolean | undefined {
+      if (!deps.shouldReconnect || disposed) return undefined;
+      try {
+        return deps.shouldReconnect(close) === true;
+      } catch (error) {
+        reportError(`shouldReconnect threw: ${messageOf(error)}`, error);
+        return undefined;
+      }
+    }
 
+    const silence = createSilenceMeter(deps.now, (error) =>
+      reportError(`clock.now threw: ${messageOf(error)}; performance.now() used instead`, error),
+    );
     const transport: SocketTransport = {
       send(data) {
         if (disposed || socket === null || socket.readyState !== OPEN) return false;
@@ -121,36 +116,29 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       },
     };
 
+    // The socket's events, reported.
     const onOpen = () => {
       if (disposed) return;
-      lastInboundAt = now();
+      silence.opened();
       deps.onTransport?.(transport);
       report({ type: 'SOCKET.OPENED', protocol: socket?.protocol ?? '' });
     };
-    const onMessage = heartbeat
-      ? (event: WebSocketEventMapLike['message']) => {
-          if (disposed) return;
-          lastInboundAt = now();
-          if (awaitingPong) {
-            awaitingPong = false;
-            sendBack({ type: 'SOCKET.ALIVE' });
+    const onMessage =
+      input.heartbeat !== null
+        ? (event: WebSocketEventMapLike['message']) => {
+            if (disposed) return;
+            if (silence.heard()) sendBack({ type: 'SOCKET.ALIVE' });
+            const data = event.data;
+            if (!isPongSafe(data)) deliver(data);
           }
-          const data = event.data;
-          if (!isPongSafe(data)) deliver(data);
-        }
-      : (event: WebSocketEventMapLike['message']) => {
-          if (!disposed) deliver(event.data);
-        };
+        : (event: WebSocketEventMapLike['message']) => {
+            if (!disposed) deliver(event.data);
+          };
     const onError = (event: WebSocketEventMapLike['error']) => {
       const message = errorMessage(event);
-      const status = /Unexpected server response: (\d{3})/.exec(message);
-      if (status) upgradeStatus = Number(status[1]);
-      report({ type: 'SOCKET.ERROR', message, error: event?.error ?? event });
-      // An error fails the connection and a close event should follow, with readyState past
-      // CONNECTING. Node 20's built-in WebSocket (undici) fires 'error' on a refused or rejected
-      // handshake, or on close() while connecting, but stays CONNECTING and never fires 'close':
-      // without this the attempt would hang until connectTimeoutMs or closeTimeoutMs.
-      if (socket !== null && socket.readyState === CONNECTING) {
+      upgradeStatus = upgradeStatusIn(message) ?? upgradeStatus;
+      reportError(message, event?.error ?? event);
+      if (isStuckConnecting(socket)) {
         detach();
         socket = null;
         reportClosed({ code: 1006, reason: message, wasClean: false });
@@ -158,42 +146,12 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
     };
     const onClose = (event: WebSocketEventMapLike['close']) => {
       detach();
-      const close: CloseInfo =
+      reportClosed(
         upgradeStatus === null
           ? { code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false }
-          : { code: FATAL_UPGRADE_STATUS[upgradeStatus] ?? 1006, reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false };
-      reportClosed(close);
+          : { code: upgradeCloseCode(upgradeStatus), reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false },
+      );
     };
-
-    function reportClosed(close: CloseInfo) {
-      const verdict = askShouldReconnect(close);
-      report(verdict === undefined ? { type: 'SOCKET.CLOSED', ...close } : { type: 'SOCKET.CLOSED', ...close, shouldReconnect: verdict });
-    }
-
-    function askShouldReconnect(close: CloseInfo): boolean | undefined {
-      if (!deps.shouldReconnect || disposed) return undefined;
-      try {
-        return deps.shouldReconnect(close) === true;
-      } catch (error) {
-        report({ type: 'SOCKET.ERROR', message: `shouldReconnect threw: ${messageOf(error)}`, error });
-        return undefined;
-      }
-    }
-
-    function sendPing() {
-      let data: OutgoingData;
-      try {
-        data = ping();
-      } catch (error) {
-        report({ type: 'SOCKET.ERROR', message: `heartbeat.ping threw: ${messageOf(error)}`, error });
-        return;
-      }
-      try {
-        transport.send(data);
-      } catch (error) {
-        report({ type: 'SOCKET.ERROR', message: `the WebSocket refused the heartbeat ping: ${messageOf(error)}`, error });
-      }
-    }
 
     function isPongSafe(data: unknown): boolean {
       try {
@@ -217,6 +175,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       socket.removeEventListener('close', onClose as never);
     }
 
+    // Open: one socket, once this attempt's URL is known (unless closed or disposed meanwhile).
     function open(source: string | URL) {
       if (disposed || closeRequested) return;
       let url: string;
@@ -253,40 +212,22 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       }
     }
 
-    function start(source: UrlSource | null) {
-      if (source === null) {
-        fail('no url: the machine input has none and the socket actor was given none');
-        return;
-      }
-      if (typeof source !== 'function') {
-        open(source);
-        return;
-      }
-      // A thenable may call back twice, both ways, or after this attempt is over: only the
-      // first answer counts, and none after a close request or disposal (see `open`).
-      let settled = false;
-      const once =
-        <A>(fn: (arg: A) => void) =>
-        (arg: A) => {
-          if (settled) return;
-          settled = true;
-          fn(arg);
-        };
+    function sendPing() {
+      let data: OutgoingData;
       try {
-        const result = source();
-        if (isThenable(result)) {
-          result.then(
-            once(open),
-            once((error: unknown) => fail(`url function rejected: ${messageOf(error)}`, error)),
-          );
-        } else {
-          once(open)(result);
-        }
+        data = ping();
       } catch (error) {
-        once((e: unknown) => fail(`url function threw: ${messageOf(e)}`, e))(error);
+        reportError(`heartbeat.ping threw: ${messageOf(error)}`, error);
+        return;
+      }
+      try {
+        transport.send(data);
+      } catch (error) {
+        reportError(`the WebSocket refused the heartbeat ping: ${messageOf(error)}`, error);
       }
     }
 
+    // Obey: the machine's commands.
     receive((command) => {
       switch (command.type) {
         case 'CLOSE_SOCKET':
@@ -310,16 +251,18 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
           return;
         }
         case 'SEND_PING':
-          awaitingPong = true;
+          silence.pinged();
           sendPing();
           return;
         case 'REPORT_SILENCE':
-          report({ type: 'SOCKET.SILENCE', silentMs: now() - lastInboundAt });
+          report({ type: 'SOCKET.SILENCE', silentMs: silence.silentMs() });
           return;
       }
     });
 
-    start(deps.url ?? input.url);
+    const source = deps.url ?? input.url;
+    if (source === null) fail('no url: the machine input has none and the socket actor was given none');
+    else resolveUrlSource(source, open, (how, error) => fail(`url function ${how}: ${messageOf(error)}`, error));
 
     return () => {
       disposed = true;
@@ -328,89 +271,27 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       if (ws === null) return;
       detach();
       if (ws.readyState === CLOSED) return;
-      if (ws.readyState === OPEN) {
-        swallowErrors(ws);
-        safeClose(ws, 1000, 'client stopped');
-        // A server that never answers the close handshake must not keep the socket (and a Node
-        // process) alive for the implementation's own timeout (`ws`: 30 s): closeTimeoutMs at most.
-        if (typeof ws.terminate === 'function') {
-          const timer = later(clock, input.closeTimeoutMs, () => ws.readyState !== CLOSED && terminate(ws));
-          onceClosed(ws, () => timer.cancel());
-        }
-      } else {
-        letGo(ws);
-      }
+      if (ws.readyState === OPEN) closeWithin(ws, input.closeTimeoutMs, deps.clock);
+      else letGo(ws);
     };
   });
 }
 
-/** Runs `fn` after `ms` on the actor's clock, else on a real timer that keeps no process alive. */
-function later(clock: TimerClock | undefined, ms: number, fn: () => void): { cancel(): void } {
-  if (clock) {
-    const id = clock.setTimeout(fn, ms);
-    (id as { unref?: () => void } | null)?.unref?.();
-    return { cancel: () => clock.clearTimeout(id) };
-  }
-  const id = setTimeout(fn, ms);
-  id.unref?.();
-  return { cancel: () => clearTimeout(id) };
-}
-
 /**
- * Calls `fn` when the socket closes, where the implementation has EventEmitter's `once` (`ws`):
- * a listener that removes itself, never counted among the adapter's. Elsewhere `fn` never runs.
+ * Whether an 'error' left the socket CONNECTING, which ends the attempt here. An error fails the
+ * connection and a close event should follow, with readyState past CONNECTING. Node 20's built-in
+ * WebSocket (undici) fires 'error' on a refused or rejected handshake, or on close() while
+ * connecting, but stays CONNECTING and never fires 'close': without this the attempt would hang
+ * until connectTimeoutMs or closeTimeoutMs.
  */
-function onceClosed(ws: WebSocketLike, fn: () => void) {
-  const emitter = ws as WebSocketLike & { once?: (type: string, fn: () => void) => void };
-  if (typeof emitter.once === 'function') emitter.once('close', fn);
+function isStuckConnecting(ws: WebSocketLike | null): boolean {
+  return ws !== null && ws.readyState === CONNECTING;
 }
 
-/**
- * Lets go of a socket that is not CLOSED and has no listener of ours: terminated where the
- * implementation can (`ws`), else closed.
- */
-function letGo(ws: WebSocketLike) {
-  swallowErrors(ws);
-  if (!terminate(ws)) safeClose(ws, 1000, 'client stopped');
-}
-
-/**
- * The `ws` package throws an unhandled 'error' when a socket with no error listener fails (e.g.
- * closed while CONNECTING), so one no-op listener stays until 'close'.
- */
-function swallowErrors(ws: WebSocketLike) {
-  const emitter = ws as WebSocketLike & {
-    on?: (type: string, fn: () => void) => void;
-    once?: (type: string, fn: () => void) => void;
-    off?: (type: string, fn: () => void) => void;
-  };
-  if (typeof emitter.on === 'function' && typeof emitter.once === 'function' && typeof emitter.off === 'function') {
-    emitter.on('error', noop);
-    emitter.once('close', () => emitter.off!('error', noop));
-  }
-}
-
-/** `terminate()` where the implementation has it; `false` where it has not, or it threw. */
-function terminate(ws: WebSocketLike): boolean {
-  if (typeof ws.terminate !== 'function') return false;
-  try {
-    ws.terminate();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function safeClose(ws: WebSocketLike, code: number, reason: string) {
-  try {
-    ws.close(code, reason);
-  } catch {
-    try {
-      ws.close();
-    } catch {
-      // Nothing more can be done: the socket is let go of as it is.
-    }
-  }
+/** The HTTP status of a rejected upgrade in `ws`'s error text ("Unexpected server response: 401"), or `null`. */
+function upgradeStatusIn(message: string): number | null {
+  const status = /Unexpected server response: (\d{3})/.exec(message);
+  return status ? Number(status[1]) : null;
 }
 
 function errorMessage(event: WebSocketEventMapLike['error'] | undefined): string {
@@ -422,8 +303,4 @@ function errorMessage(event: WebSocketEventMapLike['error'] | undefined): string
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-function isThenable(value: unknown): value is PromiseLike<string | URL> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode } from '../src/close-codes.js';
+import { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode, UPGRADE_STATUS_CLOSE_CODES, upgradeCloseCode } from '../src/close-codes.js';
 
 describe('close-code policy', () => {
   it.each([1002, 1003, 1007, 1008, 1009, 1010, 4000, 4001, 4401, 4999])('stops on %i', (code) => {
@@ -44,5 +44,24 @@ describe('closeCodePolicy', () => {
 describe('isRetryableCloseCode', () => {
   it('agrees with closeCodePolicy for every code 0–5999', () => {
     for (let code = 0; code < 6000; code++) expect(isRetryableCloseCode(code), String(code)).toBe(closeCodePolicy(code).retry);
+  });
+});
+
+describe('upgradeCloseCode: the close reported for a rejected upgrade', () => {
+  it.each([
+    [401, 4401],
+    [403, 4403],
+  ])('maps HTTP %i to %i, which the policy does not retry', (status, code) => {
+    expect(upgradeCloseCode(status)).toBe(code);
+    expect(isRetryableCloseCode(code)).toBe(false);
+  });
+
+  it.each([400, 404, 426, 429, 500, 502, 503])('maps HTTP %i to 1006, which the policy retries', (status) => {
+    expect(upgradeCloseCode(status)).toBe(1006);
+    expect(isRetryableCloseCode(1006)).toBe(true);
+  });
+
+  it('names exactly 401 and 403 in its table', () => {
+    expect(UPGRADE_STATUS_CLOSE_CODES).toEqual({ 401: 4401, 403: 4403 });
   });
 });

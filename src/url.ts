@@ -1,0 +1,79 @@
+/**
+ * The URL of a connection: where it comes from (`UrlSource`), the one shape every attempt
+ * opens (`normaliseUrl`), and how a source is asked once per attempt (`resolveUrlSource`).
+ */
+import { describe } from './describe.js';
+
+/** A URL, or a function called before every attempt (sync or async), e.g. to put a fresh token in it. */
+export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>);
+
+const PREFIX = 'xstate-websocket:';
+
+/**
+ * Parses and checks a URL: it must parse and use ws:, wss:, http: or https:.
+ * Returns it as a string with http(s) mapped to ws(s), which every implementation accepts.
+ * Throws a `TypeError` naming `url` otherwise (also used for URLs a `url` function returns).
+ */
+export function normaliseUrl(value: string | URL): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(String(value));
+  } catch {
+    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} does not parse as a URL; use an absolute URL such as 'wss://example.com/socket'.`);
+  }
+  const scheme = parsed.protocol;
+  if (scheme === 'http:') parsed.protocol = 'ws:';
+  else if (scheme === 'https:') parsed.protocol = 'wss:';
+  else if (scheme !== 'ws:' && scheme !== 'wss:') {
+    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has scheme '${scheme}'; use ws:, wss:, http: or https:.`);
+  }
+  if (parsed.hash) {
+    throw new TypeError(`${PREFIX} \`url\` ${describe(String(value))} has a fragment (#...), which WebSocket URLs cannot carry; remove it.`);
+  }
+  return parsed.href;
+}
+
+/** How a `url` function failed to answer: it threw, or its promise (thenable) rejected. */
+export type UrlFailure = 'threw' | 'rejected';
+
+/**
+ * Asks a URL source for this attempt's URL: a string or URL answers at once, a function
+ * with what it returns or (a promise or any thenable) resolves to. Only the first answer
+ * counts: a thenable that calls back twice, both ways, or whose `then` throws after answering
+ * is heard once. The answer is not checked here (`normaliseUrl` does that).
+ */
+export function resolveUrlSource(
+  source: UrlSource,
+  onUrl: (url: string | URL) => void,
+  onFailure: (how: UrlFailure, error: unknown) => void,
+): void {
+  if (typeof source !== 'function') {
+    onUrl(source);
+    return;
+  }
+  let settled = false;
+  const once =
+    <A>(fn: (arg: A) => void) =>
+    (arg: A) => {
+      if (settled) return;
+      settled = true;
+      fn(arg);
+    };
+  try {
+    const result = source();
+    if (isThenable(result)) {
+      result.then(
+        once(onUrl),
+        once((error: unknown) => onFailure('rejected', error)),
+      );
+    } else {
+      once(onUrl)(result);
+    }
+  } catch (error) {
+    once((e: unknown) => onFailure('threw', e))(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<string | URL> {
+  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+}
