@@ -10,7 +10,7 @@ import type { AnyStateMachine, AnyStateNode, AnyTransitionDefinition } from 'xst
 import { backoffCeilingMs } from '../src/backoff.js';
 import { CLOSE_CODE_TABLE } from '../src/close-codes.js';
 import { connectionMachine } from '../src/connection.machine.js';
-import { DEFAULTS } from '../src/options.js';
+import { DEFAULTS } from '../src/options.types.js';
 import { REASONS, type ReasonLabel } from '../src/reasons.js';
 import { INVARIANT_CATALOGUE } from '../test/support/invariants.js';
 

@@ -8,7 +8,8 @@ import { connectionMachine, getStatus } from './connection.machine.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
 import type { CloseInfo, ConnectionStatus, GaveUpReason } from './connection.types.js';
 import { describe } from './describe.js';
-import { resolveOptions, type ConnectionOptions } from './options.js';
+import { resolveOptions } from './options.js';
+import type { ConnectionOptions } from './options.types.js';
 import type { SocketTransport } from './socket.actor.js';
 import type { OutgoingData } from './websocket.types.js';
 

@@ -19,8 +19,9 @@ export type {
   SocketCommand,
   SocketReport,
 } from './connection.types.js';
-export { DEFAULTS, resolveOptions } from './options.js';
-export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, UrlSource } from './options.js';
+export { resolveOptions } from './options.js';
+export { DEFAULTS } from './options.types.js';
+export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, UrlSource } from './options.types.js';
 export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
 export type { BackoffSettings } from './backoff.js';
 export { formatReason, REASONS } from './reasons.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { backoffCeilingMs, backoffDelayMs, backoffFloorMs, type BackoffSettings } from '../src/backoff.js';
-import { DEFAULTS } from '../src/options.js';
+import { DEFAULTS } from '../src/options.types.js';
 
 const defaults: BackoffSettings = DEFAULTS.backoff;
 

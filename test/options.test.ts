@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DEFAULTS, KNOWN_KEYS, resolveOptions, type ConnectionOptions } from '../src/options.js';
+import { KNOWN_KEYS, resolveOptions } from '../src/options.js';
+import { DEFAULTS, type ConnectionOptions } from '../src/options.types.js';
 import { createFakeWebSocketServer } from './support/fake-websocket.js';
 
 const { WebSocket } = createFakeWebSocketServer();
@@ -105,7 +106,7 @@ describe('defaults', () => {
   });
 
   it('documents every numeric default in the TSDoc @default tag of its option', () => {
-    const source = readFileSync(new URL('../src/options.ts', import.meta.url), 'utf8');
+    const source = readFileSync(new URL('../src/options.types.ts', import.meta.url), 'utf8');
     const documented = new Map<string, string>();
     for (const match of source.matchAll(/@default ([^\n]+)\n\s*\*\/\n\s*(\w+)\??:/g)) documented.set(match[2]!, match[1]!.trim());
     const expected: Record<string, unknown> = {

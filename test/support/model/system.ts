@@ -17,7 +17,7 @@ import {
 } from '../../../src/index.js';
 import { buildConnection, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
-import type { UrlSource } from '../../../src/options.js';
+import type { UrlSource } from '../../../src/options.types.js';
 import { retryPlanner } from '../../../src/connection.machine.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
 import { armedTimers } from '../virtual-time.js';
