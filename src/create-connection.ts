@@ -6,7 +6,7 @@ import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from '
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
-import type { CloseInfo, ConnectionStatus, GaveUpReason } from './connection.types.js';
+import type { CloseInfo, ConnectionEmitted, ConnectionStatus } from './connection.types.js';
 import { describe } from './describe.js';
 import { resolveOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
@@ -19,15 +19,31 @@ import type { OutgoingData } from './websocket.types.js';
  */
 export type DropReason = 'queue-full' | 'stopped' | 'refused';
 
-/** Listener payloads, by event name. */
+/** The machine's emitted event `K` without its `type`: what a listener of `K` is given. */
+type Emitted<K extends ConnectionEmitted['type']> = Omit<Extract<ConnectionEmitted, { type: K }>, 'type'>;
+/** The same, its fields writable as the handle has always typed them. */
+type WritableEmitted<K extends ConnectionEmitted['type']> = { -readonly [P in keyof Emitted<K>]: Emitted<K>[P] };
+
+/** The emitted events the handle forwards under their own name (`message` takes the direct path). */
+type Forwarded = Exclude<ConnectionEmitted['type'], 'message'>;
+/** `tsc` fails here when the machine emits an event that has no entry in `ConnectionEventMap`. */
+type EveryEmittedEventIsMapped = [Forwarded] extends [keyof ConnectionEventMap] ? true : false;
+type AssertTrue<T extends true> = T;
+type _EveryEmittedEventChecked = AssertTrue<EveryEmittedEventIsMapped>;
+
+/**
+ * Listener payloads, by event name. `open`, `close`, `error`, `retry` and `gaveUp` are the
+ * machine's emitted events (`ConnectionEmitted`) without `type`; `status`, `message` (the bare
+ * data) and `dropped` are the handle's own.
+ */
 export interface ConnectionEventMap {
   status: ConnectionStatus;
-  open: { protocol: string };
+  open: WritableEmitted<'open'>;
   message: unknown;
-  close: CloseInfo;
-  error: { message: string; error?: unknown };
-  retry: { attempt: number; delayMs: number };
-  gaveUp: { reason: GaveUpReason; close: CloseInfo | null; retries: number };
+  close: Emitted<'close'>;
+  error: WritableEmitted<'error'>;
+  retry: WritableEmitted<'retry'>;
+  gaveUp: WritableEmitted<'gaveUp'>;
   /**
    * A message that was not sent. `data` is what was given to `send`, except for binary data that
    * waited in the queue: that is the copy taken at `send()` (the bytes it had then, same type).
@@ -100,7 +116,8 @@ export const SHIPPED_POLICIES: HandlePolicies = {
 
 const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
 
-const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const;
+/** Every event a listener can subscribe to with `on` (internal; tests import it). */
+export const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const satisfies readonly (keyof ConnectionEventMap)[];
 
 /** Creates a connection. Throws `TypeError`/`RangeError` at once on invalid options. */
 export function createConnection(options: ConnectionOptions): Connection {
@@ -178,7 +195,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
   // Every emitted event is a handle event of the same name, its payload the emitted object without
   // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).
   actor.on('*', ({ type, ...payload }) => {
-    if (type !== 'message') fire(type, payload as never);
+    if (type !== 'message') fire(type, payload as ConnectionEventMap[Forwarded]);
   });
 
   let status = getStatus(actor.getSnapshot());

@@ -1,4 +1,5 @@
 import { SimulatedClock } from 'xstate';
+import { EVENT_NAMES } from '../../src/create-connection.js';
 import { createConnection, type Connection, type ConnectionEventMap, type ConnectionOptions } from '../../src/index.js';
 import { createFakeWebSocketServer, type FakeWebSocketServer, type FakeWebSocketServerOptions } from './fake-websocket.js';
 import { advance, armedTimers } from './virtual-time.js';
@@ -34,7 +35,7 @@ export function connectWithFake(
     autoConnect: false,
   });
   const events: Harness['events'] = [];
-  for (const name of ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const) {
+  for (const name of EVENT_NAMES) {
     conn.on(name, (payload) => events.push([name, payload]));
   }
   if (options.autoConnect !== false) conn.connect();

@@ -15,7 +15,7 @@ import {
   type ConnectionStatus,
   type WebSocketConstructor,
 } from '../../../src/index.js';
-import { buildConnection, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
+import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
 import type { UrlSource } from '../../../src/options.types.js';
 import { retryPlanner } from '../../../src/connection.machine.js';
@@ -378,7 +378,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   } else {
     const conn = buildConnection({ ...options, autoConnect: config.autoConnect ?? false }, handle.policies);
     conn.on('status', () => listenerCalls.push('*'));
-    for (const name of ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const) {
+    for (const name of EVENT_NAMES) {
       conn.on(name, (payload) => events.push([name, payload]));
     }
     conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
