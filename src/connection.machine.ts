@@ -8,6 +8,7 @@
 import { assign, emit, enqueueActions, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
 import { isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
+import { messageOf } from './describe.js';
 import { connectionDepsOf } from './connection.deps.js';
 import {
   CONNECTION_STATUSES,
@@ -37,7 +38,7 @@ export function drawJitter(random: () => number): { draw: number; problem: strin
     if (typeof draw === 'number' && draw >= 0 && draw < 1) return { draw, problem: null };
     problem = `random misbehaved: returned ${String(draw)}, not a number in [0, 1); 0.5 used instead`;
   } catch (error) {
-    problem = `random misbehaved: threw ${error instanceof Error ? error.message : String(error)}; 0.5 used instead`;
+    problem = `random misbehaved: threw ${messageOf(error)}; 0.5 used instead`;
   }
   return { draw: 0.5, problem };
 }

@@ -7,7 +7,7 @@ import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
 import type { CloseInfo, ConnectionEmitted, ConnectionStatus } from './connection.types.js';
-import { describe } from './describe.js';
+import { describe, messageOf } from './describe.js';
 import { resolveOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
 import type { SocketTransport } from './socket.actor.js';
@@ -307,8 +307,4 @@ function checkCloseArguments(code: unknown, reason: unknown) {
   if (bytes > 123) {
     throw new RangeError(`xstate-websocket: close(code, reason) takes a reason of at most 123 UTF-8 bytes, got ${describe(reason)} (${bytes} bytes); shorten it.`);
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

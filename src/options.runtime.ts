@@ -46,6 +46,7 @@ function bytesOf(value: unknown): Uint8Array | null {
   return null;
 }
 
-const defaultPing = (): OutgoingData => DEFAULTS.heartbeatData.ping;
-const defaultIsPong = (data: unknown): boolean => data === DEFAULTS.heartbeatData.isPong;
+/** The default heartbeat ping and pong matcher (also the adapter's, when used without `createConnection`). */
+export const defaultPing = (): OutgoingData => DEFAULTS.heartbeatData.ping;
+export const defaultIsPong = (data: unknown): boolean => data === DEFAULTS.heartbeatData.isPong;
 export const defaultNow = (): number => performance.now();

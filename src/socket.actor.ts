@@ -4,6 +4,8 @@
  * decides whether to retry. Its disposer leaves no listener behind and no socket open.
  */
 import { fromCallback } from 'xstate';
+import { messageOf } from './describe.js';
+import { defaultIsPong, defaultPing } from './options.runtime.js';
 import { connectionDepsOf } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
 import { upgradeCloseCode } from './close-codes.js';
@@ -72,8 +74,8 @@ export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket ab
 export function createSocketActor(explicitDeps?: SocketActorDeps) {
   return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
     const deps: SocketActorDeps = explicitDeps ?? connectionDepsOf(system) ?? {};
-    const ping = deps.ping ?? (() => 'ping');
-    const isPong = deps.isPong ?? ((data: unknown) => data === 'pong');
+    const ping = deps.ping ?? defaultPing;
+    const isPong = deps.isPong ?? defaultIsPong;
     const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
 
     let socket: WebSocketLike | null = null;
@@ -299,8 +301,4 @@ function errorMessage(event: WebSocketEventMapLike['error'] | undefined): string
   if (inner && typeof inner.message === 'string' && inner.message) return inner.message;
   if (event && typeof event.message === 'string' && event.message) return event.message;
   return 'WebSocket error';
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
