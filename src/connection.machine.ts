@@ -60,7 +60,7 @@ export function retryPlanner(randomOf: (system: unknown) => (() => number) | und
 /** The `recordReason` action of one transition: `context.reason` will read `label {details}`. */
 const because = (reason: ReasonLabel) => ({ type: 'recordReason', params: { reason } }) as const;
 
-/** What connect() and reconnect() do wherever no socket exists (idle, backoff, gaveUp, manuallyClosed). */
+/** What connect() and reconnect() do where no socket exists (idle, gaveUp, manuallyClosed; backoff takes RECONNECT only). */
 const CONNECT = { target: 'session', actions: ['resetRetries', because('connect requested')] } as const;
 const RECONNECT = { target: 'session', actions: ['resetRetries', because('reconnect requested')] } as const;
 /** What close() does wherever no socket exists. */

@@ -2,7 +2,7 @@ export { createConnection } from './create-connection.js';
 export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
 export { connectionMachine, getStatus } from './connection.machine.js';
 export { createSocketActor } from './socket.actor.js';
-export type { SocketActorDeps, SocketTransport } from './socket.actor.js';
+export type { SocketActorDeps, SocketTransport, TimerClock } from './socket.actor.js';
 export { CONNECTION_STATUSES } from './connection.types.js';
 export type {
   BinaryTypeName,
@@ -21,7 +21,7 @@ export type {
 } from './connection.types.js';
 export { resolveOptions } from './options.js';
 export { DEFAULTS } from './options.types.js';
-export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, UrlSource } from './options.types.js';
+export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, PongData, UrlSource } from './options.types.js';
 export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
 export type { BackoffSettings } from './backoff.js';
 export { formatReason, REASONS } from './reasons.js';
