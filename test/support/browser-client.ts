@@ -4,7 +4,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { ClientImplementation, RemoteClient } from './fault-scenarios.js';
-import type { ClientSpec, InstrumentedClient } from './instrumented-client.js';
+import { CLIENT_METHODS, type ClientSpec, type InstrumentedClient } from './instrumented-client.js';
 
 /** What the page exposes (see browser-page.ts). */
 interface PageWindow {
@@ -31,19 +31,15 @@ export function browserImplementation(page: () => Page): ClientImplementation {
         (w.clients ??= []).push(client);
         return w.clients.length - 1;
       }, spec);
-      type Args = [index: number, ...rest: unknown[]];
-      // Evaluated in the page: `clients` is the page's global (see `open` above).
+      // Evaluated in the page: `clients` is the page's global (see above).
+      const call = (method: string) => (...args: unknown[]) =>
+        p.evaluate(([i, method, args]) => {
+          const client = (window as unknown as PageWindow).clients![i as number]!;
+          return (client[method as 'send'] as (...a: unknown[]) => unknown)(...(args as unknown[]));
+        }, [index, method, args] as const);
       const remote: RemoteClient = {
-        state: () => p.evaluate(([i]) => (window as unknown as PageWindow).clients![i as number]!.state(), [index] as Args),
-        connect: () => p.evaluate(([i]) => (window as unknown as PageWindow).clients![i as number]!.conn.connect(), [index] as Args),
-        close: (code, reason) =>
-          p.evaluate(([i, code, reason]) => (window as unknown as PageWindow).clients![i as number]!.conn.close(code as number | undefined, reason as string | undefined), [index, code, reason] as Args),
-        reconnect: () => p.evaluate(([i]) => (window as unknown as PageWindow).clients![i as number]!.conn.reconnect(), [index] as Args),
-        stop: () => p.evaluate(([i]) => (window as unknown as PageWindow).clients![i as number]!.stop(), [index] as Args),
-        send: (text) => p.evaluate(([i, text]) => (window as unknown as PageWindow).clients![i as number]!.conn.send(text as string), [index, text] as Args),
+        ...(Object.fromEntries(CLIENT_METHODS.map((method) => [method, call(method)])) as Omit<RemoteClient, 'dispatchOnline'>),
         dispatchOnline: () => p.evaluate(() => void window.dispatchEvent(new Event('online'))),
-        runCycles: (count, deadlineMs) =>
-          p.evaluate(([i, count, deadlineMs]) => (window as unknown as PageWindow).clients![i as number]!.runCycles(count as number, deadlineMs as number), [index, count, deadlineMs] as Args),
       };
       return remote;
     },

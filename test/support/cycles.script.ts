@@ -3,7 +3,7 @@
  * against a fault server, stops everything and returns WITHOUT process.exit. The parent test
  * expects this process to exit by itself, quickly.
  *
- *   node --import tsx test/support/cycles.script.ts <count> [ws|global] [closedSockets]
+ *   node --import tsx test/support/cycles.script.ts <ws|global> <count> [closedSockets]
  *   (`global` is Node's built-in WebSocket: add --experimental-websocket on Node 20)
  */
 import WebSocket from 'ws';
@@ -11,8 +11,8 @@ import { createConnection } from '../../src/index.js';
 import { killOnRequest, startFaultServer } from './fault-server.js';
 import { createInstrumentedClient, histogram } from './instrumented-client.js';
 
-const count = Number(process.argv[2] ?? 100);
-const which = process.argv[3] ?? 'ws';
+const which = process.argv[2] ?? 'ws';
+const count = Number(process.argv[3] ?? 100);
 /** How many sockets end CLOSED (the rest may stay CLOSING where the implementation leaves them so). */
 const closedSockets = Number(process.argv[4] ?? Infinity);
 type Ctor = new (url: string, protocols?: string | string[]) => object;

@@ -39,8 +39,6 @@ export interface ClientState {
   urlCalls: number;
   /** Timers the connection has armed on its clock and not yet fired or cleared. */
   armedTimers: number;
-  /** Timers the connection ever armed. */
-  timersArmed: number;
   /** Per socket: listeners added with addEventListener and not removed. */
   listeners: number[];
   /** Per socket: `listenerCount` over open/message/error/close where the class has it (`ws`), else null. */
@@ -51,11 +49,8 @@ export interface ClientState {
 
 export interface CycleReport {
   cycles: number;
-  /** Cycles per kind: open→close, kill→reconnect→close, close while connecting, reconnect(), new connection→stop(). */
-  kinds: Record<string, number>;
   /** Largest number of armed timers seen whenever the connection was at rest (manuallyClosed). */
   maxArmedAtRest: number;
-  elapsedMs: number;
 }
 
 export interface InstrumentedClient {
@@ -63,9 +58,16 @@ export interface InstrumentedClient {
   state(): ClientState;
   /** Runs `count` connect/close/kill cycles (the server kills a socket that sends 'kill'); bounded by `deadlineMs`. */
   runCycles(count: number, deadlineMs: number): Promise<CycleReport>;
+  connect(): void;
+  close(code?: number, reason?: string): void;
+  reconnect(): void;
+  send(text: string): boolean;
   /** Stops the connection (`runCycles` stops the ones it makes itself). */
   stop(): void;
 }
+
+/** The methods a test process calls on a client wherever it runs (see fault-scenarios.ts). */
+export const CLIENT_METHODS = ['state', 'runCycles', 'connect', 'close', 'reconnect', 'send', 'stop'] as const;
 
 type Ctor = new (url: string, protocols?: string | string[]) => object;
 
@@ -78,10 +80,8 @@ export function createInstrumentedClient(
 ): InstrumentedClient {
   const t0 = performance.now();
   const armed = new Set<unknown>();
-  let timersArmed = 0;
   const clock = {
     setTimeout(fn: (...args: unknown[]) => void, ms: number): unknown {
-      timersArmed++;
       const id = setTimeout(() => {
         armed.delete(id);
         fn();
@@ -96,32 +96,25 @@ export function createInstrumentedClient(
     now: () => performance.now(),
   };
 
-  const sockets: Array<{ socket: object; listeners: Set<unknown> }> = [];
   const Base = BaseWebSocket as unknown as new (url: string, protocols?: string | string[]) => EventTarget;
   class InstrumentedWebSocket extends Base {
-    private readonly tracked = new Set<unknown>();
+    /** Listeners added and not removed, per event type (an EventTarget adds a listener once). */
+    readonly tracked = new Map<string, Set<unknown>>();
     constructor(url: string, protocols?: string | string[]) {
       if (protocols === undefined) super(url);
       else super(url, protocols);
-      sockets.push({ socket: this, listeners: this.tracked });
+      sockets.push(this);
     }
     override addEventListener(type: string, listener: unknown, options?: unknown) {
-      this.tracked.add(`${type}\u0000` + listenerId(listener));
+      this.tracked.set(type, (this.tracked.get(type) ?? new Set()).add(listener));
       (super.addEventListener as (...args: unknown[]) => void)(type, listener, options);
     }
     override removeEventListener(type: string, listener: unknown, options?: unknown) {
-      this.tracked.delete(`${type}\u0000` + listenerId(listener));
+      this.tracked.get(type)?.delete(listener);
       (super.removeEventListener as (...args: unknown[]) => void)(type, listener, options);
     }
   }
-
-  const ids = new WeakMap<object, number>();
-  let nextId = 0;
-  function listenerId(listener: unknown): number {
-    const key = listener as object;
-    if (!ids.has(key)) ids.set(key, ++nextId);
-    return ids.get(key)!;
-  }
+  const sockets: InstrumentedWebSocket[] = [];
 
   let urlCalls = 0;
   const url = spec.tokenUrl
@@ -160,14 +153,13 @@ export function createInstrumentedClient(
       created: sockets.length,
       urlCalls,
       armedTimers: armed.size,
-      timersArmed,
-      listeners: sockets.map((s) => s.listeners.size),
-      emitterListeners: sockets.map(({ socket }) => {
-        const emitter = socket as { listenerCount?: (type: string) => number };
+      listeners: sockets.map((s) => [...s.tracked.values()].reduce((n, set) => n + set.size, 0)),
+      emitterListeners: sockets.map((socket) => {
+        const emitter = socket as unknown as { listenerCount?: (type: string) => number };
         if (typeof emitter.listenerCount !== 'function') return null;
         return SOCKET_EVENTS.reduce((n, type) => n + emitter.listenerCount!(type), 0);
       }),
-      readyStates: sockets.map(({ socket }) => (socket as { readyState: number }).readyState),
+      readyStates: sockets.map((socket) => (socket as unknown as { readyState: number }).readyState),
     };
   }
 
@@ -190,21 +182,19 @@ export function createInstrumentedClient(
 
   async function runCycles(count: number, deadlineMs: number): Promise<CycleReport> {
     const started = performance.now();
-    const kinds: Record<string, number> = { close: 0, kill: 0, closeConnecting: 0, reconnect: 0, stop: 0 };
     let maxArmedAtRest = 0;
     const step = 2000;
     let i = 0;
     for (; i < count; i++) {
       if (performance.now() - started > deadlineMs) throw new Error(`runCycles: ${i} of ${count} cycles in ${deadlineMs} ms`);
+      // Open→close, kill→reconnect→close, close while connecting, reconnect(), a new connection→stop().
       switch (i % 5) {
         case 0:
-          kinds.close!++;
           conn.connect();
           await until(conn, 'open', step);
           conn.close();
           break;
         case 1:
-          kinds.kill!++;
           conn.connect();
           await until(conn, 'open', step);
           conn.send('kill');
@@ -213,12 +203,10 @@ export function createInstrumentedClient(
           conn.close();
           break;
         case 2:
-          kinds.closeConnecting!++;
           conn.connect();
           conn.close();
           break;
         case 3:
-          kinds.reconnect!++;
           conn.connect();
           await until(conn, 'open', step);
           conn.reconnect();
@@ -227,12 +215,11 @@ export function createInstrumentedClient(
           conn.close();
           break;
         case 4: {
-          kinds.stop!++;
           const other = make({ ...spec.options, autoConnect: true }, false);
           await until(other, 'open', step);
           other.stop();
           // stop() may keep one timer until the socket it closed politely is CLOSED (at most closeTimeoutMs).
-          const stopped = sockets.at(-1)!.socket as { readyState: number };
+          const stopped = sockets.at(-1) as unknown as { readyState: number };
           for (let t = 0; t < step && stopped.readyState !== 3; t += 5) await new Promise((r) => setTimeout(r, 5));
           break;
         }
@@ -240,16 +227,18 @@ export function createInstrumentedClient(
       await until(conn, 'manuallyClosed', step);
       maxArmedAtRest = Math.max(maxArmedAtRest, armed.size);
     }
-    return { cycles: i, kinds, maxArmedAtRest, elapsedMs: performance.now() - started };
+    return { cycles: i, maxArmedAtRest };
   }
 
   return {
     conn,
     state,
     runCycles,
-    stop() {
-      conn.stop();
-    },
+    connect: () => conn.connect(),
+    close: (code, reason) => conn.close(code, reason),
+    reconnect: () => conn.reconnect(),
+    send: (text) => conn.send(text),
+    stop: () => conn.stop(),
   };
 }
 

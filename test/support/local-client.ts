@@ -1,7 +1,7 @@
 /** Runs instrumented clients in this Node process, with a given WebSocket constructor. */
 import { createConnection } from '../../src/index.js';
 import type { ClientImplementation, RemoteClient } from './fault-scenarios.js';
-import { createInstrumentedClient, type InstrumentedClient } from './instrumented-client.js';
+import { CLIENT_METHODS, createInstrumentedClient, type InstrumentedClient } from './instrumented-client.js';
 
 type WebSocketConstructor = new (url: string, protocols?: string | string[]) => object;
 
@@ -14,17 +14,12 @@ export function localImplementation(WebSocket: WebSocketConstructor): ClientImpl
     async open(spec) {
       const client = createInstrumentedClient(createConnection, WebSocket, spec);
       clients.push(client);
+      const call = (method: string) => async (...args: unknown[]) => (client[method as 'send'] as (...a: unknown[]) => unknown)(...args);
       const remote: RemoteClient = {
-        state: async () => client.state(),
-        connect: async () => client.conn.connect(),
-        close: async (code, reason) => client.conn.close(code, reason),
-        reconnect: async () => client.conn.reconnect(),
-        stop: async () => client.stop(),
-        send: async (text) => client.conn.send(text),
+        ...(Object.fromEntries(CLIENT_METHODS.map((method) => [method, call(method)])) as Omit<RemoteClient, 'dispatchOnline'>),
         dispatchOnline: async () => {
           throw new Error('no window in Node');
         },
-        runCycles: (count, deadlineMs) => client.runCycles(count, deadlineMs),
       };
       return remote;
     },

@@ -4,14 +4,14 @@
  * process.exit. It prints the time of stop() since the process started; the parent expects the
  * process to exit by itself within closeTimeoutMs of that.
  *
- *   node --import tsx test/support/stop-hung.script.ts <url> [ws|global] [closeTimeoutMs]
+ *   node --import tsx test/support/stop-hung.script.ts <ws|global> <url> [closeTimeoutMs]
  */
 import { performance } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { createConnection } from '../../src/index.js';
 
-const url = process.argv[2]!;
-const which = process.argv[3] ?? 'ws';
+const which = process.argv[2] ?? 'ws';
+const url = process.argv[3]!;
 const closeTimeoutMs = Number(process.argv[4] ?? 300);
 type Ctor = new (url: string, protocols?: string | string[]) => object;
 const Impl: Ctor | undefined = which === 'global' ? (globalThis as { WebSocket?: Ctor }).WebSocket : WebSocket;
