@@ -8,8 +8,8 @@
  * SOCKET.CLOSED (`ABANDONED_CLOSE`, with the app's policy left to the close-code table), which
  * test/socket.actor.test.ts pins on the real adapter.
  */
-import { fromCallback, transition, type AnyActorLogic, type AnyStateNode, type StateValue } from 'xstate';
-import { getAdjacencyMap, getStateNodes, type AdjacencyMap } from 'xstate/graph';
+import { fromCallback, transition, type AnyStateNode, type StateValue } from 'xstate';
+import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
 import { getStatus, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
 import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
@@ -31,6 +31,8 @@ export interface Exploration {
   readonly settings: ConnectionSettings;
   readonly initial: string;
   readonly states: ReadonlyMap<string, Snapshot>;
+  /** The shortest event path from the initial state to each state, for readable counterexamples. */
+  readonly paths: ReadonlyMap<string, readonly string[]>;
   readonly edges: readonly Edge[];
 }
 
@@ -141,34 +143,29 @@ export function explore(machineUnderTest: MachineUnderTest, settings: Connection
     const { retries, retryDelayMs, heartbeatWaitMs, closeIntent } = s.context;
     return JSON.stringify([s.value, retries, retryDelayMs, heartbeatWaitMs, closeIntent]);
   };
-  // The traversal's transition function, keeping each step's actions (spawns, timers) as data.
-  const actionsOf = new Map<string, Action[]>();
+  // The traversal's transition function, keeping each step (and its spawns, timers) as an edge.
+  const edges: Edge[] = [];
   const logic = Object.create(machine, {
     transition: {
       value: (snapshot: Snapshot, event: ConnectionEvent) => {
         const [next, actions] = transitionWithAdapter(machine, snapshot, event);
-        actionsOf.set(`${key(snapshot)}|${JSON.stringify(event)}`, actions);
+        edges.push({ from: key(snapshot), event, to: key(next), actions });
         return next;
       },
     },
-  }) as AnyActorLogic;
-  const adjacency = getAdjacencyMap(logic, {
+  }) as ConnectionMachine;
+  const shortest = getShortestPaths(logic, {
     input: settings,
     serializeState: key as never,
     // A function, not a list: the events the active states own, after events included.
-    events: (snapshot: Snapshot) => ownEvents(snapshot).flatMap((type) => eventVariants(type, settings)),
+    events: (snapshot) => ownEvents(snapshot).flatMap((type) => eventVariants(type, settings)),
     limit: 500_000,
-  }) as unknown as AdjacencyMap<Snapshot, ConnectionEvent>;
-  const states = new Map<string, Snapshot>();
-  const edges: Edge[] = [];
-  for (const { state, transitions } of Object.values(adjacency)) {
-    states.set(key(state), state);
-    for (const { event, state: next } of Object.values(transitions) as Array<{ event: ConnectionEvent; state: Snapshot }>) {
-      edges.push({ from: key(state), event, to: key(next), actions: actionsOf.get(`${key(state)}|${JSON.stringify(event)}`)! });
-    }
-  }
-  const initial = states.keys().next().value!;
-  return { machine, settings, initial, states, edges };
+  });
+  const states = new Map(shortest.map((p) => [key(p.state), p.state]));
+  // Each path's steps start with the initial state under an `xstate.init` event.
+  const paths = new Map(shortest.map((p) => [key(p.state), p.steps.slice(1).map((step) => describeEvent(step.event))]));
+  const initial = key(shortest.find((p) => p.weight === 0)!.state);
+  return { machine, settings, initial, states, paths, edges };
 }
 
 const spawnsSocket = (edge: Edge) => edge.actions.some((a) => a.type === 'xstate.spawnChild' && a.params?.id === 'socket');
@@ -183,23 +180,6 @@ function armedBy(edge: Edge): string[] {
   return [...armed];
 }
 
-/** Shortest event paths from the initial state (BFS), for readable counterexamples. */
-function pathsFrom(exp: Exploration): Map<string, string[]> {
-  const out = new Map<string, Edge[]>();
-  for (const e of exp.edges) (out.get(e.from) ?? out.set(e.from, []).get(e.from)!).push(e);
-  const paths = new Map<string, string[]>([[exp.initial, []]]);
-  const queue = [exp.initial];
-  while (queue.length > 0) {
-    const s = queue.shift()!;
-    for (const e of out.get(s) ?? []) {
-      if (paths.has(e.to)) continue;
-      paths.set(e.to, [...paths.get(s)!, describeEvent(e.event)]);
-      queue.push(e.to);
-    }
-  }
-  return paths;
-}
-
 export function describeEvent(event: ConnectionEvent): string {
   const { type, ...payload } = event as { type: string } & Record<string, unknown>;
   const short = type.startsWith('xstate.after.') ? `after ${type.split('.')[2]}` : type;
@@ -208,58 +188,25 @@ export function describeEvent(event: ConnectionEvent): string {
 }
 
 /**
- * Longest total weight of a path that avoids `excluded` edges, from every state; `Infinity`
- * where a cycle of positive weight is reachable (Tarjan's SCCs, then the condensed DAG).
+ * Longest total weight of a path that avoids `excluded` edges, from every state; `Infinity` where a
+ * cycle of positive weight is reachable. Bellman-Ford for longest paths (the graphs are small): after
+ * |V| rounds every value has settled unless a positive cycle feeds it, and those still grow in the
+ * next 2|V| rounds (a lap of the cycle and the way from the state to it are each under |V| edges).
  */
 function longestPaths(exp: Exploration, weight: (e: Edge) => number, excluded: (e: Edge) => boolean): Map<string, number> {
-  const out = new Map<string, Edge[]>();
-  for (const s of exp.states.keys()) out.set(s, []);
-  for (const e of exp.edges) if (!excluded(e)) out.get(e.from)!.push(e);
-  const index = new Map<string, number>();
-  const low = new Map<string, number>();
-  const comp = new Map<string, number>();
-  const stack: string[] = [];
-  const onStack = new Set<string>();
-  let counter = 0;
-  let comps = 0;
-  const strongConnect = (v: string) => {
-    index.set(v, counter);
-    low.set(v, counter++);
-    stack.push(v);
-    onStack.add(v);
-    for (const e of out.get(v)!) {
-      if (!index.has(e.to)) {
-        strongConnect(e.to);
-        low.set(v, Math.min(low.get(v)!, low.get(e.to)!));
-      } else if (onStack.has(e.to)) low.set(v, Math.min(low.get(v)!, index.get(e.to)!));
+  const kept = exp.edges.filter((e) => !excluded(e));
+  const best = new Map([...exp.states.keys()].map((s) => [s, 0]));
+  const grown = new Set<string>();
+  for (let round = 0; round < 3 * best.size; round++) {
+    for (const e of kept) {
+      const via = weight(e) + best.get(e.to)!;
+      if (via <= best.get(e.from)!) continue;
+      best.set(e.from, via);
+      if (round >= best.size) grown.add(e.from);
     }
-    if (low.get(v) === index.get(v)) {
-      let w: string;
-      do {
-        w = stack.pop()!;
-        onStack.delete(w);
-        comp.set(w, comps);
-      } while (w !== v);
-      comps++;
-    }
-  };
-  for (const s of exp.states.keys()) if (!index.has(s)) strongConnect(s);
-  // Tarjan numbers components in reverse topological order: successors first.
-  const members: string[][] = Array.from({ length: comps }, () => []);
-  for (const [s, c] of comp) members[c]!.push(s);
-  const best = new Array<number>(comps).fill(0);
-  for (let c = 0; c < comps; c++) {
-    let value = 0;
-    for (const s of members[c]!) {
-      for (const e of out.get(s)!) {
-        const w = weight(e);
-        const target = comp.get(e.to)!;
-        value = Math.max(value, target === c ? (w > 0 ? Infinity : 0) : w + best[target]!);
-      }
-    }
-    best[c] = value;
   }
-  return new Map([...comp].map(([s, c]) => [s, best[c]!]));
+  for (const s of grown) best.set(s, Infinity);
+  return best;
 }
 
 /** Every statechart-level invariant, on every reachable state and edge. */
@@ -270,8 +217,7 @@ export function checkStatechart(exp: Exploration): StatechartViolation[] {
 }
 
 function check(exp: Exploration): StatechartViolation[] {
-  const { machine, settings, states, edges } = exp;
-  const paths = pathsFrom(exp);
+  const { machine, settings, states, edges, paths } = exp;
   const violations: StatechartViolation[] = [];
   const statusOf = (key: string) => getStatus(states.get(key)!);
   const report = (invariant: InvariantId, message: string, at: string, event?: ConnectionEvent) => {
