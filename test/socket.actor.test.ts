@@ -373,11 +373,15 @@ describe('5. an implementation that throws where it should not cannot kill the a
   it('a binaryType it does not support keeps its default, and the socket connects', () => {
     const server = createFakeWebSocketServer();
     class Picky extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {
-      override set binaryType(value: string) {
-        if (value !== 'blob') throw new SyntaxError(`binaryType ${value} not supported`);
-      }
-      override get binaryType() {
-        return 'blob';
+      constructor(url: string) {
+        super(url);
+        // An own accessor: one on the prototype would be shadowed by the fake's binaryType field.
+        Object.defineProperty(this, 'binaryType', {
+          get: () => 'blob',
+          set: (value: string) => {
+            if (value !== 'blob') throw new SyntaxError(`binaryType ${value} not supported`);
+          },
+        });
       }
     }
     const h = connectWithFake({ WebSocket: Picky as never, binaryType: 'arraybuffer' });

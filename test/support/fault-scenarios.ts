@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killOnRequest, startFaultServer, type FaultServer, type OnConnection } from './fault-server.js';
+import { killOnRequest, startFaultServer, type FaultServer } from './fault-server.js';
 import { histogram, type CLIENT_METHODS, type ClientOptions, type ClientSpec, type ClientState, type InstrumentedClient } from './instrumented-client.js';
 import { sleep, waitFor } from './wait-for.js';
 
@@ -62,7 +62,7 @@ const SLACK_MS = 700;
 /** Timers may fire a few ms before the `performance.now()` distance (ms rounding, clamping in browsers). */
 const TIMER_EARLY_MS = 10;
 
-export const CYCLES = 500;
+const CYCLES = 500;
 const CHILD_CYCLES = 200;
 
 /** Registers every scenario for one implementation. `impl()` is read when a test runs. */
@@ -172,7 +172,7 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       expect(detectedMs).toBeGreaterThanOrEqual(heartbeat.timeoutMs - TIMER_EARLY_MS);
       expect(detectedMs).toBeLessThan(heartbeat.intervalMs + heartbeat.timeoutMs + SLACK_MS);
       // Heal only once the client's ping and its 3008 close frame are both lost.
-      await waitFor(() => clientFramesDropped(server) >= 2, 3000, 'the close frame dropped');
+      await waitFor(() => server.events.filter((e) => e.type === 'drop' && e.dir === 'c2s').length >= 2, 3000, 'the close frame dropped');
       server.blackhole(false);
       const s = await until(c, (s) => s.status === 'open' && s.created === 2, 'open after heal');
       expect(s.statuses).toEqual(['connecting', 'open', 'closing', 'backoff', 'connecting', 'open']);
@@ -215,7 +215,7 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       [4001, 'app rejected'],
     ] as const) {
       it(`does not reconnect after the server closes with ${code}`, async () => {
-        server.onConnection = closeWith(code, reason);
+        server.onConnection = (ws) => ws.close(code, reason);
         const c = await open();
         let s = await reach(c, 'gaveUp');
         expect(s.statuses).toEqual(['connecting', 'open', 'gaveUp']);
@@ -376,7 +376,7 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       await waitFor(() => server.open === 0 && server.serverOpen === 0, 5000, 'every connection closed at the server');
       expect(server.peakOpen).toBeLessThanOrEqual(2); // stop() lets go at once; the next connection may overlap
       if (caps.inProcess) {
-        await waitFor(() => sameCounts(socketHandles(), handlesBefore), 3000, 'socket handles back to baseline').catch(() => {
+        await waitFor(() => socketHandles().join() === handlesBefore.join(), 3000, 'socket handles back to baseline').catch(() => {
           expect(socketHandles()).toEqual(handlesBefore);
         });
       }
@@ -391,11 +391,9 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
   });
 }
 
-/** Path of the child-process script that stop()s a connection whose close handshake hangs. */
-export const STOP_HUNG_SCRIPT = fileURLToPath(new URL('./stop-hung.script.ts', import.meta.url));
-
-/** Path of the child-process cycle script. */
-export const CYCLE_SCRIPT = fileURLToPath(new URL('./cycles.script.ts', import.meta.url));
+/** The child-process scripts: one stop()s a connection whose close handshake hangs, one runs cycles. */
+const STOP_HUNG_SCRIPT = fileURLToPath(new URL('./stop-hung.script.ts', import.meta.url));
+const CYCLE_SCRIPT = fileURLToPath(new URL('./cycles.script.ts', import.meta.url));
 
 /** After `cycles` cycles (7 sockets per 5 cycles), all CLOSED but where the implementation leaves some CLOSING. */
 function expectedReadyStates(caps: Capabilities, cycles: number): Record<string, number> {
@@ -411,14 +409,6 @@ const ABANDONED = [{ code: 1006, reason: 'close timed out: socket abandoned', wa
 
 const reach = (client: RemoteClient, status: string) => until(client, (s) => s.status === status, status);
 
-function clientFramesDropped(server: FaultServer): number {
-  return server.events.filter((e) => e.type === 'drop' && e.dir === 'c2s').length;
-}
-
-function closeWith(code: number, reason: string): OnConnection {
-  return (ws) => ws.close(code, reason);
-}
-
 /** Polls the client's state until `predicate` holds; returns that state. */
 async function until(
   client: RemoteClient,
@@ -428,18 +418,11 @@ async function until(
   intervalMs = 5,
 ): Promise<ClientState> {
   let last: ClientState | undefined;
-  try {
-    await waitFor(async () => predicate((last = await client.state())), timeoutMs, what, intervalMs);
-  } catch (error) {
-    const brief = last && {
-      status: last.status,
-      lastStatuses: last.statuses.slice(-12),
-      lastEvents: last.events.slice(-8),
-      created: last.created,
-      readyStates: histogram(last.readyStates),
-    };
-    throw new Error(`${(error as Error).message}; last state: ${JSON.stringify(brief)}`);
-  }
+  await waitFor(async () => predicate((last = await client.state())), timeoutMs, what, intervalMs).catch((error: Error) => {
+    const { status, statuses, events, created, readyStates } = last ?? ({} as Partial<ClientState>);
+    const brief = { status, lastStatuses: statuses?.slice(-12), lastEvents: events?.slice(-8), created, readyStates: histogram(readyStates ?? []) };
+    throw new Error(`${error.message}; last state: ${JSON.stringify(brief)}`);
+  });
   return last!;
 }
 
@@ -455,16 +438,7 @@ function at(state: ClientState, name: string, payload?: unknown): number {
 }
 
 /** Socket and server handles of this process (timers are left out: the runner's own come and go). */
-function socketHandles(): string[] {
-  return process
-    .getActiveResourcesInfo()
-    .filter((r) => r !== 'Timeout' && r !== 'Immediate')
-    .sort();
-}
-
-function sameCounts(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
-}
+const socketHandles = () => process.getActiveResourcesInfo().filter((r) => r !== 'Timeout' && r !== 'Immediate').sort();
 
 /**
  * Runs a script in a `node` with the implementation (its first argument); kills it after
@@ -473,12 +447,13 @@ function sameCounts(a: string[], b: string[]): boolean {
 function runChild(caps: Capabilities, [script, ...args]: string[], timeoutMs: number) {
   const { nodeArgs, implementation } = caps.childProcess!;
   const started = performance.now();
-  const env = { ...process.env, NODE_OPTIONS: '' };
-  return new Promise<{ code: number | null; signal: string | null; stderr: string; ms: number; report: unknown }>((resolve) => {
-    execFile(process.execPath, [...nodeArgs, script!, implementation, ...args], { timeout: timeoutMs, killSignal: 'SIGKILL', env }, (error, stdout, stderr) => {
+  const options = { timeout: timeoutMs, killSignal: 'SIGKILL' as const, env: { ...process.env, NODE_OPTIONS: '' } };
+  type Result = { code: number | null; signal: string | null; stderr: string; ms: number; report: unknown };
+  return new Promise<Result>((resolve) => {
+    execFile(process.execPath, [...nodeArgs, script!, implementation, ...args], options, (error, stdout, stderr) => {
       const last = stdout.trim().split('\n').at(-1);
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, signal: error?.signal ?? null, stderr, ms: performance.now() - started, report: last ? JSON.parse(last) : null });
+      resolve({ code, signal: error?.signal ?? null, stderr, ms: performance.now() - started, report: last && JSON.parse(last) });
     });
   });
 }
