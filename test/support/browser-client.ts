@@ -38,7 +38,7 @@ export function browserImplementation(page: () => Page): ClientImplementation {
           return (client[method as 'send'] as (...a: unknown[]) => unknown)(...(args as unknown[]));
         }, [index, method, args] as const);
       const remote: RemoteClient = {
-        ...(Object.fromEntries(CLIENT_METHODS.map((method) => [method, call(method)])) as Omit<RemoteClient, 'dispatchOnline'>),
+        ...(Object.fromEntries(CLIENT_METHODS.map((m) => [m, call(m)])) as Omit<RemoteClient, 'dispatchOnline'>),
         dispatchOnline: () => p.evaluate(() => void window.dispatchEvent(new Event('online'))),
       };
       return remote;

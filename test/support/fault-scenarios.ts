@@ -9,12 +9,15 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { killOnRequest, startFaultServer, type FaultServer } from './fault-server.js';
-import { histogram, type CLIENT_METHODS, type ClientOptions, type ClientSpec, type ClientState, type InstrumentedClient } from './instrumented-client.js';
+import { histogram, type ClientOptions, type ClientSpec, type ClientState } from './instrumented-client.js';
+import type { CLIENT_METHODS, InstrumentedClient } from './instrumented-client.js';
 import { sleep, waitFor } from './wait-for.js';
 
 /** An instrumented client running somewhere (this process, or a browser page): its methods, awaited. */
 export type RemoteClient = {
-  [K in (typeof CLIENT_METHODS)[number]]: (...args: Parameters<InstrumentedClient[K]>) => Promise<Awaited<ReturnType<InstrumentedClient[K]>>>;
+  [K in (typeof CLIENT_METHODS)[number]]: (
+    ...args: Parameters<InstrumentedClient[K]>
+  ) => Promise<Awaited<ReturnType<InstrumentedClient[K]>>>;
 } & {
   /** Dispatches an `online` event on the client's window. */
   dispatchOnline(): Promise<void>;
@@ -172,7 +175,8 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       expect(detectedMs).toBeGreaterThanOrEqual(heartbeat.timeoutMs - TIMER_EARLY_MS);
       expect(detectedMs).toBeLessThan(heartbeat.intervalMs + heartbeat.timeoutMs + SLACK_MS);
       // Heal only once the client's ping and its 3008 close frame are both lost.
-      await waitFor(() => server.events.filter((e) => e.type === 'drop' && e.dir === 'c2s').length >= 2, 3000, 'the close frame dropped');
+      const clientFramesDropped = () => server.events.filter((e) => e.type === 'drop' && e.dir === 'c2s').length;
+      await waitFor(() => clientFramesDropped() >= 2, 3000, 'the close frame dropped');
       server.blackhole(false);
       const s = await until(c, (s) => s.status === 'open' && s.created === 2, 'open after heal');
       expect(s.statuses).toEqual(['connecting', 'open', 'closing', 'backoff', 'connecting', 'open']);
@@ -227,7 +231,8 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       });
     }
 
-    itIf(caps.seesUpgradeStatus, 'the HTTP status of a rejected upgrade is not exposed')('stops on HTTP 401 at upgrade (close code 4401)', async () => {
+    const noStatus = 'the HTTP status of a rejected upgrade is not exposed';
+    itIf(caps.seesUpgradeStatus, noStatus)('stops on HTTP 401 at upgrade (close code 4401)', async () => {
         server.rejectUpgrade(401);
         const c = await open({ maxRetries: 2 });
         const s = await reach(c, 'gaveUp');
@@ -279,8 +284,11 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       expect((await c.state()).created).toBe(1);
     });
 
-    const noTerminate = 'no terminate(): the socket stays CLOSING, its TCP connection open, until the implementation gives up on its own';
-    itIf(caps.canTerminate, noTerminate)('stop() on an OPEN socket whose close handshake hangs: the server sees the TCP connection end within closeTimeoutMs', async () => {
+    const noTerminate =
+      'no terminate(): the socket stays CLOSING, its TCP connection open, until the implementation gives up on its own';
+    itIf(caps.canTerminate, noTerminate)(
+      'stop() on an OPEN socket whose close handshake hangs: the server sees the TCP connection end within closeTimeoutMs',
+      async () => {
         server.hangClose(true);
         const c = await open({ closeTimeoutMs: 300 });
         await reach(c, 'open');
@@ -291,10 +299,14 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
         const elapsed = performance.now() - stoppedAt;
         expect(elapsed).toBeGreaterThanOrEqual(300 - TIMER_EARLY_MS);
         expect(server.events.some((e) => e.type === 'close-held')).toBe(true);
-      });
+      },
+    );
 
     const noProcess = 'a browser page is not a process we can watch exit';
-    itIf(!!caps.childProcess && caps.canTerminate, caps.childProcess ? 'no terminate(): the TCP connection stays open, and with it the process' : noProcess)(
+    const noExit = caps.childProcess
+      ? 'no terminate(): the TCP connection stays open, and with it the process'
+      : noProcess;
+    itIf(!!caps.childProcess && caps.canTerminate, noExit)(
       'a process that stop()s a connection whose close handshake hangs exits by itself within closeTimeoutMs',
       async () => {
         server.hangClose(true);
@@ -376,7 +388,8 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       await waitFor(() => server.open === 0 && server.serverOpen === 0, 5000, 'every connection closed at the server');
       expect(server.peakOpen).toBeLessThanOrEqual(2); // stop() lets go at once; the next connection may overlap
       if (caps.inProcess) {
-        await waitFor(() => socketHandles().join() === handlesBefore.join(), 3000, 'socket handles back to baseline').catch(() => {
+        const baseline = handlesBefore.join();
+        await waitFor(() => socketHandles().join() === baseline, 3000, 'socket handles back to baseline').catch(() => {
           expect(socketHandles()).toEqual(handlesBefore);
         });
       }
@@ -386,7 +399,8 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       const expected = expectedReadyStates(caps, CHILD_CYCLES);
       const result = await runChild(caps, [CYCLE_SCRIPT, String(CHILD_CYCLES), String(expected['3'])], 60_000);
       expect(result).toMatchObject({ signal: null, stderr: '', code: 0 });
-      expect(result.report).toMatchObject({ cycles: CHILD_CYCLES, armedTimers: 0, listeners: 0, readyStates: expected });
+      const report = { cycles: CHILD_CYCLES, armedTimers: 0, listeners: 0, readyStates: expected };
+      expect(result.report).toMatchObject(report);
     }, 90_000);
   });
 }
@@ -403,7 +417,9 @@ function expectedReadyStates(caps: Capabilities, cycles: number): Record<string,
 }
 
 /** A give-up after `retries` retries of failures that reported 1006. */
-const gaveUpAfter = (retries: number) => [{ reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries }];
+const gaveUpAfter = (retries: number) => [
+  { reason: 'max-retries', close: expect.objectContaining({ code: 1006 }), retries },
+];
 /** The close reported for a socket abandoned after closeTimeoutMs. */
 const ABANDONED = [{ code: 1006, reason: 'close timed out: socket abandoned', wasClean: false }];
 
@@ -418,10 +434,12 @@ async function until(
   intervalMs = 5,
 ): Promise<ClientState> {
   let last: ClientState | undefined;
-  await waitFor(async () => predicate((last = await client.state())), timeoutMs, what, intervalMs).catch((error: Error) => {
-    const { status, statuses, events, created, readyStates } = last ?? ({} as Partial<ClientState>);
-    const brief = { status, lastStatuses: statuses?.slice(-12), lastEvents: events?.slice(-8), created, readyStates: histogram(readyStates ?? []) };
-    throw new Error(`${error.message}; last state: ${JSON.stringify(brief)}`);
+  const met = async () => predicate((last = await client.state()));
+  await waitFor(met, timeoutMs, what, intervalMs).catch((error: Error) => {
+    const { status, statuses, events, created, readyStates = [] } = last ?? ({} as Partial<ClientState>);
+    const brief = { status, lastStatuses: statuses?.slice(-12), lastEvents: events?.slice(-8), created };
+    const lastState = JSON.stringify({ ...brief, readyStates: histogram(readyStates) });
+    throw new Error(`${error.message}; last state: ${lastState}`);
   });
   return last!;
 }
@@ -453,7 +471,8 @@ function runChild(caps: Capabilities, [script, ...args]: string[], timeoutMs: nu
     execFile(process.execPath, [...nodeArgs, script!, implementation, ...args], options, (error, stdout, stderr) => {
       const last = stdout.trim().split('\n').at(-1);
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
-      resolve({ code, signal: error?.signal ?? null, stderr, ms: performance.now() - started, report: last && JSON.parse(last) });
+      const ms = performance.now() - started;
+      resolve({ code, signal: error?.signal ?? null, stderr, ms, report: last && JSON.parse(last) });
     });
   });
 }

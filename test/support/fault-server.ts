@@ -44,14 +44,15 @@ export interface ServerConnection {
   readonly messages: Array<string | Buffer>;
   /** Close code as seen by the server (1006 when the TCP connection just went away). */
   closeCode: number | undefined;
-  closeReason: string | undefined;
+  closeReason?: string;
 }
 
 type Direction = 'c2s' | 's2c';
 
 /** Timeline entry; `t` is ms since the fault server started, `conn` the proxy connection id. */
 export type FaultEvent =
-  | { t: number; type: 'attempt' | 'reset' | 'hang' | 'open' | 'client-closed' | 'flap' | 'close-held' | 'tcp-close'; conn: number }
+  | { t: number; type: 'attempt' | 'reset' | 'hang' | 'open' | 'flap' | 'close-held'; conn: number }
+  | { t: number; type: 'client-closed' | 'tcp-close'; conn: number }
   | { t: number; type: 'request' | 'upgrade'; conn: number; url: string }
   | { t: number; type: 'reject'; conn: number; status: number }
   | { t: number; type: 'message'; conn: number; data: string | Buffer }
@@ -88,8 +89,8 @@ interface ProxyConn {
   /** The server's close frame went out to the client, so a client close frame is a reply. */
   serverCloseSent: boolean;
   /** Counted in `open`: 101 written to the client, client side not ended yet. */
-  wsOpen: boolean;
-  clientEnded: boolean;
+  wsOpen?: boolean;
+  clientEnded?: boolean;
 }
 
 export class FaultServer {
@@ -140,7 +141,9 @@ export class FaultServer {
 
   /** @param onConnection replaceable hook run for each accepted, non-flapped WebSocket. */
   constructor(public onConnection: OnConnection | undefined) {
-    this.httpServer.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) => this.onUpgrade(req, socket, head));
+    this.httpServer.on('upgrade', (req: http.IncomingMessage, socket: net.Socket, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
   }
 
   async start(): Promise<void> {
@@ -152,7 +155,7 @@ export class FaultServer {
 
   // ----- controls ----------------------------------------------------------
 
-  /** Destroys every proxied TCP connection (client sees 1006); resolves once they and their server sockets are closed. */
+  /** Destroys every proxied TCP connection (client sees 1006); resolves once they and their server sockets closed. */
   async killAll(): Promise<void> {
     const conns = [...this.proxyConns.values()];
     const wsClosed = [...this.wsClosed.values()];
@@ -336,7 +339,7 @@ export class FaultServer {
       conn.disposed = true;
       this.log({ type: 'tcp-close', conn: id });
     });
-    const conn: ProxyConn = { id, client, backend, closed, disposed: false, closeHeld: false, serverCloseSent: false, wsOpen: false, clientEnded: false };
+    const conn: ProxyConn = { id, client, backend, closed, disposed: false, closeHeld: false, serverCloseSent: false };
     client.once('end', () => this.markClientEnded(conn));
     client.once('close', () => this.markClientEnded(conn));
     this.pipe(conn, 'c2s', client, backend);
@@ -383,7 +386,8 @@ export class FaultServer {
     const status = this.rejectStatus;
     if (status !== null) {
       const text = http.STATUS_CODES[status] ?? 'Error';
-      socket.end(`HTTP/1.1 ${status} ${text}\r\nContent-Type: text/plain\r\nContent-Length: ${text.length}\r\nConnection: close\r\n\r\n${text}`);
+      const headers = `Content-Type: text/plain\r\nContent-Length: ${text.length}\r\nConnection: close`;
+      socket.end(`HTTP/1.1 ${status} ${text}\r\n${headers}\r\n\r\n${text}`);
       return this.log({ type: 'reject', conn: id, status });
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => this.onWebSocket(ws, req, socket, id));
@@ -392,7 +396,7 @@ export class FaultServer {
   private onWebSocket(ws: WebSocket, req: http.IncomingMessage, socket: net.Socket, id: number): void {
     this.upgrades++;
     this.serverOpen++;
-    const record: ServerConnection = { id, url: req.url ?? '/', ws, messages: [], closeCode: undefined, closeReason: undefined };
+    const record: ServerConnection = { id, url: req.url ?? '/', ws, messages: [], closeCode: undefined };
     this.connections.push(record);
     this.log({ type: 'upgrade', conn: id, url: record.url });
     const closed = new Promise<void>((resolve) => {

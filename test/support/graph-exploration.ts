@@ -1,5 +1,5 @@
 /**
- * Exhaustive exploration of a connection machine with `xstate/graph`: every reachable
+ * Exhaustive exploration of a connection machine with `xstate/graph` (`getShortestPaths`): every reachable
  * (state, context) for small settings, every event the active states own — including the
  * `xstate.after.*` events of their delayed transitions — and statechart-level checks of the
  * invariants on every state and every edge. Pure: the socket actor is a stub that is never
@@ -163,7 +163,7 @@ export function explore(machineUnderTest: MachineUnderTest, settings: Connection
   });
   const states = new Map(shortest.map((p) => [key(p.state), p.state]));
   // Each path's steps start with the initial state under an `xstate.init` event.
-  const paths = new Map(shortest.map((p) => [key(p.state), p.steps.slice(1).map((step) => describeEvent(step.event))]));
+  const paths = new Map(shortest.map((p) => [key(p.state), p.steps.slice(1).map((s) => describeEvent(s.event))]));
   const initial = key(shortest.find((p) => p.weight === 0)!.state);
   return { machine, settings, initial, states, paths, edges };
 }

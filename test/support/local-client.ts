@@ -14,9 +14,12 @@ export function localImplementation(WebSocket: WebSocketConstructor): ClientImpl
     async open(spec) {
       const client = createInstrumentedClient(createConnection, WebSocket, spec);
       clients.push(client);
-      const call = (method: string) => async (...args: unknown[]) => (client[method as 'send'] as (...a: unknown[]) => unknown)(...args);
+      const call =
+        (method: string) =>
+        async (...args: unknown[]) =>
+          (client[method as 'send'] as (...a: unknown[]) => unknown)(...args);
       const remote: RemoteClient = {
-        ...(Object.fromEntries(CLIENT_METHODS.map((method) => [method, call(method)])) as Omit<RemoteClient, 'dispatchOnline'>),
+        ...(Object.fromEntries(CLIENT_METHODS.map((m) => [m, call(m)])) as Omit<RemoteClient, 'dispatchOnline'>),
         dispatchOnline: async () => {
           throw new Error('no window in Node');
         },
