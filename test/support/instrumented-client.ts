@@ -126,8 +126,6 @@ export function createInstrumentedClient(
     : spec.url;
 
   const events: LoggedEvent[] = [];
-  const statuses: string[] = [];
-  const received: string[] = [];
 
   function make(options: ClientOptions, log: boolean): Connection {
     const conn = createConnection({ ...options, url, WebSocket: InstrumentedWebSocket as never, clock });
@@ -135,8 +133,6 @@ export function createInstrumentedClient(
     for (const name of ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const) {
       conn.on(name, (payload: unknown) => {
         events.push({ t: performance.now() - t0, name, payload: plain(name, payload) });
-        if (name === 'status') statuses.push(payload as string);
-        if (name === 'message') received.push(typeof payload === 'string' ? payload : `<binary ${byteLength(payload)}>`);
       });
     }
     return conn;
@@ -145,11 +141,12 @@ export function createInstrumentedClient(
   const conn = make(spec.options ?? {}, true);
 
   function state(): ClientState {
+    const payloads = (name: string) => events.filter((e) => e.name === name).map((e) => e.payload as string);
     return {
       status: conn.status,
-      statuses: [...statuses],
+      statuses: payloads('status'),
       events: events.map((e) => ({ ...e })),
-      received: [...received],
+      received: payloads('message'),
       created: sockets.length,
       urlCalls,
       armedTimers: armed.size,

@@ -1,5 +1,6 @@
 /** The one polling helper of the suite: real time, bounded in time, for sync or async checks. */
 import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
 
 /**
  * Resolves once `predicate` holds, checking every `intervalMs`; rejects after `timeoutMs` with an
@@ -19,6 +20,4 @@ export async function waitFor(
 }
 
 /** A real-time pause. */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
+export const sleep = (ms: number): Promise<void> => delay(ms);
