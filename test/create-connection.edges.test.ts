@@ -21,7 +21,7 @@ function autoConnecting(options: Partial<ConnectionOptions> = {}, fakeOptions: F
   return { conn, server, events };
 }
 
-describe('1. calls in the creation tick are final (autoConnect)', () => {
+describe('calls in the creation tick are final (autoConnect)', () => {
   it('close() right after createConnection opens no socket and ends manuallyClosed', async () => {
     const { conn, server } = autoConnecting();
     conn.close();
@@ -78,7 +78,7 @@ describe('1. calls in the creation tick are final (autoConnect)', () => {
   });
 });
 
-describe('2. a message the WebSocket refuses never stalls the queue', () => {
+describe('a message the WebSocket refuses never stalls the queue', () => {
   const refuseX = { refuseSend: (data: unknown) => data === 'x' };
 
   it('on the direct path: send() returns false, dropped (refused, with the error) and error fire, later messages go out', () => {
@@ -137,7 +137,7 @@ describe('2. a message the WebSocket refuses never stalls the queue', () => {
   });
 });
 
-describe('3. binary data is sent as it was at send()', () => {
+describe('binary data is sent as it was at send()', () => {
   it('a queued Uint8Array, ArrayBuffer, DataView and Buffer mutated after send() arrive unmutated', () => {
     const h = connectWithFake();
     const bytes = new Uint8Array([1, 2, 3]);
@@ -172,7 +172,7 @@ describe('3. binary data is sent as it was at send()', () => {
   });
 });
 
-describe('7. status after stop() tells the truth', () => {
+describe('status after stop() tells the truth', () => {
   it('stop() while open: status manuallyClosed, then close, status and dropped events in that order, once', () => {
     const h = connectWithFake();
     h.server.latest().accept();
@@ -208,7 +208,7 @@ describe('7. status after stop() tells the truth', () => {
   });
 });
 
-describe('8. one on() registration, one removal', () => {
+describe('one on() registration, one removal', () => {
   it('the same function registered twice is called twice; each unsubscribe removes its own registration, once', () => {
     const h = connectWithFake({ autoConnect: false });
     const calls: string[] = [];

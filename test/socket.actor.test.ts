@@ -1,4 +1,8 @@
-/** The adapter against WebSocket implementations that bend the WHATWG rules. */
+/**
+ * The adapter (src/socket.actor.ts): what it does with the socket it owns and what it reports, also
+ * on implementations that bend the WHATWG rules. Driven through the handle's harness where that is
+ * the shortest way to a code path, and on its own (`createSocketActor(deps)`).
+ */
 import { EventEmitter } from 'node:events';
 import { createActor, sendTo, setup, SimulatedClock } from 'xstate';
 import { describe, expect, it, vi } from 'vitest';
@@ -11,7 +15,7 @@ import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer
 // 'error' and stays CONNECTING; 'close' never comes.
 const undici20 = { errorWithoutClose: true };
 
-describe('socket actor', () => {
+describe('an implementation that reports only an error while CONNECTING (Node 20 undici)', () => {
   it('treats an error while CONNECTING as the close an implementation never reports', () => {
     const h = connectWithFake({ maxRetries: 2, backoff: { initialDelayMs: 100, factor: 1, jitter: 0 }, connectTimeoutMs: 10_000 }, undici20);
     for (let i = 0; i < 3; i++) {
@@ -34,7 +38,7 @@ describe('socket actor', () => {
   });
 });
 
-describe('4. shouldReconnect is asked on every close that can lead to a retry', () => {
+describe('shouldReconnect is asked on every close the adapter reports, its own included', () => {
   const never = { maxRetries: 5, backoff: { initialDelayMs: 100, factor: 1, jitter: 0 } };
 
   it('asks on a connect timeout while an async url is still pending, and gives up when told', () => {
@@ -79,7 +83,7 @@ describe('4. shouldReconnect is asked on every close that can lead to a retry', 
   });
 });
 
-describe('5. injected callbacks cannot kill the actor', () => {
+describe('url callbacks and terminate() that misbehave cannot kill the actor', () => {
   const drop = { maxRetries: 2, backoff: { initialDelayMs: 100, factor: 1, jitter: 1 } };
 
   it('a url thenable whose then throws is reported and retried', () => {
@@ -125,7 +129,7 @@ describe('5. injected callbacks cannot kill the actor', () => {
   });
 });
 
-describe('6. stop() bounds every socket’s life', () => {
+describe('after stop() the adapter bounds every socket’s life', () => {
   it('terminates an OPEN socket whose close handshake hangs, closeTimeoutMs after stop()', () => {
     const h = connectWithFake({ closeTimeoutMs: 300 }, { terminate: true });
     const socket = h.server.latest();
@@ -153,7 +157,7 @@ describe('6. stop() bounds every socket’s life', () => {
   });
 });
 
-describe('5. injected callbacks cannot kill the actor: clock.now', () => {
+describe('a clock.now that throws cannot kill the actor', () => {
   it('a clock.now that throws is reported once and replaced by performance.now(); the connection goes on', () => {
     const sim = new SimulatedClock();
     let calls = 0;
@@ -290,7 +294,7 @@ function wsLikeServer() {
   return { WebSocket: WsLike as never, latest };
 }
 
-describe('6. on a ws-like implementation (EventEmitter, terminate())', () => {
+describe('on a ws-like implementation (EventEmitter, terminate()), after stop()', () => {
   it('stop() while OPEN: a late error is swallowed until close, the terminate timer is cancelled when the close completes', () => {
     const ws = wsLikeServer();
     const h = connectWithFake({ closeTimeoutMs: 300, WebSocket: ws.WebSocket });
@@ -369,7 +373,7 @@ describe('what the adapter reports from the events an implementation fires', () 
   });
 });
 
-describe('5. an implementation that throws where it should not cannot kill the actor', () => {
+describe('an implementation that throws where it should not cannot kill the actor', () => {
   it('a binaryType it does not support keeps its default, and the socket connects', () => {
     const server = createFakeWebSocketServer();
     class Picky extends (server.WebSocket as unknown as new (url: string) => FakeWebSocket) {

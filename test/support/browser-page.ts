@@ -17,16 +17,14 @@ const mounts: Record<string, string> = {
 };
 const types: Record<string, string> = { '.js': 'text/javascript', '.mjs': 'text/javascript', '.map': 'application/json', '.html': 'text/html' };
 
-/** Test support modules served to the page as JavaScript (they have no runtime imports). */
-const SUPPORT_MODULES: Record<string, string> = {
-  '/support/instrumented-client.js': join(root, 'test', 'support', 'instrumented-client.ts'),
-};
+/** The one test support module the page needs, served as JavaScript (it has no runtime imports). */
+const INSTRUMENTED_CLIENT = join(root, 'test', 'support', 'instrumented-client.ts');
 
 /**
  * The page: imports the package and exposes it as `window.xsw`, and the instrumented client as
  * `window.createInstrumentedClient`, then sets `window.ready`.
  */
-export const PAGE_HTML = `<!doctype html>
+const PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><title>xstate-websocket browser tests</title>
 <script type="importmap">{ "imports": { "xstate": "/vendor/xstate/xstate.esm.js" } }</script>
 <script type="module">
@@ -42,13 +40,13 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-export async function startPageServer(extraHtml: Record<string, string> = {}): Promise<PageServer> {
+export async function startPageServer(): Promise<PageServer> {
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') return send(res, 200, 'text/html', PAGE_HTML);
-    if (extraHtml[path]) return send(res, 200, 'text/html', extraHtml[path]!);
-    const support = SUPPORT_MODULES[path];
-    if (support) return send(res, 200, 'text/javascript', await transpile(support));
+    if (path === '/support/instrumented-client.js') {
+      return send(res, 200, 'text/javascript', await transpile(INSTRUMENTED_CLIENT));
+    }
     for (const [prefix, dir] of Object.entries(mounts)) {
       if (!path.startsWith(prefix)) continue;
       const file = normalize(join(dir, path.slice(prefix.length)));
