@@ -469,10 +469,13 @@ function runChild(caps: Capabilities, [script, ...args]: string[], timeoutMs: nu
   type Result = { code: number | null; signal: string | null; stderr: string; ms: number; report: unknown };
   return new Promise<Result>((resolve) => {
     execFile(process.execPath, [...nodeArgs, script!, implementation, ...args], options, (error, stdout, stderr) => {
-      const last = stdout.trim().split('\n').at(-1);
       const code = error ? (typeof error.code === 'number' ? error.code : null) : 0;
       const ms = performance.now() - started;
-      resolve({ code, signal: error?.signal ?? null, stderr, ms, report: last && JSON.parse(last) });
+      let report: unknown = null; // a child that failed may print no JSON: its code and stderr tell
+      try {
+        report = JSON.parse(stdout.trim().split('\n').at(-1)!);
+      } catch {}
+      resolve({ code, signal: error?.signal ?? null, stderr, ms, report });
     });
   });
 }
