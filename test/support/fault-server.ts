@@ -122,7 +122,7 @@ export class FaultServer {
 
   private readonly t0 = performance.now();
   private readonly httpServer = http.createServer((_req, res) => res.writeHead(426).end());
-  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false, clientTracking: false });
+  private readonly wss = new WebSocketServer({ noServer: true, clientTracking: false });
   private appPort = 0;
   private listener: net.Server | undefined;
   /** While down in reset mode (restart), each connection is accepted, counted, then reset. */
@@ -416,7 +416,6 @@ export class FaultServer {
       // end() flushes the 101 already written, then sends FIN: the client opens, then sees 1006.
       return void socket.end();
     }
-    ws.on('ping', (data: Buffer) => ws.readyState === WebSocket.OPEN && ws.pong(data));
     ws.on('message', (raw: RawData, isBinary: boolean) => {
       const buf = toBuffer(raw);
       const data = isBinary ? buf : buf.toString('utf8');
