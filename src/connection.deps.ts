@@ -1,5 +1,5 @@
 /**
- * Per-connection dependencies (WebSocket constructor, URL source, callbacks, randomness),
+ * Per-connection dependencies (WebSocket constructor, URL source, callbacks),
  * bound to an actor system instead of `machine.provide(...)`: providing re-creates the whole
  * machine (about 30 KB of heap per connection), while all connections can share one machine.
  * `createConnection` binds them to its own actor's system; the adapter and `planRetry` read them.
@@ -7,11 +7,8 @@
 import type { ActorSystem } from 'xstate';
 import type { SocketActorDeps } from './socket.actor.js';
 
-/** What a connection injects: the adapter's dependencies plus the jitter source. */
-export interface ConnectionDeps extends SocketActorDeps {
-  /** Random numbers in [0, 1) for jitter. @default Math.random */
-  random?: () => number;
-}
+/** What a connection injects: the adapter's dependencies. */
+export type ConnectionDeps = SocketActorDeps;
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type AnyActorSystem = ActorSystem<any>;

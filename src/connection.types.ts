@@ -56,6 +56,8 @@ export interface ConnectionSettings {
     readonly jitter: number;
   };
   readonly heartbeat: HeartbeatSettings | null;
+  /** Seeds the jitter generator (a uint32): the same seed and events give the same retry delays. */
+  readonly seed: number;
 }
 
 /** `binaryType` values understood by browsers, undici and `ws`. */
@@ -78,6 +80,8 @@ export interface ConnectionContext {
   readonly retries: number;
   /** The delay of the retry currently scheduled (valid in `backoff`). */
   readonly retryDelayMs: number;
+  /** The jitter generator's state (a uint32, starting at `settings.seed`); `planRetry` advances it. */
+  readonly jitterState: number;
   /** How long the heartbeat waits before probing for silence again. */
   readonly heartbeatWaitMs: number;
   readonly closeIntent: CloseIntent;

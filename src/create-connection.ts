@@ -183,7 +183,6 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
     ...(resolved.clock ? { clock: resolved.clock } : {}),
     ping: resolved.ping,
     isPong: resolved.isPong,
-    ...(resolved.random ? { random: resolved.random } : {}),
     ...(resolved.shouldReconnect ? { shouldReconnect: resolved.shouldReconnect } : {}),
     onMessage: (data) => fire('message', data),
     onTransport(next) {

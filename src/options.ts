@@ -5,6 +5,7 @@
  */
 import type { CloseInfo, ConnectionSettings } from './connection.types.js';
 import { describe } from './describe.js';
+import { freshSeed, isSeed } from './jitter.js';
 import { defaultNow, isPongOption, pingOption } from './options.runtime.js';
 import {
   DEFAULTS,
@@ -18,7 +19,7 @@ import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
 
 const TOP_LEVEL_KEYS = [
   'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
-  'maxRetries', 'stableUptimeMs', 'heartbeat', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'random', 'inspect',
+  'maxRetries', 'stableUptimeMs', 'heartbeat', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed', 'inspect',
 ] as const satisfies readonly (keyof ConnectionOptions)[];
 const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
 const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
@@ -54,7 +55,6 @@ export interface ResolvedOptions {
   readonly shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
   readonly clock: ConnectionClock | undefined;
   readonly now: () => number;
-  readonly random: (() => number) | undefined;
   readonly inspect: ConnectionOptions['inspect'];
 }
 
@@ -126,6 +126,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       maxRetries,
       backoff: { initialDelayMs, maxDelayMs, factor, jitter },
       heartbeat,
+      seed: seedOption(options.seed),
     },
     url,
     WebSocket,
@@ -136,7 +137,6 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
     clock,
     now,
-    random: optionalFunction('random', options.random),
     inspect: options.inspect,
   };
 }
@@ -145,6 +145,11 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
 function checkKeys(value: object, known: readonly string[], prefix: string): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
+    if (prefix === '' && key === 'random') {
+      throw new TypeError(
+        `${PREFIX} the \`random\` option was replaced by \`seed\` (an integer in [0, 2^32 − 1]); pass \`seed\` for reproducible delays, or nothing.`,
+      );
+    }
     const suggestion = nearestKey(key, prefix);
     const hint = suggestion
       ? `did you mean \`${suggestion}\`?`
@@ -191,6 +196,16 @@ function checkUrlSource(url: unknown): UrlSource {
     return url;
   }
   throw new TypeError(`${PREFIX} \`url\` must be a string, a URL or a function returning one, got ${describe(url)}.`);
+}
+
+/** `seed`: an integer in [0, 2^32 − 1], or a fresh one from `Math.random` (read here once per connection). */
+function seedOption(value: unknown): number {
+  if (value === undefined) return freshSeed();
+  if (!isSeed(value)) {
+    const Err = typeof value === 'number' ? RangeError : TypeError;
+    throw new Err(`${PREFIX} \`seed\` must be an integer in [0, 4294967295], got ${describe(value)}.`);
+  }
+  return value;
 }
 
 function checkProtocols(value: unknown): string[] {

@@ -1,7 +1,8 @@
 /** connectionMachine embedded in an app's own statechart, as the README shows. */
 import { createActor, fromCallback, initialTransition, setup, SimulatedClock, transition, type ActorRefFrom } from 'xstate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { connectionMachine, createSocketActor, getStatus, resolveOptions } from '../src/index.js';
+import { backoffDelayMs, connectionMachine, createSocketActor, getStatus, resolveOptions } from '../src/index.js';
+import { nextDraw } from '../src/jitter.js';
 import { createFakeWebSocketServer } from './support/fake-websocket.js';
 
 describe('embedding connectionMachine', () => {
@@ -36,17 +37,16 @@ describe('embedding connectionMachine', () => {
 
   afterEach(() => vi.restoreAllMocks());
 
-  it('draws jitter from Math.random when no createConnection bound a random source', () => {
-    vi.spyOn(Math, 'random').mockReturnValue(0.25);
+  it("draws its retry delays from the settings' seed, not from Math.random", () => {
+    const random = vi.spyOn(Math, 'random');
     const machine = connectionMachine.provide({ actors: { socket: fromCallback(() => {}) } });
-    const { settings } = resolveOptions({
-      url: 'ws://test.invalid/app',
-      WebSocket: class {} as never,
-      backoff: { initialDelayMs: 1000, maxDelayMs: 1000, factor: 2, jitter: 1 },
-    });
+    const backoff = { initialDelayMs: 1000, maxDelayMs: 1000, factor: 2, jitter: 1 };
+    const { settings } = resolveOptions({ url: 'ws://test.invalid/app', WebSocket: class {} as never, backoff, seed: 7 });
+    random.mockClear();
     const [idle] = initialTransition(machine, settings);
     const [connecting] = transition(machine, idle, { type: 'CONNECT' });
-    const [backoff] = transition(machine, connecting, { type: 'SOCKET.CLOSED', code: 1006, reason: '', wasClean: false });
-    expect(backoff.context).toMatchObject({ retries: 1, retryDelayMs: 250 });
+    const [backoffState] = transition(machine, connecting, { type: 'SOCKET.CLOSED', code: 1006, reason: '', wasClean: false });
+    expect(backoffState.context).toMatchObject({ retries: 1, retryDelayMs: backoffDelayMs(1, backoff, nextDraw(7).draw), jitterState: nextDraw(7).state });
+    expect(random).not.toHaveBeenCalled();
   });
 });

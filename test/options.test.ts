@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { KNOWN_KEYS, resolveOptions } from '../src/options.js';
 import { DEFAULTS, type ConnectionOptions } from '../src/options.types.js';
@@ -127,6 +127,42 @@ describe('defaults', () => {
       isPong: `'${DEFAULTS.heartbeatData.isPong}'`,
     };
     for (const [name, value] of Object.entries(expected)) expect(documented.get(name), name).toBe(String(value));
+    expect(documented.get('seed')).toBe('a fresh seed from Math.random, one per connection');
+  });
+
+  it('without a seed, draws a fresh one from Math.random once per resolveOptions (so connections never retry in lockstep)', () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValueOnce(0.5).mockReturnValueOnce(0.25);
+    try {
+      expect(resolveOptions(base).settings.seed).toBe(2 ** 31);
+      expect(resolveOptions(base).settings.seed).toBe(2 ** 30);
+      expect(random).toHaveBeenCalledTimes(2);
+      expect(resolveOptions({ ...base, seed: 0xffff_ffff }).settings.seed).toBe(0xffff_ffff);
+      expect(random).toHaveBeenCalledTimes(2);
+    } finally {
+      random.mockRestore();
+    }
+  });
+});
+
+describe('seed', () => {
+  it.each([
+    [-1, RangeError],
+    [2 ** 32, RangeError],
+    [1.5, RangeError],
+    [Number.NaN, RangeError],
+    ['7', TypeError],
+    [null, TypeError],
+  ] as const)('rejects seed %s with a %s naming `seed` and the value', (seed, type) => {
+    const error = errorOf({ seed });
+    expect(error).toBeInstanceOf(type);
+    expect(error.message).toContain('`seed`');
+    expect(error.message).toContain(typeof seed === 'string' ? `"${seed}"` : String(seed));
+  });
+
+  it('rejects the removed `random` option with a TypeError saying it was replaced by `seed`', () => {
+    const error = errorOf({ random: () => 0.5 });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toContain('`random` option was replaced by `seed`');
   });
 });
 
@@ -259,7 +295,7 @@ describe('unknown option keys', () => {
         shouldReconnect: undefined,
         maxQueuedMessages: undefined,
         clock: undefined,
-        random: undefined,
+        seed: undefined,
         inspect: undefined,
       }),
     ).not.toThrow();
