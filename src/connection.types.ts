@@ -39,10 +39,11 @@ export interface HeartbeatSettings {
   readonly timeoutMs: number;
 }
 
-/** The machine's input: the resolved, validated settings (plain data only). */
+/**
+ * The machine's input: the resolved, validated settings (plain data only). The URL is not here:
+ * the adapter asks its `url` source once per attempt (`resolveOptions(options).adapter.url`).
+ */
 export interface ConnectionSettings {
-  /** The URL as a string when it is static; `null` when a function supplies it per attempt. */
-  readonly url: string | null;
   readonly protocols: readonly string[];
   readonly binaryType: BinaryTypeName;
   readonly connectTimeoutMs: number;

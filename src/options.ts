@@ -3,7 +3,8 @@
  * Misconfiguration throws here, at once, with a message naming the option, the value and the fix;
  * an unknown key gets a "did you mean". The options themselves are documented in `options.types.ts`.
  */
-import type { CloseInfo, ConnectionSettings } from './connection.types.js';
+import type { SocketActorDeps } from './connection.deps.js';
+import type { ConnectionSettings } from './connection.types.js';
 import { describe } from './describe.js';
 import { freshSeed, isSeed } from './jitter.js';
 import { defaultNow, isPongOption, pingOption } from './options.runtime.js';
@@ -15,7 +16,7 @@ import {
   type HeartbeatOptions,
 } from './options.types.js';
 import { normaliseUrl, type UrlSource } from './url.js';
-import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
+import type { WebSocketConstructor } from './websocket.types.js';
 
 const TOP_LEVEL_KEYS = [
   'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
@@ -43,19 +44,19 @@ export const KNOWN_KEYS: readonly string[] = [
   ...HEARTBEAT_KEYS.map((key) => `heartbeat.${key}`),
 ];
 
-/** Options after validation: plain settings for the machine, functions for the adapter and handle. */
+/** Options after validation, one object per concern, every default filled in. */
 export interface ResolvedOptions {
+  /** Plain data: the machine's input. */
   readonly settings: ConnectionSettings;
-  readonly url: UrlSource;
-  readonly WebSocket: WebSocketConstructor;
-  readonly autoConnect: boolean;
-  readonly maxQueuedMessages: number;
-  readonly ping: () => OutgoingData;
-  readonly isPong: (data: unknown) => boolean;
-  readonly shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
-  readonly clock: ConnectionClock | undefined;
-  readonly now: () => number;
-  readonly inspect: ConnectionOptions['inspect'];
+  /** The adapter's dependencies (functions included): `createSocketActor(adapter)`, or bound per connection. */
+  readonly adapter: SocketActorDeps;
+  /** What only the handle uses. */
+  readonly handle: {
+    readonly autoConnect: boolean;
+    readonly maxQueuedMessages: number;
+    readonly clock: ConnectionClock | undefined;
+    readonly inspect: ConnectionOptions['inspect'];
+  };
 }
 
 const PREFIX = 'xstate-websocket:';
@@ -113,11 +114,9 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   if (clock !== undefined && (typeof clock?.setTimeout !== 'function' || typeof clock?.clearTimeout !== 'function')) {
     throw new TypeError(`${PREFIX} \`clock\` must have setTimeout and clearTimeout functions (e.g. xstate's SimulatedClock), got ${describe(clock)}.`);
   }
-  const now = clock && typeof clock.now === 'function' ? () => clock.now!() : defaultNow;
 
   return {
     settings: {
-      url: typeof url === 'function' ? null : normaliseUrl(url),
       protocols,
       binaryType,
       connectTimeoutMs: duration('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1),
@@ -128,16 +127,21 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       heartbeat,
       seed: seedOption(options.seed),
     },
-    url,
-    WebSocket,
-    autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
-    maxQueuedMessages,
-    ping: pingOption(heartbeatInput?.ping),
-    isPong: isPongOption(heartbeatInput?.isPong),
-    shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
-    clock,
-    now,
-    inspect: options.inspect,
+    adapter: {
+      url,
+      WebSocket,
+      now: clock && typeof clock.now === 'function' ? () => clock.now!() : defaultNow,
+      clock,
+      ping: pingOption(heartbeatInput?.ping),
+      isPong: isPongOption(heartbeatInput?.isPong),
+      shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
+    },
+    handle: {
+      autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
+      maxQueuedMessages,
+      clock,
+      inspect: options.inspect,
+    },
   };
 }
 
@@ -189,12 +193,10 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** The `url` option: a function as it is, a string or URL checked and normalised here, once. */
 function checkUrlSource(url: unknown): UrlSource {
   if (typeof url === 'function') return url as UrlSource;
-  if (typeof url === 'string' || url instanceof URL) {
-    normaliseUrl(url);
-    return url;
-  }
+  if (typeof url === 'string' || url instanceof URL) return normaliseUrl(url);
   throw new TypeError(`${PREFIX} \`url\` must be a string, a URL or a function returning one, got ${describe(url)}.`);
 }
 

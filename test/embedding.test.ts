@@ -8,10 +8,13 @@ import { createFakeWebSocketServer } from './support/fake-websocket.js';
 describe('embedding connectionMachine', () => {
   it('runs as an invoked child: statuses, emitted messages and the app-level close policy', () => {
     const server = createFakeWebSocketServer();
-    const connection = connectionMachine.provide({
-      actors: { socket: createSocketActor({ WebSocket: server.WebSocket, shouldReconnect: ({ code }) => code !== 4000 }) },
+    const { settings, adapter } = resolveOptions({
+      url: 'ws://test.invalid/app',
+      WebSocket: server.WebSocket,
+      maxRetries: 1,
+      shouldReconnect: ({ code }) => code !== 4000,
     });
-    const { settings } = resolveOptions({ url: 'ws://test.invalid/app', WebSocket: server.WebSocket, maxRetries: 1 });
+    const connection = connectionMachine.provide({ actors: { socket: createSocketActor(adapter) } });
     const app = setup({ actors: { connection } }).createMachine({
       id: 'app',
       invoke: { id: 'connection', src: 'connection', input: settings },

@@ -59,8 +59,8 @@ describe('option validation', () => {
   });
 
   it('maps http(s) URLs to ws(s)', () => {
-    expect(resolveOptions({ ...base, url: 'https://example.com/socket' }).settings.url).toBe('wss://example.com/socket');
-    expect(resolveOptions({ ...base, url: new URL('http://example.com/') }).settings.url).toBe('ws://example.com/');
+    expect(resolveOptions({ ...base, url: 'https://example.com/socket' }).adapter.url).toBe('wss://example.com/socket');
+    expect(resolveOptions({ ...base, url: new URL('http://example.com/') }).adapter.url).toBe('ws://example.com/');
   });
 
   it('says how to fix a missing WebSocket implementation (Node 20 has no global one)', () => {
@@ -91,7 +91,7 @@ describe('option validation', () => {
 
 describe('defaults', () => {
   it('applies DEFAULTS when options are omitted', () => {
-    const { settings, autoConnect, maxQueuedMessages } = resolveOptions(base);
+    const { settings, adapter, handle } = resolveOptions(base);
     expect(settings).toMatchObject({
       connectTimeoutMs: DEFAULTS.connectTimeoutMs,
       closeTimeoutMs: DEFAULTS.closeTimeoutMs,
@@ -101,8 +101,11 @@ describe('defaults', () => {
       binaryType: DEFAULTS.binaryType,
       protocols: [],
     });
-    expect(autoConnect).toBe(true);
-    expect(maxQueuedMessages).toBe(DEFAULTS.maxQueuedMessages);
+    expect(handle).toEqual({ autoConnect: DEFAULTS.autoConnect, maxQueuedMessages: DEFAULTS.maxQueuedMessages, clock: undefined, inspect: undefined });
+    expect(adapter).toMatchObject({ url: base.url, WebSocket: base.WebSocket, clock: undefined, shouldReconnect: undefined });
+    expect(adapter.ping()).toBe(DEFAULTS.heartbeatData.ping);
+    expect(adapter.isPong(DEFAULTS.heartbeatData.isPong)).toBe(true);
+    expect(typeof adapter.now()).toBe('number');
   });
 
   it('documents every numeric default in the TSDoc @default tag of its option', () => {
@@ -167,7 +170,7 @@ describe('seed', () => {
 });
 
 describe('heartbeat ping and isPong take data or a function', () => {
-  const resolveHeartbeat = (heartbeat: NonNullable<ConnectionOptions['heartbeat']>) => resolveOptions({ ...base, heartbeat });
+  const resolveHeartbeat = (heartbeat: NonNullable<ConnectionOptions['heartbeat']>) => resolveOptions({ ...base, heartbeat }).adapter;
 
   it("sends the data itself as the ping: heartbeat: { ping: 'hb' }", () => {
     expect(resolveHeartbeat({ ping: 'hb' }).ping()).toBe('hb');

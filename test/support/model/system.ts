@@ -13,7 +13,7 @@ import {
   type CloseInfo,
   type ConnectionSettings,
   type ConnectionStatus,
-  type WebSocketConstructor,
+  type SocketActorDeps,
 } from '../../../src/index.js';
 import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
@@ -173,35 +173,15 @@ const URL_ = 'ws://model.invalid/socket';
 
 /**
  * Building a machine per run costs more than the run, so each machine under test is built once,
- * with a socket actor that delegates to the system being run (runs are sequential).
+ * with a socket actor whose dependencies are those of the system being run (runs are sequential).
  */
-let current: {
-  WebSocket: WebSocketConstructor;
-  clock: SimulatedClock;
-  url: UrlSource | undefined;
-  shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
-} | null = null;
+let current: SocketActorDeps | null = null;
+const currentDeps = new Proxy({} as SocketActorDeps, { get: (_, key) => current![key as keyof SocketActorDeps] });
 const built = new WeakMap<MachineUnderTest, ConnectionMachine>();
 function machineFor(machine: MachineUnderTest): ConnectionMachine {
   let m = built.get(machine);
   if (!m) {
-    const deps = {
-      get WebSocket() {
-        return current!.WebSocket;
-      },
-      get url() {
-        return current!.url;
-      },
-      get shouldReconnect() {
-        return current!.shouldReconnect;
-      },
-      now: () => current!.clock.now(),
-      clock: {
-        setTimeout: (fn: () => void, ms: number) => current!.clock.setTimeout(fn, ms),
-        clearTimeout: (id: unknown) => current!.clock.clearTimeout(id as never),
-      },
-    };
-    m = machine.machine.provide({ actors: { socket: (machine.socketActor ?? createSocketActor)(deps) } });
+    m = machine.machine.provide({ actors: { socket: (machine.socketActor ?? createSocketActor)(currentDeps) } });
     built.set(machine, m);
   }
   return m;
@@ -342,14 +322,14 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   const listenerCalls: string[] = [];
   /** One function per model listener, so registering `fn` again registers the same function. */
   const modelListeners: Array<() => void> = [];
-  const settings = resolveOptions(options).settings;
+  const { settings, adapter } = resolveOptions(options);
   const dropped: string[] = [];
   let actor: Actor<ConnectionMachine>;
   let controls: Pick<System, 'connect' | 'close' | 'reconnect' | 'stop' | 'send' | 'listen'>;
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
   if (machine) {
-    current = { WebSocket, clock, url, shouldReconnect };
+    current = adapter;
     actor = createActor(machineFor(machine), { input: settings, clock });
     // An actor in xstate's error state is invariant 15's finding (checkInvariants), not an unhandled error.
     actor.subscribe({ error: () => {} });
