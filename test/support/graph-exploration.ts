@@ -3,8 +3,8 @@
  * (state, context) for small settings, every event the active states own — including the
  * `xstate.after.*` events of their delayed transitions — and statechart-level checks of the
  * invariants on every state and every edge. Pure: the socket actor is a stub that is never
- * started and the settings have no jitter (delays at their ceiling), so each edge is one call of `transition()` — or two
- * where the adapter answers a command at once by contract: ABANDON_SOCKET is always followed by
+ * started and the settings have no jitter (delays at their ceiling), so each edge is one call
+ * of `transition()` — or two where the adapter answers a command at once by contract: ABANDON_SOCKET is always followed by
  * SOCKET.CLOSED (`ABANDONED_CLOSE`, with the app's policy left to the close-code table), which
  * test/socket.actor.test.ts pins on the real adapter.
  */
