@@ -5,12 +5,12 @@
  * of `connectionMachine.config` with the same implementations; implementation changes go
  * through `connectionMachine.provide(...)`.
  */
-import { assign, createMachine, raise } from 'xstate';
+import { assign, createMachine, fromCallback, raise } from 'xstate';
 import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
 import { connectionMachine } from '../../src/connection.machine.js';
 import { nextDraw } from '../../src/jitter.js';
-import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
-import type { ConnectionContext } from '../../src/index.js';
+import { ABANDONED_CLOSE, createSocketActor } from '../../src/socket.actor.js';
+import type { ConnectionContext, ConnectionSettings, SocketCommand, SocketReport } from '../../src/index.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
 // The config is plain data plus the context factory: copy objects and arrays, keep functions.
@@ -120,10 +120,31 @@ export const abandonsWithoutAsking: MachineUnderTest = {
 
 /**
  * Broken variants only the model-based properties can see: the exploration is pure, with no app
- * callbacks, so it cannot express `shouldReconnect`'s verdict (its ABANDON_SOCKET step takes the
- * adapter's answer without a verdict).
+ * callbacks and a stub adapter, so it cannot express `shouldReconnect`'s verdict (its
+ * ABANDON_SOCKET step takes the adapter's answer without a verdict) or a `url` function.
  */
-export const MODEL_ONLY_BROKEN_MACHINES = [{ machine: abandonsWithoutAsking, breaks: 12 }] as const;
+/**
+ * Invariant 15 (issue 9): a broken adapter that, before the real one starts, subscribes to a
+ * `url` function's thenable without a guard, so a `then` that throws escapes into the actor.
+ */
+export const unguardedUrlThen: MachineUnderTest = {
+  name: "the adapter subscribes to a url thenable unguarded (a throwing then kills the actor)",
+  machine: connectionMachine,
+  socketActor: (deps) => {
+    const real = createSocketActor(deps);
+    const start = real.config as (args: unknown) => (() => void) | void;
+    return fromCallback<SocketCommand, ConnectionSettings, SocketReport>((args) => {
+      const url = deps!.url;
+      if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
+      return start(args);
+    }) as ReturnType<typeof createSocketActor>;
+  },
+};
+
+export const MODEL_ONLY_BROKEN_MACHINES = [
+  { machine: abandonsWithoutAsking, breaks: 12 },
+  { machine: unguardedUrlThen, breaks: 15 },
+] as const;
 
 /** Invariant 13: planRetry draws from `Math.random`, a channel outside input and events (the chart is open). */
 export const readsMathRandom: MachineUnderTest = {
