@@ -41,9 +41,10 @@ import {
 const options: ConnectionOptions = { url: 'ws://127.0.0.1:9/', autoConnect: false, WebSocket: class {} as never };
 const conn = createConnection(options);
 const status: ConnectionStatus = conn.status;
-const connection = connectionMachine.provide({ actors: { socket: createSocketActor({}) } });
+const { settings, adapter } = resolveOptions(options);
+const connection = connectionMachine.provide({ actors: { socket: createSocketActor({ ...adapter, onTransport: (t) => t?.send('hi') }) } });
 const app = setup({ actors: { connection } }).createMachine({
-  invoke: { id: 'connection', src: 'connection', input: resolveOptions(options).settings },
+  invoke: { id: 'connection', src: 'connection', input: settings },
 });
 const actor = createActor(app).start();
 const child = actor.getSnapshot().children.connection!;

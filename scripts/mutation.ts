@@ -17,17 +17,16 @@ import { existsSync } from 'node:fs';
  * graph exploration and the table cover the chart for small settings at a fraction of the time).
  */
 export const MUTATION_TESTS: Record<string, string[]> = {
-  'src/backoff.ts': ['test/backoff.test.ts', 'test/connection.machine.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/connection.table.test.ts', 'test/connection.model.test.ts'],
+  'src/backoff.ts': ['test/backoff.test.ts', 'test/connection.closed.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/connection.table.test.ts', 'test/connection.model.test.ts'],
   'src/close-codes.ts': [
     'test/close-codes.test.ts',
-    'test/connection.machine.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/connection.table.test.ts',
     'test/visualizations.test.ts',
     'test/socket.actor.test.ts',
   ],
   'src/connection.machine.ts': [
-    'test/connection.machine.test.ts',
+    'test/connection.closed.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/connection.table.test.ts',
     'test/connection.graph.test.ts',
@@ -38,13 +37,13 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/create-connection.ts': [
     'test/create-connection.test.ts',
     'test/create-connection.edges.test.ts',
-    'test/connection.machine.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/create-connection.model.test.ts',
     'test/embedding.test.ts',
     'test/inspection.test.ts',
     'test/socket.actor.test.ts',
   ],
+  'src/jitter.ts': ['test/jitter.test.ts', 'test/connection.closed.test.ts', 'test/embedding.test.ts', 'test/create-connection.model.test.ts'],
   'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
   // The adapter's parts: their own unit tests, and the adapter's tests that use them on the fake.
   'src/url.ts': ['test/url.test.ts', 'test/options.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.test.ts'],
@@ -55,7 +54,6 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   // adapter through the fake; the handle model adds the send queue, which is not the adapter's).
   'src/socket.actor.ts': [
     'test/socket.actor.test.ts',
-    'test/connection.machine.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/create-connection.test.ts',
     'test/create-connection.edges.test.ts',

@@ -253,7 +253,7 @@ export const DELAY_DOCS: Readonly<Record<string, { readonly from: string; readon
     meaning: 'longest wait in `closing` for CLOSED; then the adapter abandons the socket and reports a 1006 close, which `shouldReconnect` sees like any other',
   },
   backoffDelay: {
-    from: '`context.retryDelayMs`, drawn by `planRetry` from `backoff.*`',
+    from: '`context.retryDelayMs`, drawn by `planRetry` from `backoff.*` and the generator state (`seed`)',
     defaultMs:
       `uniform in [ceiling × (1 − jitter), ceiling], jitter = ${DEFAULTS.backoff.jitter}, ceiling = ` +
       `min(${DEFAULTS.backoff.maxDelayMs}, ${DEFAULTS.backoff.initialDelayMs} × ${DEFAULTS.backoff.factor}^(n−1))`,

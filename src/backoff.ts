@@ -33,7 +33,7 @@ export function backoffFloorMs(attempt: number, settings: BackoffSettings): numb
 /**
  * The delay before retry number `attempt` (1-based), given a random draw in `[0, 1)`.
  * Always a finite integer within `[backoffFloorMs, backoffCeilingMs]`; a draw outside
- * `[0, 1)` (a misbehaving injected `random`) is clamped, never propagated.
+ * `[0, 1)` is clamped, never propagated (the generator never gives one; this keeps the arithmetic total).
  */
 export function backoffDelayMs(attempt: number, settings: BackoffSettings, draw: number): number {
   const ceiling = backoffCeilingMs(attempt, settings);

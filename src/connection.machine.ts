@@ -1,15 +1,13 @@
 /**
  * The connection statechart. Pure: every effect goes through the invoked `socket` actor (the
- * adapter), every timer is an `after` with a named delay, and randomness and the app's callbacks
- * are injected per actor system (`connection.deps.ts`) or through `provide`. Every transition but
- * message delivery ends with `recordReason`, so `context.reason` always says why the last
+ * adapter), every timer is an `after` with a named delay, and randomness is data (the input's
+ * `seed` starts a generator whose state is in context, `jitter.ts`), so the chart is closed: the
+ * same input and events give the same snapshots. Every transition but message delivery ends with `recordReason`, so `context.reason` always says why the last
  * transition happened (see `reasons.ts`). Implementations are in `setup`; the chart follows it.
  */
-import { assign, emit, enqueueActions, not, sendTo, setup } from 'xstate';
+import { assign, emit, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
 import { isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
-import { messageOf } from './describe.js';
-import { connectionDepsOf } from './connection.deps.js';
 import {
   CONNECTION_STATUSES,
   type ConnectionContext,
@@ -18,43 +16,15 @@ import {
   type ConnectionSettings,
   type ConnectionStatus,
 } from './connection.types.js';
+import { nextDraw } from './jitter.js';
 import { formatReason, type ReasonLabel } from './reasons.js';
 import { createSocketActor } from './socket.actor.js';
 
-/** The next retry: counts it and draws its delay from `draw` (a random number in [0, 1)). */
-function nextRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
+/** The next retry: counts it, draws its delay from the context's generator state, and advances that state. */
+function nextRetry(context: ConnectionContext): Pick<ConnectionContext, 'retries' | 'retryDelayMs' | 'jitterState'> {
   const retries = context.retries + 1;
-  return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw) };
-}
-
-/**
- * One jitter draw from `random`. A draw that throws or is not a number in [0, 1) is replaced by
- * 0.5 (the middle of the jitter window, so a replay stays exact) and described in `problem`.
- */
-export function drawJitter(random: () => number): { draw: number; problem: string | null } {
-  let problem: string;
-  try {
-    const draw = random();
-    if (typeof draw === 'number' && draw >= 0 && draw < 1) return { draw, problem: null };
-    problem = `random misbehaved: returned ${String(draw)}, not a number in [0, 1); 0.5 used instead`;
-  } catch (error) {
-    problem = `random misbehaved: threw ${messageOf(error)}; 0.5 used instead`;
-  }
-  return { draw: 0.5, problem };
-}
-
-/**
- * The `planRetry` action, drawing from `randomOf(system)`: counts the retry, draws its delay, and
- * emits one `error` event when the draw misbehaved (an injected callback never stops the actor).
- */
-export function retryPlanner(randomOf: (system: unknown) => (() => number) | undefined) {
-  return enqueueActions<ConnectionContext, ConnectionEvent, undefined, ConnectionEvent, never, never, never, never, ConnectionEmitted>(
-    ({ context, system, enqueue }) => {
-      const { draw, problem } = drawJitter(randomOf(system) ?? Math.random);
-      enqueue.assign(nextRetry(context, draw));
-      if (problem !== null) enqueue.emit({ type: 'error', message: problem });
-    },
-  );
+  const { draw, state } = nextDraw(context.jitterState);
+  return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw), jitterState: state };
 }
 
 /** The `recordReason` action of one transition: `context.reason` will read `label {details}`. */
@@ -101,7 +71,7 @@ export const connectionMachine = setup({
   },
   actions: {
     resetRetries: assign({ retries: 0 }),
-    planRetry: retryPlanner((system) => connectionDepsOf(system as never)?.random),
+    planRetry: assign(({ context }) => nextRetry(context)),
     planManualClose: assign(({ event }) => ({
       closeIntent: 'manual' as const,
       closeRequest: event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : { code: 1000, reason: '' },
@@ -156,6 +126,7 @@ export const connectionMachine = setup({
     settings: input,
     retries: 0,
     retryDelayMs: 0,
+    jitterState: input.seed,
     heartbeatWaitMs: input.heartbeat?.intervalMs ?? 0,
     closeIntent: 'retry',
     closeRequest: { code: 1000, reason: '' },

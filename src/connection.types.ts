@@ -39,10 +39,11 @@ export interface HeartbeatSettings {
   readonly timeoutMs: number;
 }
 
-/** The machine's input: the resolved, validated settings (plain data only). */
+/**
+ * The machine's input: the resolved, validated settings (plain data only). The URL is not here:
+ * the adapter asks its `url` source once per attempt (`resolveOptions(options).adapter.url`).
+ */
 export interface ConnectionSettings {
-  /** The URL as a string when it is static; `null` when a function supplies it per attempt. */
-  readonly url: string | null;
   readonly protocols: readonly string[];
   readonly binaryType: BinaryTypeName;
   readonly connectTimeoutMs: number;
@@ -56,6 +57,8 @@ export interface ConnectionSettings {
     readonly jitter: number;
   };
   readonly heartbeat: HeartbeatSettings | null;
+  /** Seeds the jitter generator (a uint32): the same seed and events give the same retry delays. */
+  readonly seed: number;
 }
 
 /** `binaryType` values understood by browsers, undici and `ws`. */
@@ -78,6 +81,8 @@ export interface ConnectionContext {
   readonly retries: number;
   /** The delay of the retry currently scheduled (valid in `backoff`). */
   readonly retryDelayMs: number;
+  /** The jitter generator's state (a uint32, starting at `settings.seed`); `planRetry` advances it. */
+  readonly jitterState: number;
   /** How long the heartbeat waits before probing for silence again. */
   readonly heartbeatWaitMs: number;
   readonly closeIntent: CloseIntent;

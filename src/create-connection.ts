@@ -10,7 +10,7 @@ import type { CloseInfo, ConnectionEmitted, ConnectionStatus } from './connectio
 import { describe, messageOf } from './describe.js';
 import { resolveOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
-import type { SocketTransport } from './socket.actor.js';
+import type { SocketTransport } from './connection.deps.js';
 import type { OutgoingData } from './websocket.types.js';
 
 /**
@@ -131,7 +131,7 @@ interface Registration<T> {
 
 /** `createConnection` with its policies given (internal). */
 export function buildConnection(options: ConnectionOptions, policies: HandlePolicies): Connection {
-  const resolved = resolveOptions(options);
+  const { settings, adapter, handle } = resolveOptions(options);
   // Registration arrays are created on first subscription and replaced (not mutated) on change,
   // so an idle connection carries no empty collections and delivery iterates a stable snapshot.
   const listeners: { [K in keyof ConnectionEventMap]?: Array<Registration<ConnectionEventMap[K]>> } = {};
@@ -171,20 +171,13 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
   // One shared machine for every connection; this connection's dependencies are bound to its
   // own actor system (providing a machine per connection would cost ~30 KB of heap each).
   const actor = createActor(connectionMachine, {
-    input: resolved.settings,
-    ...(resolved.clock ? { clock: resolved.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
-    ...(resolved.inspect ? { inspect: resolved.inspect } : {}),
+    input: settings,
+    ...(handle.clock ? { clock: handle.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
+    ...(handle.inspect ? { inspect: handle.inspect } : {}),
   });
 
   bindConnectionDeps(actor.system, {
-    WebSocket: resolved.WebSocket,
-    url: resolved.url,
-    now: resolved.now,
-    ...(resolved.clock ? { clock: resolved.clock } : {}),
-    ping: resolved.ping,
-    isPong: resolved.isPong,
-    ...(resolved.random ? { random: resolved.random } : {}),
-    ...(resolved.shouldReconnect ? { shouldReconnect: resolved.shouldReconnect } : {}),
+    ...adapter,
     onMessage: (data) => fire('message', data),
     onTransport(next) {
       transport = next === null ? null : policies.transport(next);
@@ -214,7 +207,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
   actor.start();
   // Connect on the next microtask, so listeners attached right after creation see every event.
   // Any call before then is final: the deferred CONNECT does not run after it.
-  if (resolved.autoConnect) queueMicrotask(() => policies.autoConnects({ called, stopped }) && actor.send({ type: 'CONNECT' }));
+  if (handle.autoConnect) queueMicrotask(() => policies.autoConnects({ called, stopped }) && actor.send({ type: 'CONNECT' }));
 
   function assertLive(method: string) {
     if (stopped) throw new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`);
@@ -251,7 +244,7 @@ export function buildConnection(options: ConnectionOptions, policies: HandlePoli
           return false;
         }
       }
-      if (stopped || queue.length >= resolved.maxQueuedMessages) {
+      if (stopped || queue.length >= handle.maxQueuedMessages) {
         fire('dropped', { data, reason: stopped ? 'stopped' : 'queue-full' });
         return false;
       }

@@ -2,7 +2,8 @@ export { createConnection } from './create-connection.js';
 export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
 export { connectionMachine, getStatus } from './connection.machine.js';
 export { createSocketActor } from './socket.actor.js';
-export type { SocketActorDeps, SocketTransport, TimerClock } from './socket.actor.js';
+export type { SocketActorDeps, SocketTransport } from './connection.deps.js';
+export type { TimerClock } from './let-go.js';
 export { CONNECTION_STATUSES } from './connection.types.js';
 export type {
   BinaryTypeName,

@@ -3,8 +3,10 @@
  * Misconfiguration throws here, at once, with a message naming the option, the value and the fix;
  * an unknown key gets a "did you mean". The options themselves are documented in `options.types.ts`.
  */
-import type { CloseInfo, ConnectionSettings } from './connection.types.js';
+import type { SocketActorDeps } from './connection.deps.js';
+import type { ConnectionSettings } from './connection.types.js';
 import { describe } from './describe.js';
+import { freshSeed, isSeed } from './jitter.js';
 import { defaultNow, isPongOption, pingOption } from './options.runtime.js';
 import {
   DEFAULTS,
@@ -14,11 +16,11 @@ import {
   type HeartbeatOptions,
 } from './options.types.js';
 import { normaliseUrl, type UrlSource } from './url.js';
-import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
+import type { WebSocketConstructor } from './websocket.types.js';
 
 const TOP_LEVEL_KEYS = [
   'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
-  'maxRetries', 'stableUptimeMs', 'heartbeat', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'random', 'inspect',
+  'maxRetries', 'stableUptimeMs', 'heartbeat', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed', 'inspect',
 ] as const satisfies readonly (keyof ConnectionOptions)[];
 const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
 const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
@@ -42,20 +44,19 @@ export const KNOWN_KEYS: readonly string[] = [
   ...HEARTBEAT_KEYS.map((key) => `heartbeat.${key}`),
 ];
 
-/** Options after validation: plain settings for the machine, functions for the adapter and handle. */
+/** Options after validation, one object per concern, every default filled in. */
 export interface ResolvedOptions {
+  /** Plain data: the machine's input. */
   readonly settings: ConnectionSettings;
-  readonly url: UrlSource;
-  readonly WebSocket: WebSocketConstructor;
-  readonly autoConnect: boolean;
-  readonly maxQueuedMessages: number;
-  readonly ping: () => OutgoingData;
-  readonly isPong: (data: unknown) => boolean;
-  readonly shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
-  readonly clock: ConnectionClock | undefined;
-  readonly now: () => number;
-  readonly random: (() => number) | undefined;
-  readonly inspect: ConnectionOptions['inspect'];
+  /** The adapter's dependencies (functions included): `createSocketActor(adapter)`, or bound per connection. */
+  readonly adapter: SocketActorDeps;
+  /** What only the handle uses. */
+  readonly handle: {
+    readonly autoConnect: boolean;
+    readonly maxQueuedMessages: number;
+    readonly clock: ConnectionClock | undefined;
+    readonly inspect: ConnectionOptions['inspect'];
+  };
 }
 
 const PREFIX = 'xstate-websocket:';
@@ -113,11 +114,9 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   if (clock !== undefined && (typeof clock?.setTimeout !== 'function' || typeof clock?.clearTimeout !== 'function')) {
     throw new TypeError(`${PREFIX} \`clock\` must have setTimeout and clearTimeout functions (e.g. xstate's SimulatedClock), got ${describe(clock)}.`);
   }
-  const now = clock && typeof clock.now === 'function' ? () => clock.now!() : defaultNow;
 
   return {
     settings: {
-      url: typeof url === 'function' ? null : normaliseUrl(url),
       protocols,
       binaryType,
       connectTimeoutMs: duration('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1),
@@ -126,18 +125,23 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       maxRetries,
       backoff: { initialDelayMs, maxDelayMs, factor, jitter },
       heartbeat,
+      seed: seedOption(options.seed),
     },
-    url,
-    WebSocket,
-    autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
-    maxQueuedMessages,
-    ping: pingOption(heartbeatInput?.ping),
-    isPong: isPongOption(heartbeatInput?.isPong),
-    shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
-    clock,
-    now,
-    random: optionalFunction('random', options.random),
-    inspect: options.inspect,
+    adapter: {
+      url,
+      WebSocket,
+      now: clock && typeof clock.now === 'function' ? () => clock.now!() : defaultNow,
+      clock,
+      ping: pingOption(heartbeatInput?.ping),
+      isPong: isPongOption(heartbeatInput?.isPong),
+      shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
+    },
+    handle: {
+      autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
+      maxQueuedMessages,
+      clock,
+      inspect: options.inspect,
+    },
   };
 }
 
@@ -145,6 +149,11 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
 function checkKeys(value: object, known: readonly string[], prefix: string): void {
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
+    if (prefix === '' && key === 'random') {
+      throw new TypeError(
+        `${PREFIX} the \`random\` option was replaced by \`seed\` (an integer in [0, 2^32 − 1]); pass \`seed\` for reproducible delays, or nothing.`,
+      );
+    }
     const suggestion = nearestKey(key, prefix);
     const hint = suggestion
       ? `did you mean \`${suggestion}\`?`
@@ -184,13 +193,21 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!;
 }
 
+/** The `url` option: a function as it is, a string or URL checked and normalised here, once. */
 function checkUrlSource(url: unknown): UrlSource {
   if (typeof url === 'function') return url as UrlSource;
-  if (typeof url === 'string' || url instanceof URL) {
-    normaliseUrl(url);
-    return url;
-  }
+  if (typeof url === 'string' || url instanceof URL) return normaliseUrl(url);
   throw new TypeError(`${PREFIX} \`url\` must be a string, a URL or a function returning one, got ${describe(url)}.`);
+}
+
+/** `seed`: an integer in [0, 2^32 − 1], or a fresh one from `Math.random` (read here once per connection). */
+function seedOption(value: unknown): number {
+  if (value === undefined) return freshSeed();
+  if (!isSeed(value)) {
+    const Err = typeof value === 'number' ? RangeError : TypeError;
+    throw new Err(`${PREFIX} \`seed\` must be an integer in [0, 4294967295], got ${describe(value)}.`);
+  }
+  return value;
 }
 
 function checkProtocols(value: unknown): string[] {

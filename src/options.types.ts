@@ -161,11 +161,13 @@ export interface ConnectionOptions {
    */
   clock?: ConnectionClock;
   /**
-   * Random numbers in [0, 1) for jitter. A draw that throws or falls outside [0, 1) is replaced
-   * by 0.5 and reported by one `error` event.
-   * @default Math.random
+   * Seeds the jitter of the retry delays: an integer in [0, 2^32 − 1]. The same seed and the
+   * same events give the same delays, so pass one only for reproducible tests or replays: many
+   * clients given the same seed retry in lockstep, which is what jitter is there to prevent.
+   * (Replaces the `random` function of earlier versions.)
+   * @default a fresh seed from Math.random, one per connection
    */
-  random?: () => number;
+  seed?: number;
   /**
    * Inspection observer passed to `createActor` (e.g. `createBrowserInspector().inspect`).
    * @default undefined

@@ -5,77 +5,39 @@
  */
 import { fromCallback } from 'xstate';
 import { messageOf } from './describe.js';
-import { defaultIsPong, defaultPing } from './options.runtime.js';
-import { connectionDepsOf } from './connection.deps.js';
+import { connectionDepsOf, type SocketActorDeps, type SocketTransport } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
 import { upgradeCloseCode } from './close-codes.js';
-import { closeWithin, letGo, safeClose, type TimerClock } from './let-go.js';
+import { closeWithin, letGo, safeClose } from './let-go.js';
 import { createSilenceMeter } from './silence.js';
-import { normaliseUrl, resolveUrlSource, type UrlSource } from './url.js';
-import {
-  CLOSED,
-  CONNECTING,
-  OPEN,
-  type OutgoingData,
-  type WebSocketConstructor,
-  type WebSocketEventMapLike,
-  type WebSocketLike,
-} from './websocket.types.js';
+import { normaliseUrl, resolveUrlSource } from './url.js';
+import { CLOSED, CONNECTING, OPEN, type OutgoingData, type WebSocketEventMapLike, type WebSocketLike } from './websocket.types.js';
 
+export type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 export type { TimerClock } from './let-go.js';
 
-/** The direct send path the handle uses while the socket is open (bypasses the machine). */
-export interface SocketTransport {
-  /**
-   * Hands `data` to the socket if it is OPEN and this adapter not disposed, and returns `true`;
-   * returns `false` (nothing sent, keep the message for a later socket) otherwise. Throws what the
-   * WebSocket's `send` threw when it refuses the data: that message will never go out as it is.
-   */
-  send(data: OutgoingData): boolean;
-}
-
-/** What the adapter needs from its host; everything is optional for the pure machine. */
-export interface SocketActorDeps {
-  /** @default globalThis.WebSocket, looked up when a socket is opened */
-  WebSocket?: WebSocketConstructor;
-  /** @default the machine input's `url` */
-  url?: UrlSource;
-  /** Monotonic milliseconds, for the heartbeat. @default performance.now() */
-  now?: () => number;
-  /**
-   * Timers for what the adapter does after it is disposed (bounding a stopped socket's close
-   * handshake by `closeTimeoutMs`); pass the same clock as `createActor`'s (e.g. `SimulatedClock`).
-   * @default setTimeout/clearTimeout, unref'd so they keep no Node process alive
-   */
-  clock?: TimerClock;
-  /** @default () => 'ping' */
-  ping?: () => OutgoingData;
-  /** @default (data) => data === 'pong' */
-  isPong?: (data: unknown) => boolean;
-  /** Fast path for inbound messages. @default each message is sent to the machine as SOCKET.MESSAGE */
-  onMessage?: (data: unknown) => void;
-  /** Told the direct send path when the socket opens, and `null` when this adapter is disposed. */
-  onTransport?: (transport: SocketTransport | null) => void;
-  /**
-   * The app's override of the close-code policy. The adapter only runs it and reports its answer
-   * with SOCKET.CLOSED (`shouldReconnect`); the chart's `isRetryableClose` guard decides.
-   */
-  shouldReconnect?: (close: CloseInfo) => boolean;
-}
+/** Why an attempt fails when the adapter was given no dependencies and none are bound to its system. */
+export const NO_DEPS =
+  'no socket adapter dependencies: use createConnection, or provide createSocketActor(resolveOptions(options).adapter) to the machine';
 
 /** Reported (with the app's verdict) when a socket does not close within `closeTimeoutMs`. */
 export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
 
 /**
- * Creates the socket actor logic. Given no deps, it uses those bound to its actor system by
- * `createConnection` (see `connection.deps.ts`), else the defaults: the global WebSocket, and
- * messages sent to the machine as SOCKET.MESSAGE events (emitted as `message`).
+ * Creates the socket actor logic with `deps` (see `resolveOptions(options).adapter`), or, given
+ * none, with the dependencies `createConnection` bound to its actor system (`connection.deps.ts`).
+ * With neither, every attempt fails at once with an error saying what to provide.
  */
 export function createSocketActor(explicitDeps?: SocketActorDeps) {
   return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
-    const deps: SocketActorDeps = explicitDeps ?? connectionDepsOf(system) ?? {};
-    const ping = deps.ping ?? defaultPing;
-    const isPong = deps.isPong ?? defaultIsPong;
+    const found = explicitDeps ?? connectionDepsOf(system);
+    if (found === undefined) {
+      sendBack({ type: 'SOCKET.ERROR', message: NO_DEPS });
+      sendBack({ type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
+      return;
+    }
+    const deps: SocketActorDeps = found;
+    const { ping, isPong } = deps;
     const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
 
     let socket: WebSocketLike | null = null;
@@ -187,11 +149,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
         fail(messageOf(error), error);
         return;
       }
-      const WebSocket = deps.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-      if (typeof WebSocket !== 'function') {
-        fail('no WebSocket implementation: provide one (e.g. the `ws` package) to the socket actor');
-        return;
-      }
+      const { WebSocket } = deps;
       try {
         socket = input.protocols.length > 0 ? new WebSocket(url, [...input.protocols]) : new WebSocket(url);
       } catch (error) {
@@ -262,9 +220,7 @@ export function createSocketActor(explicitDeps?: SocketActorDeps) {
       }
     });
 
-    const source = deps.url ?? input.url;
-    if (source === null) fail('no url: the machine input has none and the socket actor was given none');
-    else resolveUrlSource(source, open, (how, error) => fail(`url function ${how}: ${messageOf(error)}`, error));
+    resolveUrlSource(deps.url, open, (how, error) => fail(`url function ${how}: ${messageOf(error)}`, error));
 
     return () => {
       disposed = true;

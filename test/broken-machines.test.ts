@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BROKEN_MACHINES, MODEL_ONLY_BROKEN_MACHINES } from './support/broken-machines.js';
+import { BROKEN_MACHINES, MODEL_ONLY_BROKEN_MACHINES, OPEN_CHART_BROKEN_MACHINES } from './support/broken-machines.js';
 import { checkStatechart, explore, explorationSettings } from './support/graph-exploration.js';
 import { invariantName, type InvariantId } from './support/invariants.js';
 import type { MachineUnderTest } from './support/model/system.js';
@@ -28,6 +28,12 @@ describe.each(MODEL_ONLY_BROKEN_MACHINES)('broken machine (model only): $machine
   it(`passes the exhaustive exploration, which cannot express app callbacks (invariant ${breaks} is model-only)`, () => {
     const violations = checkStatechart(explore(machine, explorationSettings({ maxRetries: 2, heartbeat: true })));
     expect(violations).toEqual([]);
+  });
+});
+
+describe.each(OPEN_CHART_BROKEN_MACHINES)('broken machine (open chart): $machine.name', ({ machine, breaks }) => {
+  it(`is caught by the model-based check of invariant ${breaks} (${invariantName(breaks)}): a retry delay the seed does not give`, () => {
+    expectCaughtByModel(machine, breaks);
   });
 });
 

@@ -543,28 +543,3 @@ describe('close() arguments', () => {
     expect(h.server.latest().closeCall).toBeNull();
   });
 });
-
-describe('an injected random cannot kill the connection', () => {
-  const drop = { maxRetries: 2, backoff: { initialDelayMs: 100, factor: 1, jitter: 1 } };
-
-  it.each([
-    ['throws', () => { throw new Error('entropy exhausted'); }],
-    ['returns NaN', () => NaN],
-    ['returns 1', () => 1],
-    ['returns -0.5', () => -0.5],
-  ])('a random that %s: one error event per draw, a delay in bounds, the connection goes on', (_, random) => {
-    const h = connectWithFake({ ...drop, random });
-    h.server.latest().drop();
-    expect(h.conn.actor.getSnapshot().status).toBe('active');
-    expect(h.conn.status).toBe('backoff');
-    const errors = h.payloads('error').filter((e) => e.message.startsWith('random'));
-    expect(errors).toHaveLength(1);
-    const [retry] = h.payloads('retry');
-    expect(retry!.delayMs).toBeGreaterThanOrEqual(0);
-    expect(retry!.delayMs).toBeLessThanOrEqual(100);
-    h.advance(retry!.delayMs);
-    expect(h.server.sockets).toHaveLength(2);
-    h.conn.reconnect();
-    expect(h.conn.status).toBe('connecting');
-  });
-});

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import fc from 'fast-check';
 import { KNOWN_KEYS, resolveOptions } from '../src/options.js';
 import { DEFAULTS, type ConnectionOptions } from '../src/options.types.js';
@@ -59,8 +59,8 @@ describe('option validation', () => {
   });
 
   it('maps http(s) URLs to ws(s)', () => {
-    expect(resolveOptions({ ...base, url: 'https://example.com/socket' }).settings.url).toBe('wss://example.com/socket');
-    expect(resolveOptions({ ...base, url: new URL('http://example.com/') }).settings.url).toBe('ws://example.com/');
+    expect(resolveOptions({ ...base, url: 'https://example.com/socket' }).adapter.url).toBe('wss://example.com/socket');
+    expect(resolveOptions({ ...base, url: new URL('http://example.com/') }).adapter.url).toBe('ws://example.com/');
   });
 
   it('says how to fix a missing WebSocket implementation (Node 20 has no global one)', () => {
@@ -91,7 +91,7 @@ describe('option validation', () => {
 
 describe('defaults', () => {
   it('applies DEFAULTS when options are omitted', () => {
-    const { settings, autoConnect, maxQueuedMessages } = resolveOptions(base);
+    const { settings, adapter, handle } = resolveOptions(base);
     expect(settings).toMatchObject({
       connectTimeoutMs: DEFAULTS.connectTimeoutMs,
       closeTimeoutMs: DEFAULTS.closeTimeoutMs,
@@ -101,8 +101,11 @@ describe('defaults', () => {
       binaryType: DEFAULTS.binaryType,
       protocols: [],
     });
-    expect(autoConnect).toBe(true);
-    expect(maxQueuedMessages).toBe(DEFAULTS.maxQueuedMessages);
+    expect(handle).toEqual({ autoConnect: DEFAULTS.autoConnect, maxQueuedMessages: DEFAULTS.maxQueuedMessages, clock: undefined, inspect: undefined });
+    expect(adapter).toMatchObject({ url: base.url, WebSocket: base.WebSocket, clock: undefined, shouldReconnect: undefined });
+    expect(adapter.ping()).toBe(DEFAULTS.heartbeatData.ping);
+    expect(adapter.isPong(DEFAULTS.heartbeatData.isPong)).toBe(true);
+    expect(typeof adapter.now()).toBe('number');
   });
 
   it('documents every numeric default in the TSDoc @default tag of its option', () => {
@@ -127,11 +130,47 @@ describe('defaults', () => {
       isPong: `'${DEFAULTS.heartbeatData.isPong}'`,
     };
     for (const [name, value] of Object.entries(expected)) expect(documented.get(name), name).toBe(String(value));
+    expect(documented.get('seed')).toBe('a fresh seed from Math.random, one per connection');
+  });
+
+  it('without a seed, draws a fresh one from Math.random once per resolveOptions (so connections never retry in lockstep)', () => {
+    const random = vi.spyOn(Math, 'random').mockReturnValueOnce(0.5).mockReturnValueOnce(0.25);
+    try {
+      expect(resolveOptions(base).settings.seed).toBe(2 ** 31);
+      expect(resolveOptions(base).settings.seed).toBe(2 ** 30);
+      expect(random).toHaveBeenCalledTimes(2);
+      expect(resolveOptions({ ...base, seed: 0xffff_ffff }).settings.seed).toBe(0xffff_ffff);
+      expect(random).toHaveBeenCalledTimes(2);
+    } finally {
+      random.mockRestore();
+    }
+  });
+});
+
+describe('seed', () => {
+  it.each([
+    [-1, RangeError],
+    [2 ** 32, RangeError],
+    [1.5, RangeError],
+    [Number.NaN, RangeError],
+    ['7', TypeError],
+    [null, TypeError],
+  ] as const)('rejects seed %s with a %s naming `seed` and the value', (seed, type) => {
+    const error = errorOf({ seed });
+    expect(error).toBeInstanceOf(type);
+    expect(error.message).toContain('`seed`');
+    expect(error.message).toContain(typeof seed === 'string' ? `"${seed}"` : String(seed));
+  });
+
+  it('rejects the removed `random` option with a TypeError saying it was replaced by `seed`', () => {
+    const error = errorOf({ random: () => 0.5 });
+    expect(error).toBeInstanceOf(TypeError);
+    expect(error.message).toContain('`random` option was replaced by `seed`');
   });
 });
 
 describe('heartbeat ping and isPong take data or a function', () => {
-  const resolveHeartbeat = (heartbeat: NonNullable<ConnectionOptions['heartbeat']>) => resolveOptions({ ...base, heartbeat });
+  const resolveHeartbeat = (heartbeat: NonNullable<ConnectionOptions['heartbeat']>) => resolveOptions({ ...base, heartbeat }).adapter;
 
   it("sends the data itself as the ping: heartbeat: { ping: 'hb' }", () => {
     expect(resolveHeartbeat({ ping: 'hb' }).ping()).toBe('hb');
@@ -259,7 +298,7 @@ describe('unknown option keys', () => {
         shouldReconnect: undefined,
         maxQueuedMessages: undefined,
         clock: undefined,
-        random: undefined,
+        seed: undefined,
         inspect: undefined,
       }),
     ).not.toThrow();

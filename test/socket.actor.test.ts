@@ -10,6 +10,7 @@ import { connectionMachine, createSocketActor, getStatus, resolveOptions, type C
 import { connectWithFake } from './support/harness.js';
 import { advance } from './support/virtual-time.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServerOptions } from './support/fake-websocket.js';
+import { NO_DEPS } from '../src/socket.actor.js';
 
 // Node 20's built-in WebSocket (undici): a failed handshake, or close() while connecting, fires
 // 'error' and stays CONNECTING; 'close' never comes.
@@ -507,11 +508,11 @@ describe('the heartbeat on the adapter side', () => {
 });
 
 /** The chart with the adapter given explicit deps (no handle): what `createSocketActor(deps)` does on its own. */
-function withAdapter(deps: SocketActorDeps, options: Partial<ConnectionOptions> = {}, fake: FakeWebSocketServerOptions = {}) {
+function withAdapter(deps: Partial<SocketActorDeps>, options: Partial<ConnectionOptions> = {}, fake: FakeWebSocketServerOptions = {}) {
   const server = createFakeWebSocketServer(fake);
   const clock = new SimulatedClock();
-  const { settings } = resolveOptions({ url: 'ws://test.invalid/', WebSocket: server.WebSocket, ...options });
-  const machine = connectionMachine.provide({ actors: { socket: createSocketActor({ WebSocket: server.WebSocket, clock, now: () => clock.now(), ...deps }) } });
+  const { settings, adapter } = resolveOptions({ url: 'ws://test.invalid/', WebSocket: server.WebSocket, clock, ...options });
+  const machine = connectionMachine.provide({ actors: { socket: createSocketActor({ ...adapter, ...deps }) } });
   const actor = createActor(machine, { input: settings, clock }).start();
   const emitted: Array<{ type: string } & Record<string, unknown>> = [];
   actor.on('*', (event) => emitted.push(event as never));
@@ -534,25 +535,18 @@ describe('createSocketActor(deps) on its own', () => {
     expect(h.payloads('message')).toEqual(['pong']);
   });
 
-  it('with no WebSocket given and no global one, the attempt fails with a message saying what to provide', () => {
-    expect((globalThis as { WebSocket?: unknown }).WebSocket).toBeUndefined();
-    const a = withAdapter({ WebSocket: undefined }, { maxRetries: 0 });
-    const message = 'no WebSocket implementation: provide one (e.g. the `ws` package) to the socket actor';
-    expect(a.of('error').map((e) => e.message)).toEqual([message]);
-    expect(a.of('close')).toEqual([{ type: 'close', code: 1006, reason: message, wasClean: false }]);
-    expect(getStatus(a.actor.getSnapshot())).toBe('gaveUp');
-  });
-
-  it('with no url in the input and none given, the attempt fails with a message saying so', () => {
-    const server = createFakeWebSocketServer();
-    const { settings } = resolveOptions({ url: () => 'ws://never.invalid/', WebSocket: server.WebSocket, maxRetries: 0 });
-    expect(settings.url).toBeNull();
-    const actor = createActor(connectionMachine.provide({ actors: { socket: createSocketActor({ WebSocket: server.WebSocket }) } }), { input: settings }).start();
-    const closes: unknown[] = [];
-    actor.on('close', (e) => closes.push(e));
+  it('the machine alone (no createConnection bound deps, none provided) fails each attempt with a message saying what to provide', () => {
+    const { settings } = resolveOptions({ url: 'ws://never.invalid/', WebSocket: class {} as never, maxRetries: 0 });
+    const actor = createActor(connectionMachine, { input: settings }).start();
+    const emitted: unknown[] = [];
+    actor.on('*', (e) => emitted.push(e));
     actor.send({ type: 'CONNECT' });
-    expect(closes).toEqual([{ type: 'close', code: 1006, reason: 'no url: the machine input has none and the socket actor was given none', wasClean: false }]);
-    expect(server.sockets).toHaveLength(0);
+    expect(emitted).toEqual([
+      { type: 'error', message: NO_DEPS },
+      { type: 'close', code: 1006, reason: NO_DEPS, wasClean: false },
+      { type: 'gaveUp', reason: 'max-retries', close: { code: 1006, reason: NO_DEPS, wasClean: false }, retries: 0 },
+    ]);
+    expect(NO_DEPS).toContain('createSocketActor(resolveOptions(options).adapter)');
     actor.stop();
   });
 
@@ -792,10 +786,10 @@ describe('createSocketActor in an embedding chart that keeps it after a close', 
   function embedded(url: () => Promise<string>) {
     const server = createFakeWebSocketServer({ terminate: true });
     const seen: string[] = [];
-    const { settings } = resolveOptions({ url, WebSocket: server.WebSocket });
+    const { settings, adapter } = resolveOptions({ url, WebSocket: server.WebSocket });
     const machine = setup({
       types: { events: {} as { type: 'CLOSE' } | { type: 'ABANDON' } | { type: string } },
-      actors: { socket: createSocketActor({ WebSocket: server.WebSocket, url }) },
+      actors: { socket: createSocketActor(adapter) },
     }).createMachine({
       invoke: { id: 'socket', src: 'socket', input: settings },
       on: {

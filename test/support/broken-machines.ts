@@ -5,11 +5,12 @@
  * of `connectionMachine.config` with the same implementations; implementation changes go
  * through `connectionMachine.provide(...)`.
  */
-import { assign, createMachine, raise } from 'xstate';
+import { assign, createMachine, fromCallback, raise } from 'xstate';
 import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
-import { connectionMachine, drawJitter, retryPlanner } from '../../src/connection.machine.js';
-import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
-import type { ConnectionContext } from '../../src/index.js';
+import { connectionMachine } from '../../src/connection.machine.js';
+import { nextDraw } from '../../src/jitter.js';
+import { ABANDONED_CLOSE, createSocketActor } from '../../src/socket.actor.js';
+import type { ConnectionContext, ConnectionSettings, SocketCommand, SocketReport } from '../../src/index.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
 // The config is plain data plus the context factory: copy objects and arrays, keep functions.
@@ -32,89 +33,69 @@ export function chartVariant(edit: (states: Json) => void): ConnectionMachine {
 
 const toArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-type RetryPlan = (context: ConnectionContext, draw: number) => Pick<ConnectionContext, 'retries' | 'retryDelayMs'>;
-
-/**
- * The machine with retry delays drawn from `draw`: by the shipped `retryPlanner`, or by `plan`
- * (a misbehaving draw then replaced, unreported), so a variant breaks only the invariant it names.
- */
-function withDraws(machine: ConnectionMachine, plan?: RetryPlan): MachineUnderTest['build'] {
-  if (plan === undefined) return (draw) => machine.provide({ actions: { planRetry: retryPlanner(() => draw) } });
-  return (draw) => machine.provide({ actions: { planRetry: assign(({ context }) => plan(context, drawJitter(draw).draw)) } });
-}
+type RetryPlan = Pick<ConnectionContext, 'retries' | 'retryDelayMs' | 'jitterState'>;
 
 /** Invariant 2: the retry budget resets as soon as a socket opens, not after stableUptimeMs. */
 export const resetsBudgetOnOpen: MachineUnderTest = {
   name: 'resets the retry budget on open (no stableUptimeMs rule)',
-  build: withDraws(
-    chartVariant((states) => {
-      const connecting = states.session.states.connecting;
-      connecting.on['SOCKET.OPENED'] = toArray(connecting.on['SOCKET.OPENED']).map((t: Json) => ({
-        ...t,
-        actions: [...toArray(t.actions), 'resetRetries'],
-      }));
-    }),
-  ),
+  machine: chartVariant((states) => {
+    const connecting = states.session.states.connecting;
+    connecting.on['SOCKET.OPENED'] = toArray(connecting.on['SOCKET.OPENED']).map((t: Json) => ({
+      ...t,
+      actions: [...toArray(t.actions), 'resetRetries'],
+    }));
+  }),
 };
 
 /** Invariant 1: reconnect() from open starts the next socket without waiting for the old one to close. */
 export const reconnectsWithoutWaiting: MachineUnderTest = {
   name: 'reconnect() re-enters the session without closing the open socket first',
-  build: withDraws(
-    chartVariant((states) => {
-      states.session.states.open.on.RECONNECT = { target: '#connection.session', reenter: true, actions: 'resetRetries' };
-    }),
-  ),
+  machine: chartVariant((states) => {
+    states.session.states.open.on.RECONNECT = { target: '#connection.session', reenter: true, actions: 'resetRetries' };
+  }),
 };
 
 /** Invariant 1: `closing` leaves at once instead of waiting for CLOSED or closeTimeoutMs. */
 export const closingDoesNotWait: MachineUnderTest = {
   name: 'closing leaves at once (the close timeout is 0 ms whatever closeTimeoutMs says)',
-  build: withDraws(
-    chartVariant((states) => {
-      const closing = states.session.states.closing;
-      closing.after = { 0: closing.after.closeTimeout };
-    }),
-  ),
+  machine: chartVariant((states) => {
+    const closing = states.session.states.closing;
+    closing.after = { 0: closing.after.closeTimeout };
+  }),
 };
 
 /** Invariants 4 and 5: a timer stays armed in manuallyClosed and reconnects behind the user's back. */
 export const timerAfterClose: MachineUnderTest = {
   name: 'manuallyClosed keeps a timer that reconnects',
-  build: withDraws(
-    chartVariant((states) => {
-      states.manuallyClosed.after = { backoffDelay: 'session' };
-    }),
-  ),
+  machine: chartVariant((states) => {
+    states.manuallyClosed.after = { backoffDelay: 'session' };
+  }),
 };
 
 /** Invariant 3: the backoff ceiling grows without the maxDelayMs cap. */
-export function uncappedRetry(context: ConnectionContext, draw: number): Pick<ConnectionContext, 'retries' | 'retryDelayMs'> {
+function uncappedRetry(context: ConnectionContext): RetryPlan {
   const retries = context.retries + 1;
   const uncapped: BackoffSettings = { ...context.settings.backoff, maxDelayMs: Number.MAX_SAFE_INTEGER };
-  return { retries, retryDelayMs: backoffDelayMs(retries, uncapped, draw) };
+  const { draw, state } = nextDraw(context.jitterState);
+  return { retries, retryDelayMs: backoffDelayMs(retries, uncapped, draw), jitterState: state };
 }
 export const uncappedDelay: MachineUnderTest = {
   name: 'planRetry without the maxDelayMs cap',
-  build: withDraws(connectionMachine, uncappedRetry),
+  machine: connectionMachine.provide({ actions: { planRetry: assign(({ context }) => uncappedRetry(context)) } }),
 };
 
 /** Invariant 6: the heartbeat waits twice timeoutMs for the pong (a dead connection lingers). */
 export const slowHeartbeat: MachineUnderTest = {
   name: 'heartbeatTimeout waits 2 × timeoutMs',
-  build: withDraws(
-    connectionMachine.provide({ delays: { heartbeatTimeout: ({ context }) => 2 * (context.settings.heartbeat?.timeoutMs ?? 0) } }),
-  ),
+  machine: connectionMachine.provide({ delays: { heartbeatTimeout: ({ context }) => 2 * (context.settings.heartbeat?.timeoutMs ?? 0) } }),
 };
 
 /** Invariant 2: connect() from gaveUp starts without a fresh budget (survived every suite once, as a mutant). */
 export const connectKeepsSpentBudget: MachineUnderTest = {
   name: 'gaveUp CONNECT without resetRetries',
-  build: withDraws(
-    chartVariant((states) => {
-      states.gaveUp.on.CONNECT = { ...states.gaveUp.on.CONNECT, actions: toArray(states.gaveUp.on.CONNECT.actions).filter((a: unknown) => a !== 'resetRetries') };
-    }),
-  ),
+  machine: chartVariant((states) => {
+    states.gaveUp.on.CONNECT = { ...states.gaveUp.on.CONNECT, actions: toArray(states.gaveUp.on.CONNECT.actions).filter((a: unknown) => a !== 'resetRetries') };
+  }),
 };
 
 /** Every broken variant, with the invariant it breaks. */
@@ -134,32 +115,68 @@ export const BROKEN_MACHINES = [
  */
 export const abandonsWithoutAsking: MachineUnderTest = {
   name: 'closeTimeout raises SOCKET.CLOSED itself (shouldReconnect is not asked)',
-  build: (draw) =>
-    connectionMachine.provide({
-      actions: { planRetry: retryPlanner(() => draw), abandonSocket: raise({ type: 'SOCKET.CLOSED' as const, ...ABANDONED_CLOSE }) },
-    }),
-};
-
-/** Invariant 13 (issue 9, defect 5): the old planRetry calls `random` unguarded, so a throwing one kills the actor. */
-export const unguardedRandom: MachineUnderTest = {
-  name: 'planRetry calls random unguarded',
-  build: (draw) =>
-    connectionMachine.provide({
-      actions: {
-        planRetry: assign(({ context }) => {
-          const retries = context.retries + 1;
-          return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, draw()) };
-        }),
-      },
-    }),
+  machine: connectionMachine.provide({ actions: { abandonSocket: raise({ type: 'SOCKET.CLOSED' as const, ...ABANDONED_CLOSE }) } }),
 };
 
 /**
- * Broken variants only the model-based properties can see: the exploration is pure, with a
- * constant draw and no app callbacks, so it cannot express `shouldReconnect`'s verdict or a
- * misbehaving `random` (its ABANDON_SOCKET step takes the adapter's answer without a verdict).
+ * Broken variants only the model-based properties can see: the exploration is pure, with no app
+ * callbacks and a stub adapter, so it cannot express `shouldReconnect`'s verdict (its
+ * ABANDON_SOCKET step takes the adapter's answer without a verdict) or a `url` function.
  */
+/**
+ * Invariant 15 (issue 9): a broken adapter that, before the real one starts, subscribes to a
+ * `url` function's thenable without a guard, so a `then` that throws escapes into the actor.
+ */
+export const unguardedUrlThen: MachineUnderTest = {
+  name: "the adapter subscribes to a url thenable unguarded (a throwing then kills the actor)",
+  machine: connectionMachine,
+  socketActor: (deps) => {
+    const real = createSocketActor(deps);
+    const start = real.config as (args: unknown) => (() => void) | void;
+    return fromCallback<SocketCommand, ConnectionSettings, SocketReport>((args) => {
+      const url = deps!.url;
+      if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
+      return start(args);
+    }) as ReturnType<typeof createSocketActor>;
+  },
+};
+
 export const MODEL_ONLY_BROKEN_MACHINES = [
   { machine: abandonsWithoutAsking, breaks: 12 },
-  { machine: unguardedRandom, breaks: 13 },
+  { machine: unguardedUrlThen, breaks: 15 },
+] as const;
+
+/** Invariant 13: planRetry draws from `Math.random`, a channel outside input and events (the chart is open). */
+export const readsMathRandom: MachineUnderTest = {
+  name: 'planRetry draws from Math.random',
+  machine: connectionMachine.provide({
+    actions: {
+      planRetry: assign(({ context }) => {
+        const retries = context.retries + 1;
+        return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, Math.random()) };
+      }),
+    },
+  }),
+};
+
+/** Invariant 13: planRetry draws from the seed every time, ignoring (never advancing) the generator state in context. */
+export const redrawsTheSeed: MachineUnderTest = {
+  name: "planRetry ignores the context's generator state",
+  machine: connectionMachine.provide({
+    actions: {
+      planRetry: assign(({ context }) => {
+        const retries = context.retries + 1;
+        return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, nextDraw(context.settings.seed).draw) };
+      }),
+    },
+  }),
+};
+
+/**
+ * Variants that open the chart. Exploring them is pointless (a `Math.random` delay makes every
+ * visit a new state): the model's delay prediction and the replay property (test/connection.closed.test.ts) catch them.
+ */
+export const OPEN_CHART_BROKEN_MACHINES = [
+  { machine: readsMathRandom, breaks: 13 },
+  { machine: redrawsTheSeed, breaks: 13 },
 ] as const;

@@ -3,8 +3,8 @@
  * (state, context) for small settings, every event the active states own — including the
  * `xstate.after.*` events of their delayed transitions — and statechart-level checks of the
  * invariants on every state and every edge. Pure: the socket actor is a stub that is never
- * started and `planRetry` draws a constant, so each edge is one call of `transition()` — or two
- * where the adapter answers a command at once by contract: ABANDON_SOCKET is always followed by
+ * started and the settings have no jitter (delays at their ceiling), so each edge is one call
+ * of `transition()` — or two where the adapter answers a command at once by contract: ABANDON_SOCKET is always followed by
  * SOCKET.CLOSED (`ABANDONED_CLOSE`, with the app's policy left to the close-code table), which
  * test/socket.actor.test.ts pins on the real adapter.
  */
@@ -43,7 +43,11 @@ export interface StatechartViolation {
   readonly path: readonly string[];
 }
 
-/** Small settings: the cap is reached by retry 2, so an uncapped delay shows by then. */
+/**
+ * Small settings: the cap is reached by retry 2, so an uncapped delay shows by then. No jitter,
+ * so every delay sits at its ceiling whatever the generator draws, and the generator's state
+ * (which only feeds the draws) can be left out of a state's key.
+ */
 export function explorationSettings(overrides: { maxRetries?: number; heartbeat?: boolean } = {}): ConnectionSettings {
   return resolveOptions({
     url: 'ws://graph.invalid/',
@@ -52,13 +56,11 @@ export function explorationSettings(overrides: { maxRetries?: number; heartbeat?
     connectTimeoutMs: 1_000,
     closeTimeoutMs: 300,
     stableUptimeMs: 5_000,
-    backoff: { initialDelayMs: 100, maxDelayMs: 150, factor: 2, jitter: 1 },
+    backoff: { initialDelayMs: 100, maxDelayMs: 150, factor: 2, jitter: 0 },
     heartbeat: overrides.heartbeat ? { intervalMs: 1_000, timeoutMs: 500 } : false,
+    seed: 0,
   }).settings;
 }
-
-/** The draw every exploration uses: the top of the jitter window, so delays sit at their ceiling. */
-export const EXPLORATION_DRAW = 0.999_999;
 
 const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
 const SESSION: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
@@ -129,9 +131,9 @@ export function transitionWithAdapter(machine: ConnectionMachine, snapshot: Snap
   return [closed, [...actions, ...more]];
 }
 
-/** Builds the pure machine: stub socket actor, constant draw. */
+/** Builds the pure machine: a stub socket actor (the chart itself is closed, its draws come from the input's seed). */
 export function pureMachine(machine: MachineUnderTest): ConnectionMachine {
-  return machine.build(() => EXPLORATION_DRAW).provide({ actors: { socket: fromCallback(() => {}) } });
+  return machine.machine.provide({ actors: { socket: fromCallback(() => {}) } });
 }
 
 export function explore(machineUnderTest: MachineUnderTest, settings: ConnectionSettings): Exploration {

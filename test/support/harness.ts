@@ -18,7 +18,7 @@ export interface Harness {
 
 /**
  * A connection on a fake WebSocket and virtual time, with every event recorded from the start.
- * `random` is 0.5 unless given, so delays are predictable.
+ * `seed` is 0 unless given, so the retry delays are the same in every run.
  */
 export function connectWithFake(
   options: Partial<ConnectionOptions> = {},
@@ -30,7 +30,7 @@ export function connectWithFake(
     url: 'ws://test.invalid/socket',
     WebSocket: server.WebSocket,
     clock,
-    random: () => 0.5,
+    seed: 0,
     ...options,
     autoConnect: false,
   });

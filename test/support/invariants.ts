@@ -144,13 +144,12 @@ export const INVARIANT_CATALOGUE = [
   },
   {
     id: 13,
-    name: 'Callbacks cannot kill the connection',
+    name: 'The chart is closed',
     statement:
-      'Whatever `random`, `url` (throwing, rejecting, a thenable that throws, fulfils twice or late) and `shouldReconnect` do, the actor stays active and keeps its promises; each misbehaving `random` draw is reported by one `error` event.',
+      'The same input and events give the same snapshots: `transition(connectionMachine, snapshot, event)` reads nothing else (randomness is data: the `seed` option starts a generator whose state is in context), so a recorded run replays exactly, also from a persisted snapshot, and the n-th retry waits what the n-th draw from `seed` gives.',
     provedBy: [
+      { label: 'replay', file: 'test/connection.closed.test.ts' },
       { label: 'model', file: 'test/connection.model.test.ts' },
-      { label: 'adapter', file: 'test/socket.actor.test.ts' },
-      { label: 'handle', file: 'test/create-connection.lifecycle.test.ts' },
     ],
   },
   {
@@ -161,6 +160,16 @@ export const INVARIANT_CATALOGUE = [
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'real sockets', file: 'test/faults.ws.test.ts' },
+    ],
+  },
+  {
+    id: 15,
+    name: 'Callbacks cannot kill the connection',
+    statement:
+      'Whatever `url` (throwing, rejecting, a thenable that throws, fulfils twice or late) and `shouldReconnect` do, the actor stays active and keeps its promises.',
+    provedBy: [
+      { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'adapter', file: 'test/socket.actor.test.ts' },
     ],
   },
 ] as const satisfies readonly Invariant[];

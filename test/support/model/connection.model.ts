@@ -4,12 +4,13 @@
  * was called, what was given to `send`. The invariants compare it, and the recorder's facts,
  * with the system after every command and at every instant virtual time passes through.
  */
-import { backoffCeilingMs, backoffFloorMs } from '../../../src/backoff.js';
+import { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from '../../../src/backoff.js';
+import { nextDraw } from '../../../src/jitter.js';
 import type { ConnectionStatus } from '../../../src/index.js';
 import { INVARIANT_IDS, invariantName, type InvariantId } from '../invariants.js';
 import { isRefusedByFake, messageId, sumOfCeilings, type System } from './system.js';
 
-/** The invariants' names by id, from the catalogue (9–11 speak about the handle only; 12–14 need app callbacks or stop()). */
+/** The invariants' names by id, from the catalogue (9–11 speak about the handle only; 12, 14 and 15 need app callbacks or stop()). */
 export const INVARIANTS = Object.fromEntries(INVARIANT_IDS.map((id) => [id, invariantName(id)])) as Readonly<Record<InvariantId, string>>;
 export type { InvariantId };
 
@@ -45,6 +46,8 @@ export interface ConnectionModel {
   stopMark: number | null;
   /** `on('status', …)` registrations of the model listeners, in order (handle runs). */
   readonly registrations: Array<{ fn: number; active: boolean; off: () => void }>;
+  /** Invariant 13: the jitter generator as the model runs it from the config's seed, and the retries predicted so far. */
+  jitter: { state: number; predicted: number } | null;
 }
 
 export function createModel(checks: Iterable<InvariantId>): ConnectionModel {
@@ -63,6 +66,7 @@ export function createModel(checks: Iterable<InvariantId>): ConnectionModel {
     firstTick: null,
     stopMark: null,
     registrations: [],
+    jitter: null,
   };
 }
 
@@ -143,12 +147,22 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
   const now = sys.clock.now();
   const status = sys.status();
   const snapshot = sys.actor.getSnapshot();
-  // 13. Callbacks cannot kill the connection (whatever is checked: nothing else means anything then).
+  // 15. Callbacks cannot kill the connection (whatever is checked: nothing else means anything then).
   if (!model.stopped && snapshot.status !== 'active') {
-    throw new InvariantViolation(13, `actor is ${snapshot.status}: ${String(snapshot.error)}`);
+    throw new InvariantViolation(15, `actor is ${snapshot.status}: ${String(snapshot.error)}`);
   }
-  const { draws, reported } = sys.randomMisbehaved;
-  if (draws !== reported) fail(model, 13, `${draws} misbehaving random draw(s), ${reported} reported through an error event`);
+
+  // 13. The chart is closed: the n-th retry since creation waits what the n-th draw from `seed` gives.
+  model.jitter ??= { state: config.seed, predicted: 0 };
+  for (; model.jitter.predicted < sys.retries.length; model.jitter.predicted++) {
+    const { attempt, delayMs } = sys.retries[model.jitter.predicted]!;
+    const { draw, state } = nextDraw(model.jitter.state);
+    model.jitter.state = state;
+    const expected = backoffDelayMs(attempt, config.backoff, draw);
+    if (delayMs !== expected) {
+      fail(model, 13, `retry #${model.jitter.predicted + 1} (attempt ${attempt}) waits ${delayMs} ms; seed ${config.seed} gives ${expected} ms`);
+    }
+  }
 
   // 12. The app's policy decides every retry: with shouldReconnect given, an attempt no user action
   // started follows a close of the attempt before it that shouldReconnect was asked about and did not refuse.

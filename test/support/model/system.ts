@@ -4,7 +4,7 @@
  * `SimulatedClock`. The recorder notes, at the instant they happen, the facts the invariants
  * speak about: socket creations, close requests, pings, heartbeat closes, retries, backoff time.
  */
-import { assign, createActor, SimulatedClock, type Actor } from 'xstate';
+import { createActor, SimulatedClock, type Actor } from 'xstate';
 import {
   connectionMachine,
   createSocketActor,
@@ -13,12 +13,11 @@ import {
   type CloseInfo,
   type ConnectionSettings,
   type ConnectionStatus,
-  type WebSocketConstructor,
+  type SocketActorDeps,
 } from '../../../src/index.js';
 import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
 import type { UrlSource } from '../../../src/options.types.js';
-import { retryPlanner } from '../../../src/connection.machine.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
 import { armedTimers } from '../virtual-time.js';
 
@@ -34,8 +33,8 @@ export interface SystemConfig {
   readonly heartbeat: { intervalMs: number; timeoutMs: number } | null;
   /** Whether the fake WebSocket class has `terminate()` (like `ws`). */
   readonly terminate: boolean;
-  /** Random draws for jitter, used in turn: NaN, ≥ 1, < 0 or `'throw'` make `random` misbehave. */
-  readonly draws: ReadonlyArray<number | 'throw'>;
+  /** The `seed` option: the retry delays are the draws of the jitter generator it seeds. */
+  readonly seed: number;
   /** Handle only: bound of the send queue. */
   readonly maxQueuedMessages: number;
   /** Handle only: `autoConnect` (the first CONNECT waits for a microtask). @default false */
@@ -99,19 +98,16 @@ export const HEARTBEAT_SHAPES = {
 } as const;
 export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
 
-/** A machine under test, with its retry delays drawn from `draw` so runs replay exactly. */
+/** A machine under test (its retry delays come from the input's seed, so runs replay exactly). */
 export interface MachineUnderTest {
   readonly name: string;
-  build(draw: () => number): ConnectionMachine;
+  readonly machine: ConnectionMachine;
   /** The socket actor to use instead of `createSocketActor` (a broken adapter). */
   readonly socketActor?: typeof createSocketActor;
 }
 
-/** The shipped machine, with deterministic draws through the exported `retryPlanner` (misbehaving draws included). */
-export const shippedMachine: MachineUnderTest = {
-  name: 'connectionMachine',
-  build: (draw) => connectionMachine.provide({ actions: { planRetry: retryPlanner(() => draw) } }),
-};
+/** The shipped machine, as it is. */
+export const shippedMachine: MachineUnderTest = { name: 'connectionMachine', machine: connectionMachine };
 
 /** What the recorder knows about one socket, by creation index. */
 export interface SocketLog {
@@ -169,8 +165,6 @@ export interface System {
   readonly verdicts: Array<{ verdict: boolean | 'threw'; attemptsAt: number; code: number }>;
   /** Attempts started: calls of the `url` function where it is one (an attempt may end before its socket exists), else sockets. */
   attempts(): number;
-  /** Draws of `random` that misbehaved (threw, NaN, outside [0, 1)), and `error` events that reported one. */
-  readonly randomMisbehaved: { draws: number; reported: number };
   /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
   readonly pendingUrls: Array<{ fulfil: (url: string) => void; reject: (error: unknown) => void }>;
 }
@@ -179,36 +173,15 @@ const URL_ = 'ws://model.invalid/socket';
 
 /**
  * Building a machine per run costs more than the run, so each machine under test is built once,
- * with a socket actor and draws that delegate to the system being run (runs are sequential).
+ * with a socket actor whose dependencies are those of the system being run (runs are sequential).
  */
-let current: {
-  WebSocket: WebSocketConstructor;
-  clock: SimulatedClock;
-  draw: () => number;
-  url: UrlSource | undefined;
-  shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
-} | null = null;
+let current: SocketActorDeps | null = null;
+const currentDeps = new Proxy({} as SocketActorDeps, { get: (_, key) => current![key as keyof SocketActorDeps] });
 const built = new WeakMap<MachineUnderTest, ConnectionMachine>();
 function machineFor(machine: MachineUnderTest): ConnectionMachine {
   let m = built.get(machine);
   if (!m) {
-    const deps = {
-      get WebSocket() {
-        return current!.WebSocket;
-      },
-      get url() {
-        return current!.url;
-      },
-      get shouldReconnect() {
-        return current!.shouldReconnect;
-      },
-      now: () => current!.clock.now(),
-      clock: {
-        setTimeout: (fn: () => void, ms: number) => current!.clock.setTimeout(fn, ms),
-        clearTimeout: (id: unknown) => current!.clock.clearTimeout(id as never),
-      },
-    };
-    m = machine.build(() => current!.draw()).provide({ actors: { socket: (machine.socketActor ?? createSocketActor)(deps) } });
+    m = machine.machine.provide({ actors: { socket: (machine.socketActor ?? createSocketActor)(currentDeps) } });
     built.set(machine, m);
   }
   return m;
@@ -299,14 +272,6 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys:
  */
 export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle: HandleUnderTest = shippedHandle): System {
   const clock = new SimulatedClock();
-  let drawIndex = 0;
-  const randomMisbehaved = { draws: 0, reported: 0 };
-  const draw = () => {
-    const d = config.draws[drawIndex++ % config.draws.length]!;
-    if (d === 'throw' || !(d >= 0 && d < 1)) randomMisbehaved.draws++;
-    if (d === 'throw') throw new Error('model random throws');
-    return d;
-  };
   let system: System;
   const { server, logs, violations, WebSocket } = createRecordingServer(config, clock, () => system);
   const verdicts: System['verdicts'] = [];
@@ -350,23 +315,23 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     stableUptimeMs: config.stableUptimeMs,
     heartbeat: config.heartbeat ? { ...config.heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
     maxQueuedMessages: config.maxQueuedMessages,
-    random: draw,
+    seed: config.seed,
     autoConnect: false,
   } as const;
   const events: System['events'] = [];
   const listenerCalls: string[] = [];
   /** One function per model listener, so registering `fn` again registers the same function. */
   const modelListeners: Array<() => void> = [];
-  const settings = resolveOptions(options).settings;
+  const { settings, adapter } = resolveOptions(options);
   const dropped: string[] = [];
   let actor: Actor<ConnectionMachine>;
   let controls: Pick<System, 'connect' | 'close' | 'reconnect' | 'stop' | 'send' | 'listen'>;
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
   if (machine) {
-    current = { WebSocket, clock, draw, url, shouldReconnect };
+    current = adapter;
     actor = createActor(machineFor(machine), { input: settings, clock });
-    // An actor in xstate's error state is invariant 13's finding (checkInvariants), not an unhandled error.
+    // An actor in xstate's error state is invariant 15's finding (checkInvariants), not an unhandled error.
     actor.subscribe({ error: () => {} });
     actor.start();
     controls = {
@@ -399,7 +364,6 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
 
   let emitted = 0;
   actor.on('*', () => emitted++);
-  actor.on('error', ({ message }) => message.startsWith('random misbehaved') && randomMisbehaved.reported++);
   const retries: System['retries'] = [];
   let backoffTotal = 0;
   let backoffSince: number | null = null;
@@ -454,7 +418,6 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     armedTimers: () => armedTimers(clock),
     verdicts,
     attempts: () => (url ? urlCalls : server.sockets.length),
-    randomMisbehaved,
     pendingUrls,
   };
   return system;
