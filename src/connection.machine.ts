@@ -2,8 +2,9 @@
  * The connection statechart. Pure: every effect goes through the invoked `socket` actor (the
  * adapter), every timer is an `after` with a named delay, and randomness is data (the input's
  * `seed` starts a generator whose state is in context, `jitter.ts`), so the chart is closed: the
- * same input and events give the same snapshots. Every transition but message delivery ends with `recordReason`, so `context.reason` always says why the last
- * transition happened (see `reasons.ts`). Implementations are in `setup`; the chart follows it.
+ * same input and events give the same snapshots. Every transition but message delivery ends with
+ * `recordReason`, so `context.reason` always says why the last transition happened (see
+ * `reasons.ts`). Implementations are in `setup`; the chart follows it.
  */
 import { assign, emit, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
