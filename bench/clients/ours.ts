@@ -9,7 +9,9 @@ export const ours: ClientAdapter = {
   packageName: null,
   reconnects: true,
   async load() {
-    const spec = new URL('../../src/index.ts', import.meta.url).href;
+    // BENCH_OURS_FROM=dist: the built package (after `npm run build`), e.g. for heap snapshots with real lines.
+    const entry = process.env.BENCH_OURS_FROM === 'dist' ? '../../dist/index.js' : '../../src/index.ts';
+    const spec = new URL(entry, import.meta.url).href;
     const mod = (await import(spec)) as typeof Ours;
     if (typeof mod.createConnection !== 'function') throw new Error('src/index.ts has no createConnection export');
     createConnection = mod.createConnection;
