@@ -4,8 +4,9 @@
 // before), and µs per instance for creating them; one variant per process (argument 2 = its index).
 // Run: for i in 0 1 2 3 4 5; do node --expose-gc --import tsx bench/prototypes/actor-floors.ts 2000 $i; done
 import { createActor, fromCallback, setup, spawnChild, type AnyActorRef } from 'xstate';
-import { connectionMachine } from '../../src/connection.machine.js';
-import { resolveOptions } from '../../src/options.js';
+import type * as Ours from '../../src/index.js';
+// The published build (run `npm run build` first): tsx would wrap src closures in `__name` and inflate them.
+const { connectionMachine, resolveOptions } = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Ours;
 
 const N = Number(process.argv[2] ?? 2000);
 const only = Number(process.argv[3] ?? 0);
