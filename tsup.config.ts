@@ -1,7 +1,8 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // One entry per public path (package.json `exports`): the core, and the spec/docs tables.
+  entry: ['src/index.ts', 'src/spec.ts'],
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

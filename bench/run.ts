@@ -2,9 +2,10 @@
 // `npm run bench -- --quick` (smaller counts, prints summary lines only).
 // Options: --only=message-path,echo,memory,bundle,herd   --clients=raw-ws,ours,...
 //          --out=<file> (write the results file in quick mode too, or elsewhere)
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { benchDir } from './lib/child.js';
+import { benchDir, repoRoot } from './lib/child.js';
 import { envInfo, loadAvg } from './lib/env.js';
 import { fmt } from './lib/stats.js';
 import type { BenchContext, BenchOutcome } from './lib/types.js';
@@ -15,6 +16,8 @@ import { runMemory } from './memory/index.js';
 import { runBundle } from './bundle/index.js';
 import { runHerd } from './herd/index.js';
 
+/** Where the hand-written analysis of bench/RESULTS.md starts; a regenerated file keeps it. */
+const HAND_WRITTEN = '---\n\n_The sections below are written by hand';
 const BENCHES: { id: string; title: string; run: (ctx: BenchContext) => Promise<BenchOutcome> }[] = [
   { id: 'message-path', title: '1. Message path, socket-free', run: runMessagePath },
   { id: 'echo', title: '2. Echo throughput over a real socket', run: runEcho },
@@ -34,6 +37,14 @@ if (only) for (const o of only) if (!BENCHES.some((b) => b.id === o)) throw new 
 
 const log = (m: string) => process.stderr.write(`${m}\n`);
 const started = Date.now();
+// Ours is measured as published (dist/): build it first, unless BENCH_OURS_FROM=src.
+if (wantedClients.includes('ours') && process.env.BENCH_OURS_FROM !== 'src') {
+  const built = spawnSync(process.execPath, [path.join(repoRoot, 'node_modules', 'tsup', 'dist', 'cli-default.js'), '--silent'], {
+    cwd: repoRoot,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  log(built.status === 0 ? 'built dist/ (ours is loaded from it)' : `build failed (${built.status}); ours loads a stale or missing dist/`);
+}
 const env = envInfo();
 const clients: string[] = [];
 const missing: string[] = [];
@@ -101,7 +112,10 @@ if (out) {
       '',
     ]),
   ].join('\n');
-  fs.writeFileSync(out, md);
+  // Keep the hand-written analysis (from HAND_WRITTEN on) of an existing results file.
+  const previous = fs.existsSync(out) ? fs.readFileSync(out, 'utf8') : '';
+  const kept = previous.includes(HAND_WRITTEN) ? previous.slice(previous.indexOf(HAND_WRITTEN)) : '';
+  fs.writeFileSync(out, kept ? `${md.trimEnd()}\n\n${kept}` : md);
   log(`\nwrote ${path.relative(process.cwd(), out)}`);
 }
 process.exit(0);

@@ -1,4 +1,4 @@
-// xstate-websocket through its public API: createConnection, imported from src/index.ts in load().
+// xstate-websocket through its public API: createConnection, imported from dist/index.js (or src/) in load().
 import type { BenchConnection, ClientAdapter, ConnectOptions } from './types.js';
 import type * as Ours from '../../src/index.js';
 
@@ -9,9 +9,13 @@ export const ours: ClientAdapter = {
   packageName: null,
   reconnects: true,
   async load() {
-    const spec = new URL('../../src/index.ts', import.meta.url).href;
+    // The built package (dist/, as published; `npm run bench` builds it first), or src/ through tsx
+    // with BENCH_OURS_FROM=src. tsx wraps every named closure in `__name(fn, "...")`, which gives
+    // each its own property store: about 5.7 KB more heap per connection than the published build.
+    const entry = process.env.BENCH_OURS_FROM === 'src' ? '../../src/index.ts' : '../../dist/index.js';
+    const spec = new URL(entry, import.meta.url).href;
     const mod = (await import(spec)) as typeof Ours;
-    if (typeof mod.createConnection !== 'function') throw new Error('src/index.ts has no createConnection export');
+    if (typeof mod.createConnection !== 'function') throw new Error(`${entry} has no createConnection export`);
     createConnection = mod.createConnection;
   },
   connect(o: ConnectOptions): BenchConnection {
