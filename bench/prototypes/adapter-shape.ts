@@ -64,13 +64,13 @@ class ClassAdapter {
 
 const variants: Array<[string, unknown]> = [
   ['no-op socket actor', fromCallback(() => () => {})],
-  ["today's adapter (createSocketActor)", createSocketActor({ WebSocket: resolved.WebSocket as never, url: resolved.url, now: resolved.now, ping: resolved.ping, isPong: resolved.isPong })],
+  ["today's adapter (createSocketActor)", createSocketActor(resolved.adapter)],
   [
     'class-shaped adapter (prototype)',
     fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive }) => {
       const adapter = new ClassAdapter(input, sendBack);
       receive((command) => adapter.command(command));
-      adapter.open(String(input.url));
+      adapter.open(String(resolved.adapter.url));
       return () => adapter.dispose();
     }),
   ],
