@@ -41,8 +41,8 @@ export async function sizeByModule(entry = `export { createConnection } from './
     logLevel: 'silent' as const,
     define: { 'process.env.NODE_ENV': '"production"' },
   };
-  const full = (await esbuild.build({ ...common, minify: true })).outputFiles[0]!.text;
-  const marked = (await esbuild.build({ ...common, minifySyntax: true, minifyIdentifiers: true })).outputFiles[0]!.text;
+  const full = (await esbuild.build({ ...common, minify: true })).outputFiles![0]!.text;
+  const marked = (await esbuild.build({ ...common, minifySyntax: true, minifyIdentifiers: true })).outputFiles![0]!.text;
   const parts = marked.split(/^\/\/ (\S+)\n/m);
   const pieces: { module: string; code: string }[] = [{ module: '(imports)', code: parts[0]! }];
   for (let i = 1; i < parts.length; i += 2) pieces.push({ module: parts[i]!, code: parts[i + 1]! });
