@@ -75,8 +75,8 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   }
   const backoffInput = optionalObject('backoff', options.backoff) ?? {};
   checkKeys(backoffInput, BACKOFF_KEYS, 'backoff.');
-  const initialDelayMs = duration('backoff.initialDelayMs', backoffInput.initialDelayMs, DEFAULTS.backoff.initialDelayMs);
-  const maxDelayMs = duration('backoff.maxDelayMs', backoffInput.maxDelayMs, DEFAULTS.backoff.maxDelayMs);
+  const initialDelayMs = duration(backoffInput, DEFAULTS.backoff, 'backoff.', 'initialDelayMs');
+  const maxDelayMs = duration(backoffInput, DEFAULTS.backoff, 'backoff.', 'maxDelayMs');
   if (maxDelayMs < initialDelayMs) {
     throw new RangeError(
       `${PREFIX} \`backoff.maxDelayMs\` (${maxDelayMs}) is below \`backoff.initialDelayMs\` (${initialDelayMs}); make the cap at least the initial delay.`,
@@ -89,8 +89,8 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   if (heartbeatInput) checkKeys(heartbeatInput, HEARTBEAT_KEYS, 'heartbeat.');
   const heartbeat = heartbeatInput
     ? {
-        intervalMs: duration('heartbeat.intervalMs', heartbeatInput.intervalMs, DEFAULTS.heartbeat.intervalMs, 1),
-        timeoutMs: duration('heartbeat.timeoutMs', heartbeatInput.timeoutMs, DEFAULTS.heartbeat.timeoutMs, 1),
+        intervalMs: duration(heartbeatInput, DEFAULTS.heartbeat, 'heartbeat.', 'intervalMs', 1),
+        timeoutMs: duration(heartbeatInput, DEFAULTS.heartbeat, 'heartbeat.', 'timeoutMs', 1),
       }
     : null;
 
@@ -110,9 +110,9 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     settings: {
       protocols,
       binaryType,
-      connectTimeoutMs: duration('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1),
-      closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs, DEFAULTS.closeTimeoutMs),
-      stableUptimeMs: duration('stableUptimeMs', options.stableUptimeMs, DEFAULTS.stableUptimeMs),
+      connectTimeoutMs: duration(options, DEFAULTS, '', 'connectTimeoutMs', 1),
+      closeTimeoutMs: duration(options, DEFAULTS, '', 'closeTimeoutMs'),
+      stableUptimeMs: duration(options, DEFAULTS, '', 'stableUptimeMs'),
       maxRetries,
       backoff: { initialDelayMs, maxDelayMs, factor, jitter },
       heartbeat,
@@ -216,8 +216,10 @@ function count(name: string, value: unknown, orInfinity = ''): number {
   return value as number;
 }
 
-function duration(name: string, value: unknown, fallback: number, min = 0): number {
-  return numberOption(name, value, fallback, min, 2_147_483_647, `a whole number of milliseconds ≥ ${min} (timers cap at 2147483647)`, true);
+/** `input[key]` as a timer duration (`defaults[key]` when undefined); `prefix` names its parent in the message. */
+function duration<K extends string>(input: { [key in K]?: number }, defaults: { [key in K]: number }, prefix: string, key: K, min = 0): number {
+  const what = `a whole number of milliseconds ≥ ${min} (timers cap at 2147483647)`;
+  return numberOption(prefix + key, input[key], defaults[key], min, 2_147_483_647, what, true);
 }
 
 function numberOption(name: string, value: unknown, fallback: number, min: number, max: number, what: string, integer = false): number {
