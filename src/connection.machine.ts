@@ -43,12 +43,13 @@ const CLOSING = '#connection.session.closing';
 const MANUALLY_CLOSED = '#connection.manuallyClosed';
 
 export const connectionMachine = setup({
-  types: {
-    context: {} as ConnectionContext,
-    events: {} as ConnectionEvent,
-    input: {} as ConnectionSettings,
-    emitted: {} as ConnectionEmitted,
-    tags: {} as ConnectionStatus,
+  // Types only: one empty object at run time.
+  types: {} as {
+    context: ConnectionContext;
+    events: ConnectionEvent;
+    input: ConnectionSettings;
+    emitted: ConnectionEmitted;
+    tags: ConnectionStatus;
   },
   actors: {
     socket: createSocketActor(),

@@ -2,12 +2,10 @@
  * What the heartbeat and clock options become at run time: the ping maker, the pong matcher and
  * the monotonic clock, built (and checked) once by `resolveOptions`.
  */
-import { describe } from './describe.js';
+import { mustBe } from './describe.js';
 import { DEFAULTS } from './options.types.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
 import type { OutgoingData } from './websocket.types.js';
-
-const PREFIX = 'xstate-websocket:';
 
 /** `heartbeat.ping`: a function, or the data itself (binary data copied now, so later mutation cannot change it). */
 export function pingOption(value: unknown): () => OutgoingData {
@@ -32,9 +30,12 @@ export function isPongOption(value: unknown): (data: unknown) => boolean {
     };
   }
   const blob = typeof Blob !== 'undefined' && value instanceof Blob;
-  throw new TypeError(
-    `${PREFIX} \`heartbeat.isPong\` must be a string, bytes (ArrayBuffer, typed array, DataView) or a function, got ${describe(value)}` +
-      (blob ? '; a Blob cannot be compared synchronously, pass its bytes or a function.' : '.'),
+  return mustBe(
+    'heartbeat.isPong',
+    'a string, bytes (ArrayBuffer, typed array, DataView) or a function',
+    value,
+    TypeError,
+    blob ? '; a Blob cannot be compared synchronously, pass its bytes or a function.' : '.',
   );
 }
 

@@ -5,7 +5,7 @@
  */
 import type { SocketActorDeps } from './connection.deps.js';
 import type { ConnectionSettings } from './connection.types.js';
-import { describe } from './describe.js';
+import { describe, mustBe, PREFIX } from './describe.js';
 import { freshSeed, isSeed } from './jitter.js';
 import { defaultNow, isPongOption, pingOption } from './options.runtime.js';
 import {
@@ -59,8 +59,6 @@ export interface ResolvedOptions {
   };
 }
 
-const PREFIX = 'xstate-websocket:';
-
 /** Validates options and fills in defaults. Throws `TypeError`/`RangeError` naming the option. */
 export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
@@ -77,37 +75,30 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   }
   const backoffInput = optionalObject('backoff', options.backoff) ?? {};
   checkKeys(backoffInput, BACKOFF_KEYS, 'backoff.');
-  const initialDelayMs = duration('backoff.initialDelayMs', backoffInput.initialDelayMs, DEFAULTS.backoff.initialDelayMs);
-  const maxDelayMs = duration('backoff.maxDelayMs', backoffInput.maxDelayMs, DEFAULTS.backoff.maxDelayMs);
+  const initialDelayMs = duration(backoffInput, DEFAULTS.backoff, 'backoff.', 'initialDelayMs');
+  const maxDelayMs = duration(backoffInput, DEFAULTS.backoff, 'backoff.', 'maxDelayMs');
   if (maxDelayMs < initialDelayMs) {
     throw new RangeError(
       `${PREFIX} \`backoff.maxDelayMs\` (${maxDelayMs}) is below \`backoff.initialDelayMs\` (${initialDelayMs}); make the cap at least the initial delay.`,
     );
   }
-  const factor = finiteNumber('backoff.factor', backoffInput.factor, DEFAULTS.backoff.factor, 1, 1_000, 'a number ≥ 1 (1 keeps the delay constant)');
-  const jitter = finiteNumber('backoff.jitter', backoffInput.jitter, DEFAULTS.backoff.jitter, 0, 1, 'a share of the delay between 0 and 1');
+  const factor = numberOption('backoff.factor', backoffInput.factor, DEFAULTS.backoff.factor, 1, 1_000, 'a number ≥ 1 (1 keeps the delay constant)');
+  const jitter = numberOption('backoff.jitter', backoffInput.jitter, DEFAULTS.backoff.jitter, 0, 1, 'a share of the delay between 0 and 1');
 
   const heartbeatInput = options.heartbeat === false ? undefined : optionalObject('heartbeat', options.heartbeat);
   if (heartbeatInput) checkKeys(heartbeatInput, HEARTBEAT_KEYS, 'heartbeat.');
   const heartbeat = heartbeatInput
     ? {
-        intervalMs: duration('heartbeat.intervalMs', heartbeatInput.intervalMs, DEFAULTS.heartbeat.intervalMs, 1),
-        timeoutMs: duration('heartbeat.timeoutMs', heartbeatInput.timeoutMs, DEFAULTS.heartbeat.timeoutMs, 1),
+        intervalMs: duration(heartbeatInput, DEFAULTS.heartbeat, 'heartbeat.', 'intervalMs', 1),
+        timeoutMs: duration(heartbeatInput, DEFAULTS.heartbeat, 'heartbeat.', 'timeoutMs', 1),
       }
     : null;
 
-  const maxRetries = options.maxRetries ?? DEFAULTS.maxRetries;
-  if (typeof maxRetries !== 'number' || !(maxRetries === Infinity || (Number.isInteger(maxRetries) && maxRetries >= 0))) {
-    throw new RangeError(`${PREFIX} \`maxRetries\` must be a non-negative integer (or Infinity), got ${describe(maxRetries)}.`);
-  }
-  const maxQueuedMessages = options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages;
-  if (typeof maxQueuedMessages !== 'number' || !Number.isInteger(maxQueuedMessages) || maxQueuedMessages < 0) {
-    throw new RangeError(`${PREFIX} \`maxQueuedMessages\` must be a non-negative integer, got ${describe(maxQueuedMessages)}.`);
-  }
-
+  const maxRetries = count('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries, ' (or Infinity)');
+  const maxQueuedMessages = count('maxQueuedMessages', options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages);
   const binaryType = options.binaryType ?? DEFAULTS.binaryType;
   if (binaryType !== 'arraybuffer' && binaryType !== 'blob' && binaryType !== 'nodebuffer') {
-    throw new TypeError(`${PREFIX} \`binaryType\` must be 'arraybuffer', 'blob' or 'nodebuffer' (ws only), got ${describe(binaryType)}.`);
+    mustBe('binaryType', "'arraybuffer', 'blob' or 'nodebuffer' (ws only)", binaryType);
   }
   const protocols = checkProtocols(options.protocols);
   const clock = options.clock;
@@ -119,9 +110,9 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
     settings: {
       protocols,
       binaryType,
-      connectTimeoutMs: duration('connectTimeoutMs', options.connectTimeoutMs, DEFAULTS.connectTimeoutMs, 1),
-      closeTimeoutMs: duration('closeTimeoutMs', options.closeTimeoutMs, DEFAULTS.closeTimeoutMs),
-      stableUptimeMs: duration('stableUptimeMs', options.stableUptimeMs, DEFAULTS.stableUptimeMs),
+      connectTimeoutMs: duration(options, DEFAULTS, '', 'connectTimeoutMs', 1),
+      closeTimeoutMs: duration(options, DEFAULTS, '', 'closeTimeoutMs'),
+      stableUptimeMs: duration(options, DEFAULTS, '', 'stableUptimeMs'),
       maxRetries,
       backoff: { initialDelayMs, maxDelayMs, factor, jitter },
       heartbeat,
@@ -134,7 +125,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       clock,
       ping: pingOption(heartbeatInput?.ping),
       isPong: isPongOption(heartbeatInput?.isPong),
-      shouldReconnect: optionalFunction('shouldReconnect', options.shouldReconnect),
+      shouldReconnect: optionalOf('shouldReconnect', options.shouldReconnect, 'function'),
     },
     handle: {
       autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
@@ -168,25 +159,23 @@ function checkKeys(value: object, known: readonly string[], prefix: string): voi
  */
 function nearestKey(key: string, prefix: string): string | undefined {
   const name = key.toLowerCase();
-  const limit = Math.min(3, Math.ceil(name.length / 3));
-  let best: { key: string; score: number } | undefined;
+  let best: string | undefined;
+  let bestScore = Math.min(3, Math.ceil(name.length / 3)) + 1;
   for (const candidate of KNOWN_KEYS) {
-    const dot = candidate.lastIndexOf('.');
-    const distance = editDistance(name, candidate.slice(dot + 1).toLowerCase());
-    if (distance > limit) continue;
-    const score = distance + (candidate.slice(0, dot + 1) === prefix ? 0 : 0.5);
-    if (!best || score < best.score) best = { key: candidate, score };
+    const dot = candidate.lastIndexOf('.') + 1;
+    const score = editDistance(name, candidate.slice(dot).toLowerCase()) + (candidate.slice(0, dot) === prefix ? 0 : 0.5);
+    if (score < bestScore) [best, bestScore] = [candidate, score];
   }
-  return best?.key;
+  return best;
 }
 
 /** Levenshtein distance (insertions, deletions, substitutions). */
 function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+  let previous = [...Array(b.length + 1).keys()];
+  for (let i = 0; i < a.length; i++) {
+    const current = [i + 1];
+    for (let j = 0; j < b.length; j++) {
+      current[j + 1] = Math.min(previous[j + 1]! + 1, current[j]! + 1, previous[j]! + (a[i] === b[j] ? 0 : 1));
     }
     previous = current;
   }
@@ -197,16 +186,13 @@ function editDistance(a: string, b: string): number {
 function checkUrlSource(url: unknown): UrlSource {
   if (typeof url === 'function') return url as UrlSource;
   if (typeof url === 'string' || url instanceof URL) return normaliseUrl(url);
-  throw new TypeError(`${PREFIX} \`url\` must be a string, a URL or a function returning one, got ${describe(url)}.`);
+  return mustBe('url', 'a string, a URL or a function returning one', url);
 }
 
 /** `seed`: an integer in [0, 2^32 − 1], or a fresh one from `Math.random` (read here once per connection). */
 function seedOption(value: unknown): number {
   if (value === undefined) return freshSeed();
-  if (!isSeed(value)) {
-    const Err = typeof value === 'number' ? RangeError : TypeError;
-    throw new Err(`${PREFIX} \`seed\` must be an integer in [0, 4294967295], got ${describe(value)}.`);
-  }
+  if (!isSeed(value)) mustBe('seed', 'an integer in [0, 4294967295]', value, typeof value === 'number' ? RangeError : TypeError);
   return value;
 }
 
@@ -214,7 +200,7 @@ function checkProtocols(value: unknown): string[] {
   if (value === undefined) return [...DEFAULTS.protocols];
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || list.some((p) => typeof p !== 'string' || !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(p))) {
-    throw new TypeError(`${PREFIX} \`protocols\` must be a subprotocol token or an array of them, got ${describe(value)}.`);
+    mustBe('protocols', 'a subprotocol token or an array of them', value);
   }
   if (new Set(list).size !== list.length) {
     throw new TypeError(`${PREFIX} \`protocols\` lists a subprotocol twice: ${describe(value)}; list each once.`);
@@ -222,35 +208,38 @@ function checkProtocols(value: unknown): string[] {
   return [...list];
 }
 
-function duration(name: string, value: unknown, fallback: number, min = 0): number {
-  return finiteNumber(name, value, fallback, min, 2_147_483_647, `a whole number of milliseconds ≥ ${min} (timers cap at 2147483647)`, true);
+/** A count: a non-negative integer (`orInfinity`: or Infinity). Anything else is a `RangeError`. */
+function count(name: string, value: unknown, orInfinity = ''): number {
+  if (!(Number.isInteger(value) && (value as number) >= 0) && !(orInfinity && value === Infinity)) {
+    mustBe(name, `a non-negative integer${orInfinity}`, value, RangeError);
+  }
+  return value as number;
 }
 
-function finiteNumber(name: string, value: unknown, fallback: number, min: number, max: number, what: string, integer = false): number {
+/** `input[key]` as a timer duration (`defaults[key]` when undefined); `prefix` names its parent in the message. */
+function duration<K extends string>(input: { [key in K]?: number }, defaults: { [key in K]: number }, prefix: string, key: K, min = 0): number {
+  const what = `a whole number of milliseconds ≥ ${min} (timers cap at 2147483647)`;
+  return numberOption(prefix + key, input[key], defaults[key], min, 2_147_483_647, what, true);
+}
+
+function numberOption(name: string, value: unknown, fallback: number, min: number, max: number, what: string, integer = false): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
-    const Err = typeof value === 'number' ? RangeError : TypeError;
-    throw new Err(`${PREFIX} \`${name}\` must be ${what}, got ${describe(value)}.`);
+  if (!Number.isFinite(value) || (value as number) < min || (value as number) > max || (integer && !Number.isInteger(value))) {
+    mustBe(name, what, value, typeof value === 'number' ? RangeError : TypeError);
   }
-  return value;
+  return value as number;
 }
 
 function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new TypeError(`${PREFIX} \`${name}\` must be true or false, got ${describe(value)}.`);
-  return value;
+  return typeof value === 'boolean' ? value : mustBe(name, 'true or false', value);
 }
 
 function optionalObject<T extends object>(name: string, value: T | undefined): T | undefined {
-  if (value === undefined) return undefined;
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new TypeError(`${PREFIX} \`${name}\` must be an object, got ${describe(value)}.`);
-  }
-  return value;
+  return value === null || Array.isArray(value) ? mustBe(name, 'an object', value) : optionalOf(name, value, 'object');
 }
 
-function optionalFunction<T>(name: string, value: T | undefined): T | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'function') throw new TypeError(`${PREFIX} \`${name}\` must be a function, got ${describe(value)}.`);
-  return value;
+/** `value` if undefined or of type `type`; else a `TypeError` naming the option. */
+function optionalOf<T>(name: string, value: T | undefined, type: 'object' | 'function'): T | undefined {
+  return value === undefined || typeof value === type ? value : mustBe(name, `a${type === 'object' ? 'n' : ''} ${type}`, value);
 }

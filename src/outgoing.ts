@@ -2,7 +2,7 @@
  * What `send()` accepts, checked the way a real WebSocket checks it, and the copy a queued message
  * is kept as, so it goes out (or is reported dropped) with the bytes it had at `send()`.
  */
-import { describe } from './describe.js';
+import { describe, PREFIX } from './describe.js';
 import type { OutgoingData } from './websocket.types.js';
 
 const sharedArrayBuffer = (globalThis as { SharedArrayBuffer?: new (length: number) => ArrayBufferLike }).SharedArrayBuffer;
@@ -23,18 +23,18 @@ export function checkOutgoing(data: unknown, name = 'send()', alternatives = '')
   if (ArrayBuffer.isView(data)) {
     if (!isShared(data.buffer)) return;
     throw new TypeError(
-      `xstate-websocket: ${name} got a ${Object.prototype.toString.call(data).slice(8, -1)} on a SharedArrayBuffer, which WebSockets refuse; ` +
+      `${PREFIX} ${name} got a ${Object.prototype.toString.call(data).slice(8, -1)} on a SharedArrayBuffer, which WebSockets refuse; ` +
         `copy it into an ArrayBuffer first, e.g. ${fix('view.slice()')} for a typed array.`,
     );
   }
   if (isShared(data as ArrayBufferLike)) {
     throw new TypeError(
-      `xstate-websocket: ${name} got a SharedArrayBuffer, which WebSockets refuse; ` +
+      `${PREFIX} ${name} got a SharedArrayBuffer, which WebSockets refuse; ` +
         `copy it into an ArrayBuffer first, e.g. ${fix('new Uint8Array(shared).slice().buffer')}.`,
     );
   }
   throw new TypeError(
-    `xstate-websocket: ${name} takes a string, ArrayBuffer, typed array, DataView or Blob${alternatives}, got ${describe(data)}. ` +
+    `${PREFIX} ${name} takes a string, ArrayBuffer, typed array, DataView or Blob${alternatives}, got ${describe(data)}. ` +
       `Serialise objects first, e.g. ${fix('JSON.stringify(value)')}.`,
   );
 }

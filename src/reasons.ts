@@ -37,17 +37,20 @@ export type ReasonLabel = keyof typeof REASONS;
 
 /** The line a transition records: the label, then the details that make it useful in a log. */
 export function formatReason(label: ReasonLabel, context: ConnectionContext, event: ConnectionEvent): string {
-  return label + formatDetails(detailsOf(label, context, event));
+  const details = detailsOf(label, context, event);
+  return details ? `${label} {${Object.entries(details).map(([key, value]) => `${key}: ${JSON.stringify(value)}`).join(', ')}}` : label;
 }
 
 type Details = Record<string, string | number | boolean>;
 
 function detailsOf(label: ReasonLabel, context: ConnectionContext, event: ConnectionEvent): Details | null {
+  const { retries, retryDelayMs: delayMs, settings } = context;
+  const closeCode: Details = event.type === 'SOCKET.CLOSED' ? { closeCode: event.code } : {};
   switch (label) {
     case 'close requested':
       return event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : null;
     case 'backoff elapsed':
-      return { attempt: context.retries, delayMs: context.retryDelayMs };
+      return { attempt: retries, delayMs };
     case 'socket opened':
       return event.type === 'SOCKET.OPENED' ? { protocol: event.protocol } : null;
     case 'socket error':
@@ -55,35 +58,21 @@ function detailsOf(label: ReasonLabel, context: ConnectionContext, event: Connec
     case 'socket closed':
       return event.type === 'SOCKET.CLOSED' ? { code: event.code, reason: event.reason } : null;
     case 'connect timeout':
-      return { timeoutMs: context.settings.connectTimeoutMs };
+      return { timeoutMs: settings.connectTimeoutMs };
     case 'close timeout':
-      return { timeoutMs: context.settings.closeTimeoutMs };
+      return { timeoutMs: settings.closeTimeoutMs };
     case 'stable uptime':
-      return { uptimeMs: context.settings.stableUptimeMs };
+      return { uptimeMs: settings.stableUptimeMs };
     case 'heartbeat ok':
     case 'ping sent':
       return event.type === 'SOCKET.SILENCE' ? { silentMs: Math.round(event.silentMs) } : null;
     case 'heartbeat timeout':
-      return { timeoutMs: context.settings.heartbeat?.timeoutMs ?? 0 };
+      return { timeoutMs: settings.heartbeat?.timeoutMs ?? 0 };
     case 'retry scheduled':
-      return {
-        attempt: context.retries,
-        delayMs: context.retryDelayMs,
-        ...(event.type === 'SOCKET.CLOSED' ? { closeCode: event.code } : {}),
-      };
+      return { attempt: retries, delayMs, ...closeCode };
     case 'gave up':
-      return {
-        reason: context.gaveUpReason ?? 'max-retries',
-        retries: context.retries,
-        ...(event.type === 'SOCKET.CLOSED' ? { closeCode: event.code } : {}),
-      };
+      return { reason: context.gaveUpReason ?? 'max-retries', retries, ...closeCode };
     default:
       return null;
   }
-}
-
-function formatDetails(details: Details | null): string {
-  if (details === null) return '';
-  const entries = Object.entries(details).map(([key, value]) => `${key}: ${JSON.stringify(value)}`);
-  return entries.length === 0 ? '' : ` {${entries.join(', ')}}`;
 }

@@ -2,12 +2,10 @@
  * The URL of a connection: where it comes from (`UrlSource`), the one shape every attempt
  * opens (`normaliseUrl`), and how a source is asked once per attempt (`resolveUrlSource`).
  */
-import { describe } from './describe.js';
+import { describe, PREFIX } from './describe.js';
 
 /** A URL, or a function called before every attempt (sync or async), e.g. to put a fresh token in it. */
 export type UrlSource = string | URL | (() => string | URL | Promise<string | URL>);
-
-const PREFIX = 'xstate-websocket:';
 
 /**
  * Parses and checks a URL: it must parse and use ws:, wss:, http: or https:.
