@@ -3,7 +3,7 @@
  * Shared by the proofs and by the tests that show each broken machine (or handle) is caught.
  */
 import fc from 'fast-check';
-import { connectionCommands, MicrotasksCommand, StopCommand, systemConfigArbitrary } from './commands.js';
+import { connectionCommands, microtasks, stop, systemConfigArbitrary } from './commands.js';
 import { checkInvariants, checkNothingLost, createModel, type ConnectionModel, type InvariantId } from './connection.model.js';
 import { advance } from '../virtual-time.js';
 import { createSystem, shippedHandle, type HandleUnderTest, type MachineUnderTest, type System, type SystemConfig } from './system.js';
@@ -28,14 +28,14 @@ export function modelProperty(invariants: InvariantId[], machine: MachineUnderTe
  * microtasks run once more, the run ends as every run does (`endRun`), and every message is accounted for.
  */
 export function handleModelProperty(invariants: InvariantId[], handle: HandleUnderTest = shippedHandle, fixed: Partial<SystemConfig> = {}) {
-  const commands = fc.commands(connectionCommands({ send: true, handle: true }), { size: '+1' });
+  const commands = fc.commands(connectionCommands({ handle: true }), { size: '+1' });
   return fc.asyncProperty(systemConfigArbitrary, commands, async (config, cmds) => {
     const full = { ...config, ...fixed };
     const sys = createSystem(full, undefined, handle);
     const model = createModel(invariants);
     model.firstTick = full.autoConnect ? { called: false } : null;
     await runInTicks(model, sys, cmds);
-    await new MicrotasksCommand().run(model, sys);
+    await microtasks.run(model, sys);
     endRun(model, sys);
     checkNothingLost(model, sys, true);
   });
@@ -46,7 +46,7 @@ export function handleModelProperty(invariants: InvariantId[], handle: HandleUnd
  * virtual time, checked at every timer: stop() is seen in every state, and what it leaves behind.
  */
 function endRun(model: ConnectionModel, sys: System): void {
-  if (!model.stopped) new StopCommand().run(model, sys);
+  if (!model.stopped) stop.run(model, sys);
   sys.phase = 'advance';
   advance(sys.clock, sys.config.closeTimeoutMs, () => checkInvariants(model, sys));
 }
