@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { connectionCommands, microtasks, stop, systemConfigArbitrary } from './commands.js';
-import { checkInvariants, checkNothingLost, createModel, type ConnectionModel, type InvariantId } from './connection.model.js';
+import type { InvariantId } from '../invariants.js';
+import { checkInvariants, checkNothingLost, createModel, type ConnectionModel } from './connection.model.js';
 import { advance } from '../virtual-time.js';
 import { createSystem, shippedHandle, type HandleUnderTest, type MachineUnderTest, type System, type SystemConfig } from './system.js';
 

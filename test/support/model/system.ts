@@ -19,6 +19,7 @@ import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } f
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
 import type { UrlSource } from '../../../src/options.types.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
+import type { InvariantId } from '../invariants.js';
 import { armedTimers } from '../virtual-time.js';
 
 export type ConnectionMachine = typeof connectionMachine;
@@ -55,21 +56,15 @@ export interface SystemConfig {
   readonly url?: 'string' | 'thenable' | 'throwingThen';
 }
 
-/** The app's `shouldReconnect` for a policy. */
-export function policyFunction(policy: SystemConfig['policy']): ((close: CloseInfo) => boolean) | undefined {
-  switch (policy ?? 'absent') {
-    case 'never':
-      return () => false;
-    case 'throws':
-      return () => {
-        throw new Error('model policy throws');
-      };
-    case 'byCode':
-      return ({ code }) => code !== 1006 && code < 3000;
-    default:
-      return undefined;
-  }
-}
+/** The app's `shouldReconnect` for each policy. */
+const POLICIES: Record<NonNullable<SystemConfig['policy']>, ((close: CloseInfo) => boolean) | undefined> = {
+  absent: undefined,
+  never: () => false,
+  throws: () => {
+    throw new Error('model policy throws');
+  },
+  byCode: ({ code }) => code !== 1006 && code < 3000,
+};
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
 export interface HandleUnderTest {
@@ -91,7 +86,7 @@ export function messageId(data: unknown): string {
 }
 
 /** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
-export const HEARTBEAT_SHAPES = {
+const HEARTBEAT_SHAPES = {
   defaults: {},
   data: { ping: 'ping', isPong: 'pong' },
   functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
@@ -110,29 +105,22 @@ export interface MachineUnderTest {
 export const shippedMachine: MachineUnderTest = { name: 'connectionMachine', machine: connectionMachine };
 
 /** What the recorder knows about one socket, by creation index. */
-export interface SocketLog {
-  readonly createdAt: number;
+interface SocketLog {
   openedAt: number | null;
   leftOpenAt: number | null;
   closeRequestedAt: number | null;
   lastInboundAt: number;
 }
 
-export interface Violation {
-  readonly invariant: number;
-  readonly message: string;
-}
-
 export interface System {
   readonly kind: 'machine' | 'handle';
   readonly config: SystemConfig;
-  readonly settings: ConnectionSettings;
   readonly actor: Actor<ConnectionMachine>;
   readonly server: FakeWebSocketServer;
   readonly clock: SimulatedClock;
   readonly logs: SocketLog[];
   /** Facts noted as they happened that break an invariant (checked after every step). */
-  readonly violations: Violation[];
+  readonly violations: Array<{ invariant: InvariantId; message: string }>;
   /** Called after every ping is given to a socket (e.g. to answer it). */
   onPing?: (socket: FakeWebSocket) => void;
   /** 'advance' while virtual time runs, 'command' otherwise. */
@@ -140,7 +128,7 @@ export interface System {
   /** Total virtual time spent in `backoff` so far (including the current stay). */
   backoffMs(): number;
   /** Every `retry` event, in order. */
-  readonly retries: Array<{ attempt: number; delayMs: number; at: number }>;
+  readonly retries: Array<{ attempt: number; delayMs: number }>;
   /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
   readonly gaveUps: Array<{ reason: string; sockets: number }>;
   status(): ConnectionStatus;
@@ -150,7 +138,7 @@ export interface System {
   stop(): void;
   /** Handle only. */
   send?(data: OutgoingData): boolean;
-  /** Handle only: every `dropped` event's data (as `messageId`), in order. */
+  /** Handle only: every `dropped` event's data (as `messageId`, taken when the event fired), in order. */
   readonly dropped: string[];
   /** Handle only: every event the handle fired, in order (listeners registered at creation). */
   readonly events: Array<[keyof ConnectionEventMap, unknown]>;
@@ -187,17 +175,10 @@ function machineFor(machine: MachineUnderTest): ConnectionMachine {
   return m;
 }
 
-/** Sum of the retry-delay ceilings for retries 1..maxRetries: the longest total backoff of one budget. */
-export function sumOfCeilings(config: SystemConfig, ceiling: (attempt: number) => number): number {
-  let sum = 0;
-  for (let n = 1; n <= config.maxRetries; n++) sum += ceiling(n);
-  return sum;
-}
-
 function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys: () => System) {
   const server = createFakeWebSocketServer({ terminate: config.terminate, refuseSend: isRefusedByFake });
   const logs: SocketLog[] = [];
-  const violations: Violation[] = [];
+  const violations: System['violations'] = [];
   const logOf = (socket: FakeWebSocket) => logs[server.sockets.indexOf(socket)]!;
   const leaveOpen = (socket: FakeWebSocket) => {
     const log = logOf(socket);
@@ -209,7 +190,7 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys:
       super(url, protocols);
       const now = clock.now();
       const index = server.sockets.length - 1;
-      logs[index] = { createdAt: now, openedAt: null, leftOpenAt: null, closeRequestedAt: null, lastInboundAt: now };
+      logs[index] = { openedAt: null, leftOpenAt: null, closeRequestedAt: null, lastInboundAt: now };
       for (let j = 0; j < index; j++) {
         const earlier = server.sockets[j]!;
         const log = logs[j]!;
@@ -275,7 +256,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   let system: System;
   const { server, logs, violations, WebSocket } = createRecordingServer(config, clock, () => system);
   const verdicts: System['verdicts'] = [];
-  const policy = policyFunction(config.policy);
+  const policy = POLICIES[config.policy ?? 'absent'];
   const shouldReconnect =
     policy &&
     ((close: CloseInfo) => {
@@ -287,35 +268,27 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   const pendingUrls: System['pendingUrls'] = [];
   let urlCalls = 0;
   // Thenables, not promises: a model command settles them synchronously, with no microtask.
-  const url: UrlSource | undefined = (
-    config.url === 'thenable'
-      ? () => {
-          urlCalls++;
-          return { then: (fulfil: (url: string) => void, reject: (error: unknown) => void) => void pendingUrls.push({ fulfil, reject }) };
-        }
-      : config.url === 'throwingThen'
-        ? () => {
-            urlCalls++;
-            return {
-              then() {
-                throw new Error('model thenable throws');
-              },
-            };
-          }
-        : undefined) as UrlSource | undefined;
+  const thenables = {
+    thenable: { then: (fulfil: (url: string) => void, reject: (error: unknown) => void) => void pendingUrls.push({ fulfil, reject }) },
+    throwingThen: {
+      then() {
+        throw new Error('model thenable throws');
+      },
+    },
+  };
+  const kind = config.url ?? 'string';
+  const thenable = () => {
+    urlCalls++;
+    return thenables[kind as keyof typeof thenables];
+  };
+  const { maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed, heartbeat } = config;
   const options = {
-    url: url ?? URL_,
+    maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed,
+    url: kind === 'string' ? URL_ : (thenable as unknown as UrlSource),
     ...(shouldReconnect ? { shouldReconnect } : {}),
     WebSocket,
     clock,
-    maxRetries: config.maxRetries,
-    backoff: config.backoff,
-    connectTimeoutMs: config.connectTimeoutMs,
-    closeTimeoutMs: config.closeTimeoutMs,
-    stableUptimeMs: config.stableUptimeMs,
-    heartbeat: config.heartbeat ? { ...config.heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
-    maxQueuedMessages: config.maxQueuedMessages,
-    seed: config.seed,
+    heartbeat: heartbeat ? { ...heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
     autoConnect: false,
   } as const;
   const events: System['events'] = [];
@@ -346,10 +319,10 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     for (const name of EVENT_NAMES) {
       conn.on(name, (payload) => events.push([name, payload]));
     }
-    conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
     conn.on('message', (data) => {
       if (config.heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
     });
+    conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
     actor = conn.actor;
     status_ = () => conn.status;
     controls = {
@@ -368,7 +341,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   let backoffTotal = 0;
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
-  actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs, at: clock.now() }));
+  actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs }));
   const gaveUps: System['gaveUps'] = [];
   actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: server.sockets.length }));
   actor.subscribe({
@@ -394,7 +367,6 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   system = {
     kind: machine ? 'machine' : 'handle',
     config,
-    settings,
     actor,
     server,
     clock,
@@ -417,7 +389,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     emittedCount: () => emitted,
     armedTimers: () => armedTimers(clock),
     verdicts,
-    attempts: () => (url ? urlCalls : server.sockets.length),
+    attempts: () => (kind === 'string' ? server.sockets.length : urlCalls),
     pendingUrls,
   };
   return system;
