@@ -26,8 +26,8 @@ type Check = (m: Readonly<ConnectionModel>) => boolean;
 const always: Check = () => true;
 const notStopped: Check = (m) => !m.stopped;
 
-/** A command named `name` that runs `run`, then checks every invariant. */
-function command(name: string, run: (m: ConnectionModel, sys: System) => void, check = always): Cmd {
+/** A command named `name`, possible when `check` says so, that runs `run`, then checks every invariant. */
+function command(name: string, check: Check, run: (m: ConnectionModel, sys: System) => void): Cmd {
   return {
     check,
     run(m, sys) {
@@ -43,57 +43,41 @@ function command(name: string, run: (m: ConnectionModel, sys: System) => void, c
 const current = (sys: System): FakeWebSocket | undefined => sys.server.sockets.find((s) => s.listenerCount() > 0);
 
 /** README: connect() starts from idle, manuallyClosed or gaveUp (or a close under way) with a fresh budget. */
-const connect = command(
-  'connect()',
-  (m, sys) => {
-    const status = sys.status();
-    if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') {
-      startBudget(m, sys);
-      m.userActionsAt.add(sys.attempts());
-    }
-    m.closedByUser = null;
-    noteUserCall(m);
-    sys.connect();
-  },
-  notStopped,
-);
-
-const reconnect = command(
-  'reconnect()',
-  (m, sys) => {
-    startBudget(m, sys, sys.status() === 'connecting');
-    m.closedByUser = null;
+const connect = command('connect()', notStopped, (m, sys) => {
+  const status = sys.status();
+  if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') {
+    startBudget(m, sys);
     m.userActionsAt.add(sys.attempts());
-    noteUserCall(m);
-    sys.reconnect();
-  },
-  notStopped,
-);
+  }
+  m.closedByUser = null;
+  noteUserCall(m);
+  sys.connect();
+});
+
+const reconnect = command('reconnect()', notStopped, (m, sys) => {
+  startBudget(m, sys, sys.status() === 'connecting');
+  m.closedByUser = null;
+  m.userActionsAt.add(sys.attempts());
+  noteUserCall(m);
+  sys.reconnect();
+});
 
 const close = (code: number) =>
-  command(
-    `close(${code})`,
-    (m, sys) => {
-      m.closedByUser ??= { socketsAtClose: sys.server.sockets.length };
-      noteUserCall(m);
-      sys.close(code);
-    },
-    notStopped,
-  );
-
-export const stop = command(
-  'stop()',
-  (m, sys) => {
-    m.stopped = true;
+  command(`close(${code})`, notStopped, (m, sys) => {
+    m.closedByUser ??= { socketsAtClose: sys.server.sockets.length };
     noteUserCall(m);
-    const before = sys.status();
-    const mark = sys.events.length;
-    m.stoppedAt = sys.clock.now();
-    sys.stop();
-    checkStop(m, sys, before, mark);
-  },
-  notStopped,
-);
+    sys.close(code);
+  });
+
+export const stop = command('stop()', notStopped, (m, sys) => {
+  m.stopped = true;
+  noteUserCall(m);
+  const before = sys.status();
+  const mark = sys.events.length;
+  m.stoppedAt = sys.clock.now();
+  sys.stop();
+  checkStop(m, sys, before, mark);
+});
 
 /**
  * A message: text, a Uint8Array the app overwrites right after send() (what goes out must be the
@@ -103,7 +87,7 @@ type MessageKind = 'text' | 'binary' | 'refused';
 const PREFIX: Record<MessageKind, string> = { text: 'm', binary: 'b', refused: 'x' };
 
 const send = (kind: MessageKind) =>
-  command(kind === 'text' ? 'send()' : `send(${kind})`, (m, sys) => {
+  command(kind === 'text' ? 'send()' : `send(${kind})`, always, (m, sys) => {
     const id = `${PREFIX[kind]}${m.messages.length}`;
     m.messages.push(id);
     const data = kind === 'binary' ? new TextEncoder().encode(id) : id;
@@ -130,19 +114,17 @@ export const microtasks: Cmd = {
 
 /** Registers model listener `fn` on `status` (the same function may be registered again). */
 const listen = (fn: number) =>
-  command(`on('status', f${fn})`, (m, sys) => void m.registrations.push({ fn, active: true, off: sys.listen!(fn) }));
+  command(`on('status', f${fn})`, always, (m, sys) => {
+    m.registrations.push({ fn, active: true, off: sys.listen!(fn) });
+  });
 
 /** Calls the unsubscribe of one registration (again, if it already ran: that removes nothing). */
 const unsubscribe = (pick: number) =>
-  command(
-    `unsubscribe registration ${pick}`,
-    (m) => {
-      const registration = m.registrations[pick % m.registrations.length]!;
-      registration.active = false;
-      registration.off();
-    },
-    (m) => m.registrations.length > 0,
-  );
+  command(`unsubscribe registration ${pick}`, (m) => m.registrations.length > 0, (m) => {
+    const registration = m.registrations[pick % m.registrations.length]!;
+    registration.active = false;
+    registration.off();
+  });
 
 /** What the server or the network does to a socket, and the readyStates in which it can happen. */
 type SocketEvent = 'accept' | 'receive' | 'serverClose' | 'drop' | 'completeClose';
@@ -156,14 +138,10 @@ const HAPPENS_IN: Record<SocketEvent, readonly number[]> = {
 
 /** `event` on the socket the connection listens to, if its readyState allows it. */
 const onSocket = (name: string, event: SocketEvent, apply: (s: FakeWebSocket) => void, check = always) =>
-  command(
-    name,
-    (_, sys) => {
-      const socket = current(sys);
-      if (socket && HAPPENS_IN[event].includes(socket.readyState)) apply(socket);
-    },
-    check,
-  );
+  command(name, check, (_, sys) => {
+    const socket = current(sys);
+    if (socket && HAPPENS_IN[event].includes(socket.readyState)) apply(socket);
+  });
 
 const serverAccepts = onSocket('server accepts', 'accept', (s) => s.accept(), (m) => m.online);
 const drop = onSocket('socket error/drop', 'drop', (s) => s.drop());
@@ -173,33 +151,25 @@ const serverCloses = (code: number) =>
 const serverSends = (data: 'pong' | 'hello') =>
   onSocket(data === 'pong' ? 'pong arrives' : 'server message', 'receive', (s) => s.receive(data));
 
-const networkOffline = command(
-  'network offline',
-  (m, sys) => {
-    m.online = false;
-    const socket = current(sys);
-    if (socket && socket.readyState !== 3) socket.drop();
-  },
-  (m) => m.online,
-);
+const networkOffline = command('network offline', (m) => m.online, (m, sys) => {
+  m.online = false;
+  const socket = current(sys);
+  if (socket && socket.readyState !== 3) socket.drop();
+});
 
-const networkOnline = command(
-  'network online',
-  (m, sys) => {
-    m.online = true;
-    sys.actor.send({ type: 'NETWORK.ONLINE' });
-  },
-  (m) => !m.online && !m.stopped,
-);
+const networkOnline = command('network online', (m) => !m.online && !m.stopped, (m, sys) => {
+  m.online = true;
+  sys.actor.send({ type: 'NETWORK.ONLINE' });
+});
 
 const advanceBy = (ms: number) =>
-  command(`advance ${ms} ms`, (m, sys) => {
+  command(`advance ${ms} ms`, always, (m, sys) => {
     sys.phase = 'advance';
     advance(sys.clock, ms, () => checkInvariants(m, sys));
   });
 
 /** Advances exactly to the next armed timer (a retry, a timeout, a heartbeat), if any. */
-const nextTimer = command('advance to the next timer', (m, sys) => {
+const nextTimer = command('advance to the next timer', always, (m, sys) => {
   const due = sys.armedTimers();
   if (due.length > 0) advanceBy(Math.max(0, Math.min(...due) - sys.clock.now())).run(m, sys);
 });
@@ -208,7 +178,7 @@ type UrlOutcome = 'fulfil' | 'fulfil twice' | 'reject';
 
 /** Settles a thenable the `url` function returned (config `url: 'thenable'`): on time, late, twice. */
 const settleUrl = (pick: number, outcome: UrlOutcome) =>
-  command(`url ${outcome} (${pick})`, (_, sys) => {
+  command(`url ${outcome} (${pick})`, always, (_, sys) => {
     if (sys.pendingUrls.length === 0) return;
     const [pending] = sys.pendingUrls.splice(pick % sys.pendingUrls.length, 1);
     if (outcome === 'reject') pending!.reject(new Error('model url rejects'));
@@ -216,6 +186,7 @@ const settleUrl = (pick: number, outcome: UrlOutcome) =>
     if (outcome === 'fulfil twice') pending!.fulfil('ws://model.invalid/twice');
   });
 
+/** The same socket events, from a socket the connection let go of. */
 const LATE: Record<SocketEvent, (s: FakeWebSocket) => void> = {
   accept: (s) => s.accept(),
   receive: (s) => s.receive('late'),
@@ -226,7 +197,7 @@ const LATE: Record<SocketEvent, (s: FakeWebSocket) => void> = {
 
 /** Invariant 8: an event from a socket the connection let go of changes nothing. */
 const lateEvent = (pick: number, event: SocketEvent) =>
-  command(`late ${event} on disposed socket (${pick})`, (m, sys) => {
+  command(`late ${event} on disposed socket (${pick})`, always, (m, sys) => {
     const disposed = sys.server.sockets.filter((s) => s.listenerCount() === 0 && s.readyState !== 3);
     const socket = disposed[pick % disposed.length];
     if (!socket || !HAPPENS_IN[event].includes(socket.readyState)) return;

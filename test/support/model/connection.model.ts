@@ -131,7 +131,7 @@ function fail(model: ConnectionModel, id: InvariantId, detail: string): void {
 
 /** Checks every enabled invariant now. Called after every command and every step of time. */
 export function checkInvariants(model: ConnectionModel, sys: System): void {
-  const { server, logs, config } = sys;
+  const { server, sockets, config } = sys;
   const now = sys.clock.now();
   const status = sys.status();
   const snapshot = sys.actor.getSnapshot();
@@ -173,7 +173,7 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
 
   // 2. Bounded retries: a socket open for stableUptimeMs starts a fresh budget, else count.
   const latest = server.sockets.length - 1;
-  const latestLog = logs[latest];
+  const latestLog = sockets[latest];
   if (latestLog?.openedAt != null && model.budget.stableSocket !== latest && latest >= model.budget.socketsBefore) {
     const uptime = (latestLog.leftOpenAt ?? now) - latestLog.openedAt;
     if (uptime >= config.stableUptimeMs) model.budget = { socketsBefore: latest, backoffMsBefore: sys.backoffMs(), stableSocket: latest };

@@ -60,13 +60,3 @@ async function runInTicks(model: ConnectionModel, sys: System, cmds: Iterable<fc
     if (pending instanceof Promise) await pending;
   }
 }
-
-/** Runs the property and returns fast-check's report (counterexample shrunk) instead of throwing. */
-export function checkModel(invariants: InvariantId[], machine: MachineUnderTest, params: { numRuns?: number; seed?: number } = {}) {
-  return fc.check(modelProperty(invariants, machine), { numRuns: NUM_RUNS, ...params });
-}
-
-/** `checkModel` for a handle. */
-export function checkHandleModel(invariants: InvariantId[], handle: HandleUnderTest, params: { numRuns?: number; seed?: number } = {}) {
-  return fc.check(handleModelProperty(invariants, handle), { numRuns: NUM_RUNS, ...params });
-}

@@ -104,59 +104,6 @@ export interface MachineUnderTest {
 /** The shipped machine, as it is. */
 export const shippedMachine: MachineUnderTest = { name: 'connectionMachine', machine: connectionMachine };
 
-/** What the recorder knows about one socket, by creation index. */
-interface SocketLog {
-  openedAt: number | null;
-  leftOpenAt: number | null;
-  closeRequestedAt: number | null;
-  lastInboundAt: number;
-}
-
-export interface System {
-  readonly kind: 'machine' | 'handle';
-  readonly config: SystemConfig;
-  readonly actor: Actor<ConnectionMachine>;
-  readonly server: FakeWebSocketServer;
-  readonly clock: SimulatedClock;
-  readonly logs: SocketLog[];
-  /** Facts noted as they happened that break an invariant (checked after every step). */
-  readonly violations: Array<{ invariant: InvariantId; message: string }>;
-  /** Called after every ping is given to a socket (e.g. to answer it). */
-  onPing?: (socket: FakeWebSocket) => void;
-  /** 'advance' while virtual time runs, 'command' otherwise. */
-  phase: 'advance' | 'command';
-  /** Total virtual time spent in `backoff` so far (including the current stay). */
-  backoffMs(): number;
-  /** Every `retry` event, in order. */
-  readonly retries: Array<{ attempt: number; delayMs: number }>;
-  /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
-  readonly gaveUps: Array<{ reason: string; sockets: number }>;
-  status(): ConnectionStatus;
-  connect(): void;
-  close(code: number): void;
-  reconnect(): void;
-  stop(): void;
-  /** Handle only. */
-  send?(data: OutgoingData): boolean;
-  /** Handle only: every `dropped` event's data (as `messageId`, taken when the event fired), in order. */
-  readonly dropped: string[];
-  /** Handle only: every event the handle fired, in order (listeners registered at creation). */
-  readonly events: Array<[keyof ConnectionEventMap, unknown]>;
-  /** Handle only: registers model listener `fn` on `status`; returns its unsubscribe. */
-  listen?(fn: number): () => void;
-  /** Handle only: per `status` event, `*` then the model listeners called (`f0`, `f1`), in order. */
-  readonly listenerCalls: string[];
-  /** Number of events the actor emitted (to check that late events change nothing). */
-  emittedCount(): number;
-  armedTimers(): number[];
-  /** Every `shouldReconnect` answer, with the number of attempts started when it was asked. */
-  readonly verdicts: Array<{ verdict: boolean | 'threw'; attemptsAt: number; code: number }>;
-  /** Attempts started: calls of the `url` function where it is one (an attempt may end before its socket exists), else sockets. */
-  attempts(): number;
-  /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
-  readonly pendingUrls: Array<{ fulfil: (url: string) => void; reject: (error: unknown) => void }>;
-}
-
 const URL_ = 'ws://model.invalid/socket';
 
 /**
@@ -175,97 +122,126 @@ function machineFor(machine: MachineUnderTest): ConnectionMachine {
   return m;
 }
 
-function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys: () => System) {
-  const server = createFakeWebSocketServer({ terminate: config.terminate, refuseSend: isRefusedByFake });
-  const logs: SocketLog[] = [];
-  const violations: System['violations'] = [];
-  const logOf = (socket: FakeWebSocket) => logs[server.sockets.indexOf(socket)]!;
-  const leaveOpen = (socket: FakeWebSocket) => {
-    const log = logOf(socket);
-    if (socket.readyState === 1 && log.leftOpenAt === null) log.leftOpenAt = clock.now();
-  };
+/** A fake socket that notes, at the instant they happen, the times the invariants speak about. */
+export interface RecordedSocket extends FakeWebSocket {
+  openedAt: number | null;
+  /** When it left OPEN (closed by either side, or dropped). */
+  leftOpenAt: number | null;
+  closeRequestedAt: number | null;
+  lastInboundAt: number;
+}
 
-  class RecordingWebSocket extends server.WebSocket {
+/** The fake server, its sockets recording; facts that break an invariant go to `violations` as they happen. */
+function createRecordingServer(config: SystemConfig, clock: SimulatedClock, violations: Violation[], sys: () => View) {
+  const server = createFakeWebSocketServer({ terminate: config.terminate, refuseSend: isRefusedByFake });
+  const sockets = server.sockets as RecordedSocket[];
+
+  class RecordingWebSocket extends server.WebSocket implements RecordedSocket {
+    openedAt: number | null = null;
+    leftOpenAt: number | null = null;
+    closeRequestedAt: number | null = null;
+    lastInboundAt = clock.now();
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       const now = clock.now();
-      const index = server.sockets.length - 1;
-      logs[index] = { openedAt: null, leftOpenAt: null, closeRequestedAt: null, lastInboundAt: now };
-      for (let j = 0; j < index; j++) {
-        const earlier = server.sockets[j]!;
-        const log = logs[j]!;
-        const abandoned =
-          earlier.listenerCount() === 0 && log.closeRequestedAt !== null && now - log.closeRequestedAt >= config.closeTimeoutMs;
-        if (earlier.readyState !== 3 && !abandoned) {
-          violations.push({
-            invariant: 1,
-            message: `socket #${index} created at t=${now} while socket #${j} is in readyState ${earlier.readyState} (close requested at ${log.closeRequestedAt}, listeners ${earlier.listenerCount()})`,
-          });
-        }
-      }
+      const index = sockets.length - 1;
+      sockets.slice(0, index).forEach((earlier, j) => {
+        const asked = earlier.closeRequestedAt;
+        const abandoned = earlier.listenerCount() === 0 && asked !== null && now - asked >= config.closeTimeoutMs;
+        if (earlier.readyState === 3 || abandoned) return;
+        const why = `close requested at ${asked}, listeners ${earlier.listenerCount()}`;
+        const message = `socket #${index} created at t=${now} while #${j} is in readyState ${earlier.readyState}`;
+        violations.push({ invariant: 1, message: `${message} (${why})` });
+      });
+    }
+    private leaveOpen() {
+      if (this.readyState === 1) this.leftOpenAt ??= clock.now();
     }
     override accept(protocol?: string) {
-      const log = logOf(this);
-      log.openedAt = log.lastInboundAt = clock.now();
+      this.openedAt = this.lastInboundAt = clock.now();
       super.accept(protocol);
     }
     override receive(data: unknown) {
-      logOf(this).lastInboundAt = clock.now();
+      this.lastInboundAt = clock.now();
       super.receive(data);
     }
     override serverClose(code: number, reason?: string) {
-      leaveOpen(this);
+      this.leaveOpen();
       super.serverClose(code, reason);
     }
     override drop() {
-      leaveOpen(this);
+      this.leaveOpen();
       super.drop();
     }
     override close(code?: number, reason?: string) {
-      const log = logOf(this);
-      log.closeRequestedAt ??= clock.now();
-      if (reason === 'heartbeat timeout' && config.heartbeat) {
-        const silence = clock.now() - log.lastInboundAt;
-        if (silence < config.heartbeat.intervalMs + config.heartbeat.timeoutMs) {
-          violations.push({ invariant: 6, message: `a live connection was dropped by the heartbeat after only ${silence} ms of silence` });
-        }
+      this.closeRequestedAt ??= clock.now();
+      const silence = clock.now() - this.lastInboundAt;
+      const { intervalMs, timeoutMs } = config.heartbeat ?? { intervalMs: 0, timeoutMs: 0 };
+      if (reason === 'heartbeat timeout' && silence < intervalMs + timeoutMs) {
+        const message = `a live connection was dropped by the heartbeat after only ${silence} ms of silence`;
+        violations.push({ invariant: 6, message });
       }
-      leaveOpen(this);
+      this.leaveOpen();
       super.close(code, reason);
     }
     override send(data: unknown) {
-      if (data === 'ping') {
-        const status = sys().status();
-        if (status !== 'open' || this.readyState !== 1 || this.listenerCount() === 0) {
-          violations.push({ invariant: 6, message: `ping sent in status ${status} on a socket in readyState ${this.readyState}` });
-        }
+      const status = sys().status();
+      if (data === 'ping' && (status !== 'open' || this.readyState !== 1 || this.listenerCount() === 0)) {
+          violations.push({ invariant: 6, message: `ping sent in status ${status}, readyState ${this.readyState}` });
       }
       super.send(data);
       if (data === 'ping') sys().onPing?.(this);
     }
   }
-  return { server, logs, violations, WebSocket: RecordingWebSocket };
+  return { server, sockets, WebSocket: RecordingWebSocket };
 }
+
+type Violation = { invariant: InvariantId; message: string };
+
+/** What the recorders read of the system while it runs. */
+interface View {
+  phase: 'advance' | 'command';
+  onPing?: (socket: FakeWebSocket) => void;
+  status(): ConnectionStatus;
+  attempts(): number;
+}
+
+/** The user's controls: the handle's methods, or the matching events sent to a machine's actor directly. */
+interface Controls {
+  connect(): void;
+  close(code: number): void;
+  reconnect(): void;
+  stop(): void;
+  /** Handle only. */
+  send?(data: OutgoingData): boolean;
+  /** Handle only: registers model listener `fn` on `status`; returns its unsubscribe. */
+  listen?(fn: number): () => void;
+}
+
+export type System = ReturnType<typeof createSystem>;
 
 /**
  * Builds a system. With `machine` the actor is created directly from it (so broken variants can
  * be run); without, the real `createConnection` handle is used (send queue included).
  */
-export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle: HandleUnderTest = shippedHandle): System {
+export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle = shippedHandle) {
   const clock = new SimulatedClock();
-  let system: System;
-  const { server, logs, violations, WebSocket } = createRecordingServer(config, clock, () => system);
-  const verdicts: System['verdicts'] = [];
-  const policy = POLICIES[config.policy ?? 'absent'];
+  const violations: Violation[] = [];
+  let self: View;
+  const { server, sockets, WebSocket } = createRecordingServer(config, clock, violations, () => self);
+  const { policy = 'absent', url: urlKind = 'string', heartbeat, heartbeatShape = 'defaults' } = config;
+  const { maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed } = config;
+  const verdicts: Array<{ verdict: boolean | 'threw'; attemptsAt: number; code: number }> = [];
+  const decide = POLICIES[policy];
   const shouldReconnect =
-    policy &&
+    decide &&
     ((close: CloseInfo) => {
-      const entry = { verdict: 'threw' as boolean | 'threw', attemptsAt: system.attempts(), code: close.code };
+      const entry = { verdict: 'threw' as boolean | 'threw', attemptsAt: self.attempts(), code: close.code };
       verdicts.push(entry);
-      entry.verdict = policy(close);
+      entry.verdict = decide(close);
       return entry.verdict;
     });
-  const pendingUrls: System['pendingUrls'] = [];
+  const pendingUrls: Array<{ fulfil: (url: string) => void; reject: (error: unknown) => void }> = [];
   let urlCalls = 0;
   // Thenables, not promises: a model command settles them synchronously, with no microtask.
   const thenables = {
@@ -276,29 +252,27 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       },
     },
   };
-  const kind = config.url ?? 'string';
-  const thenable = () => {
+  const url = () => {
     urlCalls++;
-    return thenables[kind as keyof typeof thenables];
+    return thenables[urlKind as keyof typeof thenables];
   };
-  const { maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed, heartbeat } = config;
   const options = {
     maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed,
-    url: kind === 'string' ? URL_ : (thenable as unknown as UrlSource),
+    url: urlKind === 'string' ? URL_ : (url as unknown as UrlSource),
     ...(shouldReconnect ? { shouldReconnect } : {}),
     WebSocket,
     clock,
-    heartbeat: heartbeat ? { ...heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
+    heartbeat: heartbeat ? { ...heartbeat, ...HEARTBEAT_SHAPES[heartbeatShape] } : false,
     autoConnect: false,
   } as const;
-  const events: System['events'] = [];
+  const events: Array<[keyof ConnectionEventMap, unknown]> = [];
+  const dropped: string[] = [];
   const listenerCalls: string[] = [];
   /** One function per model listener, so registering `fn` again registers the same function. */
   const modelListeners: Array<() => void> = [];
   const { settings, adapter } = resolveOptions(options);
-  const dropped: string[] = [];
   let actor: Actor<ConnectionMachine>;
-  let controls: Pick<System, 'connect' | 'close' | 'reconnect' | 'stop' | 'send' | 'listen'>;
+  let controls: Controls;
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
   if (machine) {
@@ -316,11 +290,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   } else {
     const conn = buildConnection({ ...options, autoConnect: config.autoConnect ?? false }, handle.policies);
     conn.on('status', () => listenerCalls.push('*'));
-    for (const name of EVENT_NAMES) {
-      conn.on(name, (payload) => events.push([name, payload]));
-    }
+    for (const name of EVENT_NAMES) conn.on(name, (payload) => events.push([name, payload]));
     conn.on('message', (data) => {
-      if (config.heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
+      if (heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
     });
     conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
     actor = conn.actor;
@@ -337,13 +309,13 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
 
   let emitted = 0;
   actor.on('*', () => emitted++);
-  const retries: System['retries'] = [];
+  const retries: Array<{ attempt: number; delayMs: number }> = [];
+  actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs }));
+  const gaveUps: Array<{ reason: string; sockets: number }> = [];
+  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: sockets.length }));
   let backoffTotal = 0;
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
-  actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs }));
-  const gaveUps: System['gaveUps'] = [];
-  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: server.sockets.length }));
   actor.subscribe({
     error: () => {}, // xstate reports an error as unhandled unless every observer takes it
     next: (snapshot) => {
@@ -354,8 +326,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
         const elapsed = now - backoffSince;
         backoffTotal += elapsed;
         const planned = retries.at(-1)?.delayMs ?? NaN;
-        if (elapsed > planned || (system.phase === 'advance' && elapsed !== planned)) {
-          violations.push({ invariant: 3, message: `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${system.phase})` });
+        if (elapsed > planned || (self.phase === 'advance' && elapsed !== planned)) {
+          const message = `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${self.phase})`;
+          violations.push({ invariant: 3, message });
         }
         backoffSince = null;
       }
@@ -364,17 +337,25 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     },
   });
 
-  system = {
-    kind: machine ? 'machine' : 'handle',
+  const system = {
+    kind: (machine ? 'machine' : 'handle') as 'machine' | 'handle',
     config,
     actor,
     server,
+    /** Every socket created, in order, with its recorded times. */
+    sockets,
     clock,
-    logs,
+    /** Facts noted as they happened that break an invariant (checked after every step). */
     violations,
-    phase: 'command',
+    /** Called after every ping is given to a socket (e.g. to answer it). */
+    onPing: undefined as View['onPing'],
+    /** 'advance' while virtual time runs, 'command' otherwise. */
+    phase: 'command' as View['phase'],
+    /** Total virtual time spent in `backoff` so far (including the current stay). */
     backoffMs: () => backoffTotal + (backoffSince === null ? 0 : clock.now() - backoffSince),
+    /** Every `retry` event, in order. */
     retries,
+    /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
     gaveUps,
     status: () => status_(),
     ...controls,
@@ -383,14 +364,22 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       backoffSince = null;
       controls.stop();
     },
+    /** Handle only: every `dropped` event's data (as `messageId`, taken when the event fired), in order. */
     dropped,
+    /** Handle only: every event the handle fired, in order (listeners registered at creation). */
     events,
+    /** Handle only: per `status` event, `*` then the model listeners called (`f0`, `f1`), in order. */
     listenerCalls,
+    /** Number of events the actor emitted (to check that late events change nothing). */
     emittedCount: () => emitted,
     armedTimers: () => armedTimers(clock),
+    /** Every `shouldReconnect` answer, with the number of attempts started when it was asked. */
     verdicts,
-    attempts: () => (kind === 'string' ? server.sockets.length : urlCalls),
+    /** Attempts started: `url` calls where it is a function (an attempt may end before its socket exists), else sockets. */
+    attempts: () => (urlKind === 'string' ? sockets.length : urlCalls),
+    /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
     pendingUrls,
   };
+  self = system;
   return system;
 }
