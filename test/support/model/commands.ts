@@ -12,8 +12,7 @@ import {
   checkInvariants,
   checkStop,
   InvariantViolation,
-  noteUserCall,
-  startBudget,
+  userAction,
   tickObservable,
   type ConnectionModel,
 } from './connection.model.js';
@@ -42,36 +41,33 @@ function command(name: string, check: Check, run: (m: ConnectionModel, sys: Syst
 /** The socket the connection currently listens to, if any. */
 const current = (sys: System): FakeWebSocket | undefined => sys.server.sockets.find((s) => s.listenerCount() > 0);
 
+/** A call of connect, close, reconnect or stop (noted while the creation tick lasts, invariant 9). */
+const userCall = (name: string, run: (m: ConnectionModel, sys: System) => void) =>
+  command(name, notStopped, (m, sys) => {
+    if (m.firstTick) m.firstTick.called = true;
+    run(m, sys);
+  });
+
 /** README: connect() starts from idle, manuallyClosed or gaveUp (or a close under way) with a fresh budget. */
-const connect = command('connect()', notStopped, (m, sys) => {
+const connect = userCall('connect()', (m, sys) => {
   const status = sys.status();
-  if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') {
-    startBudget(m, sys);
-    m.userActionsAt.add(sys.attempts());
-  }
-  m.closedByUser = null;
-  noteUserCall(m);
+  if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') userAction(m, sys);
   sys.connect();
 });
 
-const reconnect = command('reconnect()', notStopped, (m, sys) => {
-  startBudget(m, sys, sys.status() === 'connecting');
-  m.closedByUser = null;
-  m.userActionsAt.add(sys.attempts());
-  noteUserCall(m);
+const reconnect = userCall('reconnect()', (m, sys) => {
+  userAction(m, sys, sys.status() === 'connecting');
   sys.reconnect();
 });
 
 const close = (code: number) =>
-  command(`close(${code})`, notStopped, (m, sys) => {
+  userCall(`close(${code})`, (m, sys) => {
     m.closedByUser ??= { socketsAtClose: sys.server.sockets.length };
-    noteUserCall(m);
     sys.close(code);
   });
 
-export const stop = command('stop()', notStopped, (m, sys) => {
+export const stop = userCall('stop()', (m, sys) => {
   m.stopped = true;
-  noteUserCall(m);
   const before = sys.status();
   const mark = sys.events.length;
   m.stoppedAt = sys.clock.now();
@@ -103,7 +99,7 @@ export const microtasks: Cmd = {
   check: always,
   async run(m, sys) {
     const before = tickObservable(sys);
-    if (m.firstTick && !m.firstTick.called) startBudget(m, sys); // the deferred CONNECT from idle
+    if (m.firstTick && !m.firstTick.called) userAction(m, sys); // the deferred CONNECT from idle
     for (let i = 0; i < 4; i++) await Promise.resolve();
     checkFirstTick(m, sys, before);
     sys.phase = 'command';
@@ -126,21 +122,21 @@ const unsubscribe = (pick: number) =>
     registration.off();
   });
 
-/** What the server or the network does to a socket, and the readyStates in which it can happen. */
-type SocketEvent = 'accept' | 'receive' | 'serverClose' | 'drop' | 'completeClose';
-const HAPPENS_IN: Record<SocketEvent, readonly number[]> = {
-  accept: [0],
-  receive: [1],
-  serverClose: [0, 1, 2],
-  drop: [0, 1, 2],
-  completeClose: [2],
+/** What the server or the network does to a socket: the readyStates it can happen in, and how it happens late. */
+const SOCKET_EVENTS = {
+  accept: { in: [0], late: (s: FakeWebSocket) => s.accept() },
+  receive: { in: [1], late: (s: FakeWebSocket) => s.receive('late') },
+  serverClose: { in: [0, 1, 2], late: (s: FakeWebSocket) => s.serverClose(1000, 'late') },
+  drop: { in: [0, 1, 2], late: (s: FakeWebSocket) => s.drop() },
+  completeClose: { in: [2], late: (s: FakeWebSocket) => s.completeClose() },
 };
+type SocketEvent = keyof typeof SOCKET_EVENTS;
 
 /** `event` on the socket the connection listens to, if its readyState allows it. */
 const onSocket = (name: string, event: SocketEvent, apply: (s: FakeWebSocket) => void, check = always) =>
   command(name, check, (_, sys) => {
     const socket = current(sys);
-    if (socket && HAPPENS_IN[event].includes(socket.readyState)) apply(socket);
+    if (socket && SOCKET_EVENTS[event].in.includes(socket.readyState)) apply(socket);
   });
 
 const serverAccepts = onSocket('server accepts', 'accept', (s) => s.accept(), (m) => m.online);
@@ -162,7 +158,7 @@ const networkOnline = command('network online', (m) => !m.online && !m.stopped, 
   sys.actor.send({ type: 'NETWORK.ONLINE' });
 });
 
-const advanceBy = (ms: number) =>
+export const advanceBy = (ms: number) =>
   command(`advance ${ms} ms`, always, (m, sys) => {
     sys.phase = 'advance';
     advance(sys.clock, ms, () => checkInvariants(m, sys));
@@ -186,23 +182,14 @@ const settleUrl = (pick: number, outcome: UrlOutcome) =>
     if (outcome === 'fulfil twice') pending!.fulfil('ws://model.invalid/twice');
   });
 
-/** The same socket events, from a socket the connection let go of. */
-const LATE: Record<SocketEvent, (s: FakeWebSocket) => void> = {
-  accept: (s) => s.accept(),
-  receive: (s) => s.receive('late'),
-  serverClose: (s) => s.serverClose(1000, 'late'),
-  drop: (s) => s.drop(),
-  completeClose: (s) => s.completeClose(),
-};
-
 /** Invariant 8: an event from a socket the connection let go of changes nothing. */
 const lateEvent = (pick: number, event: SocketEvent) =>
   command(`late ${event} on disposed socket (${pick})`, always, (m, sys) => {
     const disposed = sys.server.sockets.filter((s) => s.listenerCount() === 0 && s.readyState !== 3);
     const socket = disposed[pick % disposed.length];
-    if (!socket || !HAPPENS_IN[event].includes(socket.readyState)) return;
+    if (!socket || !SOCKET_EVENTS[event].in.includes(socket.readyState)) return;
     const before = observable(sys, socket);
-    LATE[event](socket);
+    SOCKET_EVENTS[event].late(socket);
     const after = observable(sys, socket);
     if (m.checks.has(8) && after !== before) {
       const index = sys.server.sockets.indexOf(socket);
@@ -250,7 +237,7 @@ export function connectionCommands(options: { handle?: boolean } = {}): Array<fc
     fc.constant(nextTimer),
     fc.constant(drop),
     fc
-      .tuple(fc.nat({ max: 7 }), fc.constantFrom(...(Object.keys(HAPPENS_IN) as SocketEvent[])))
+      .tuple(fc.nat({ max: 7 }), fc.constantFrom(...(Object.keys(SOCKET_EVENTS) as SocketEvent[])))
       .map(([pick, event]) => lateEvent(pick, event)),
   ];
   if (options.handle) {

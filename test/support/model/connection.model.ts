@@ -21,8 +21,6 @@ export function createModel(checks: Iterable<InvariantId>) {
     online: true,
     /** Attempt counts at which a user action (connect, reconnect) took effect: the next attempt is the user's. */
     userActionsAt: new Set<number>(),
-    /** The last `shouldReconnect` answer given while n attempts had started, by n. */
-    verdictAt: new Map<number, { verdict: boolean | 'threw'; code: number }>(),
     /** Attempts already checked by invariant 12. */
     attemptsChecked: 0,
     /** Set by `close()`, cleared by `connect()`/`reconnect()`: the socket count at the close. */
@@ -57,11 +55,6 @@ interface Budget {
 }
 
 export type ConnectionModel = ReturnType<typeof createModel>;
-
-/** A call of connect, close, reconnect or stop: noted while the creation tick lasts (invariant 9). */
-export function noteUserCall(model: ConnectionModel): void {
-  if (model.firstTick) model.firstTick.called = true;
-}
 
 /** What the first microtasks may change: status, state, sockets. */
 export function tickObservable(sys: System): string {
@@ -107,10 +100,13 @@ export function checkStop(model: ConnectionModel, sys: System, before: Connectio
 }
 
 /**
- * A user action (`connect`, `reconnect`): a fresh budget from here. `keepsAttempt`: reconnect()
- * while connecting keeps the current attempt, which then counts in the new budget.
+ * A user action that takes effect (`connect`, `reconnect`, the deferred auto-connect): the next
+ * attempt is the user's, a close() is undone, and a fresh budget starts here. `keepsAttempt`:
+ * reconnect() while connecting keeps the current attempt, which then counts in the new budget.
  */
-export function startBudget(model: ConnectionModel, sys: System, keepsAttempt = false): void {
+export function userAction(model: ConnectionModel, sys: System, keepsAttempt = false): void {
+  model.userActionsAt.add(sys.attempts());
+  model.closedByUser = null;
   // The kept attempt counts only once its socket exists (an async url may still be pending).
   const keptSocket = keepsAttempt && sys.server.sockets.some((s) => s.listenerCount() > 0);
   const socketsBefore = sys.server.sockets.length - (keptSocket ? 1 : 0);
@@ -154,11 +150,10 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
 
   // 12. The app's policy decides every retry: with shouldReconnect given, an attempt no user action
   // started follows a close of the attempt before it that shouldReconnect was asked about and did not refuse.
-  for (const v of sys.verdicts.splice(0)) model.verdictAt.set(v.attemptsAt, v);
   for (; model.attemptsChecked < sys.attempts(); model.attemptsChecked++) {
     const i = model.attemptsChecked;
     if (!config.policy || config.policy === 'absent' || i === 0 || model.userActionsAt.has(i)) continue;
-    const asked = model.verdictAt.get(i);
+    const asked = sys.verdicts.get(i);
     if (!asked) fail(model, 12, `attempt #${i} is a retry, but shouldReconnect was not asked about the close that ended attempt #${i - 1}`);
     else if (asked.verdict === false) fail(model, 12, `attempt #${i} is a retry, though shouldReconnect said false to close ${asked.code}`);
   }

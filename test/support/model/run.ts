@@ -3,10 +3,9 @@
  * Shared by the proofs and by the tests that show each broken machine (or handle) is caught.
  */
 import fc from 'fast-check';
-import { connectionCommands, microtasks, stop, systemConfigArbitrary } from './commands.js';
+import { advanceBy, connectionCommands, microtasks, stop, systemConfigArbitrary } from './commands.js';
 import type { InvariantId } from '../invariants.js';
-import { checkInvariants, checkNothingLost, createModel, type ConnectionModel } from './connection.model.js';
-import { advance } from '../virtual-time.js';
+import { checkNothingLost, createModel, type ConnectionModel } from './connection.model.js';
 import { createSystem, shippedHandle, type HandleUnderTest, type MachineUnderTest, type System, type SystemConfig } from './system.js';
 
 /** Sequences per property: 1,000 in CI, `FC_NUM_RUNS` for a soak run. */
@@ -48,8 +47,7 @@ export function handleModelProperty(invariants: InvariantId[], handle: HandleUnd
  */
 function endRun(model: ConnectionModel, sys: System): void {
   if (!model.stopped) stop.run(model, sys);
-  sys.phase = 'advance';
-  advance(sys.clock, sys.config.closeTimeoutMs, () => checkInvariants(model, sys));
+  advanceBy(sys.config.closeTimeoutMs).run(model, sys);
 }
 
 /** Like `fc.asyncModelRun`, without a microtask between synchronous commands. */

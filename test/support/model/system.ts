@@ -231,13 +231,13 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   const { server, sockets, WebSocket } = createRecordingServer(config, clock, violations, () => self);
   const { policy = 'absent', url: urlKind = 'string', heartbeat, heartbeatShape = 'defaults' } = config;
   const { maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed } = config;
-  const verdicts: Array<{ verdict: boolean | 'threw'; attemptsAt: number; code: number }> = [];
+  const verdicts = new Map<number, { verdict: boolean | 'threw'; code: number }>();
   const decide = POLICIES[policy];
   const shouldReconnect =
     decide &&
     ((close: CloseInfo) => {
-      const entry = { verdict: 'threw' as boolean | 'threw', attemptsAt: self.attempts(), code: close.code };
-      verdicts.push(entry);
+      const entry = { verdict: 'threw' as boolean | 'threw', code: close.code };
+      verdicts.set(self.attempts(), entry);
       entry.verdict = decide(close);
       return entry.verdict;
     });
@@ -373,7 +373,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     /** Number of events the actor emitted (to check that late events change nothing). */
     emittedCount: () => emitted,
     armedTimers: () => armedTimers(clock),
-    /** Every `shouldReconnect` answer, with the number of attempts started when it was asked. */
+    /** The last `shouldReconnect` answer given while n attempts had started, by n. */
     verdicts,
     /** Attempts started: `url` calls where it is a function (an attempt may end before its socket exists), else sockets. */
     attempts: () => (urlKind === 'string' ? sockets.length : urlCalls),
