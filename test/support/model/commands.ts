@@ -17,7 +17,7 @@ import {
   type ConnectionModel,
 } from './connection.model.js';
 import { advance } from '../virtual-time.js';
-import type { HeartbeatShape, System, SystemConfig } from './system.js';
+import type { System } from './system.js';
 
 type Cmd = fc.Command<ConnectionModel, System>;
 type Check = (m: Readonly<ConnectionModel>) => boolean;
@@ -259,30 +259,3 @@ export function connectionCommands(options: { handle?: boolean } = {}): Array<fc
   );
   return cmds;
 }
-
-/** Configurations: small timings so timers interleave, zero delays, caps reached, with and without terminate(). */
-export const systemConfigArbitrary: fc.Arbitrary<SystemConfig> = fc
-  .record({
-    maxRetries: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 5, max: 40 })),
-    initialDelayMs: fc.integer({ min: 0, max: 300 }),
-    extraDelayMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000 })),
-    factor: fc.constantFrom(1, 1.25, 2, 10),
-    jitter: fc.constantFrom(0, 0.5, 1),
-    connectTimeoutMs: fc.integer({ min: 1, max: 500 }),
-    closeTimeoutMs: fc.integer({ min: 0, max: 500 }),
-    stableUptimeMs: fc.integer({ min: 0, max: 1_000 }),
-    // Any ratio of timeoutMs to intervalMs (timeoutMs ≥ intervalMs once detected deaths late).
-    heartbeat: fc.option(fc.record({ intervalMs: fc.integer({ min: 1, max: 300 }), timeoutMs: fc.integer({ min: 1, max: 600 }) })),
-    terminate: fc.boolean(),
-    // The `seed` option: the model predicts every retry delay from it (invariant 13).
-    seed: fc.integer({ min: 0, max: 0xffff_ffff }),
-    maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
-    autoConnect: fc.boolean(),
-    heartbeatShape: fc.constantFrom<HeartbeatShape>('defaults', 'data', 'functions'),
-    policy: fc.constantFrom('absent', 'absent', 'never', 'throws', 'byCode'),
-    url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
-  })
-  .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
-    ...rest,
-    backoff: { initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, factor, jitter },
-  }));

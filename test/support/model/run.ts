@@ -3,10 +3,11 @@
  * Shared by the proofs and by the tests that show each broken machine (or handle) is caught.
  */
 import fc from 'fast-check';
-import { advanceBy, connectionCommands, microtasks, stop, systemConfigArbitrary } from './commands.js';
+import { advanceBy, connectionCommands, microtasks, stop } from './commands.js';
 import type { InvariantId } from '../invariants.js';
 import { checkNothingLost, createModel, type ConnectionModel } from './connection.model.js';
-import { createSystem, shippedHandle, type HandleUnderTest, type MachineUnderTest, type System, type SystemConfig } from './system.js';
+import { createSystem, shippedHandle, systemConfigArbitrary, type HandleUnderTest, type MachineUnderTest, type System } from './system.js';
+import type { SystemConfig } from './system.js';
 
 /** Sequences per property: 1,000 in CI, `FC_NUM_RUNS` for a soak run. */
 export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 1_000);

@@ -4,6 +4,7 @@
  * `SimulatedClock`. The recorder notes, at the instant they happen, the facts the invariants
  * speak about: socket creations, close requests, pings, heartbeat closes, retries, backoff time.
  */
+import fc from 'fast-check';
 import { createActor, SimulatedClock, type Actor } from 'xstate';
 import {
   connectionMachine,
@@ -24,40 +25,9 @@ import { armedTimers } from '../virtual-time.js';
 
 export type ConnectionMachine = typeof connectionMachine;
 
-/** One configuration of a run: the connection's options and the fake's behaviour. */
-export interface SystemConfig {
-  readonly maxRetries: number;
-  readonly backoff: { initialDelayMs: number; maxDelayMs: number; factor: number; jitter: number };
-  readonly connectTimeoutMs: number;
-  readonly closeTimeoutMs: number;
-  readonly stableUptimeMs: number;
-  readonly heartbeat: { intervalMs: number; timeoutMs: number } | null;
-  /** Whether the fake WebSocket class has `terminate()` (like `ws`). */
-  readonly terminate: boolean;
-  /** The `seed` option: the retry delays are the draws of the jitter generator it seeds. */
-  readonly seed: number;
-  /** Handle only: bound of the send queue. */
-  readonly maxQueuedMessages: number;
-  /** Handle only: `autoConnect` (the first CONNECT waits for a microtask). @default false */
-  readonly autoConnect?: boolean;
-  /** Handle only: how `heartbeat.ping`/`isPong` are given; all three mean 'ping' and 'pong'. @default 'defaults' */
-  readonly heartbeatShape?: HeartbeatShape;
-  /**
-   * The app's `shouldReconnect`: absent, always false, always throwing, or by code (false for
-   * 1006 and every code ≥ 3000, so drops, abandoned sockets and timeouts are vetoed).
-   * @default 'absent'
-   */
-  readonly policy?: 'absent' | 'never' | 'throws' | 'byCode';
-  /**
-   * The `url` option: a string, a function returning a thenable that a model command settles
-   * (so timeouts can fire while it is pending, and it can fulfil twice or late), or a function
-   * returning a thenable whose `then` throws. @default 'string'
-   */
-  readonly url?: 'string' | 'thenable' | 'throwingThen';
-}
-
-/** The app's `shouldReconnect` for each policy. */
-const POLICIES: Record<NonNullable<SystemConfig['policy']>, ((close: CloseInfo) => boolean) | undefined> = {
+type Policy = 'absent' | 'never' | 'throws' | 'byCode';
+/** The app's `shouldReconnect`: absent, always false, always throwing, or false for 1006 and every code ≥ 3000. */
+const POLICIES: Record<Policy, ((close: CloseInfo) => boolean) | undefined> = {
   absent: undefined,
   never: () => false,
   throws: () => {
@@ -65,6 +35,54 @@ const POLICIES: Record<NonNullable<SystemConfig['policy']>, ((close: CloseInfo) 
   },
   byCode: ({ code }) => code !== 1006 && code < 3000,
 };
+
+/** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
+const HEARTBEAT_SHAPES = {
+  defaults: {},
+  data: { ping: 'ping', isPong: 'pong' },
+  functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
+} as const;
+export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
+
+/**
+ * Configurations of a run, the connection's options and the fake's behaviour: small timings so
+ * timers interleave, zero delays, caps reached, with and without terminate().
+ */
+export const systemConfigArbitrary = fc
+  .record({
+    maxRetries: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 5, max: 40 })),
+    initialDelayMs: fc.integer({ min: 0, max: 300 }),
+    extraDelayMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000 })),
+    factor: fc.constantFrom(1, 1.25, 2, 10),
+    jitter: fc.constantFrom(0, 0.5, 1),
+    connectTimeoutMs: fc.integer({ min: 1, max: 500 }),
+    closeTimeoutMs: fc.integer({ min: 0, max: 500 }),
+    stableUptimeMs: fc.integer({ min: 0, max: 1_000 }),
+    // Any ratio of timeoutMs to intervalMs (timeoutMs ≥ intervalMs once detected deaths late).
+    heartbeat: fc.option(fc.record({ intervalMs: fc.integer({ min: 1, max: 300 }), timeoutMs: fc.integer({ min: 1, max: 600 }) })),
+    // Whether the fake WebSocket class has `terminate()` (like `ws`).
+    terminate: fc.boolean(),
+    // The `seed` option: the model predicts every retry delay from it (invariant 13).
+    seed: fc.integer({ min: 0, max: 0xffff_ffff }),
+    // Handle only: the send queue's bound, `autoConnect`, how `heartbeat.ping`/`isPong` are written.
+    maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
+    autoConnect: fc.boolean(),
+    heartbeatShape: fc.constantFrom<HeartbeatShape>('defaults', 'data', 'functions'),
+    // The app's `shouldReconnect` (see POLICIES).
+    policy: fc.constantFrom<Policy>('absent', 'absent', 'never', 'throws', 'byCode'),
+    // The `url` option: a string, a function returning a thenable a command settles (so timeouts can
+    // fire while it is pending, and it can fulfil twice or late), or one whose `then` throws.
+    url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
+  })
+  .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
+    ...rest,
+    backoff: { initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, factor, jitter },
+  }));
+
+type Drawn = typeof systemConfigArbitrary extends fc.Arbitrary<infer C> ? C : never;
+type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url';
+/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent' and 'string'. */
+export type SystemConfig = Omit<Drawn, Optional> & Partial<Pick<Drawn, Optional>>;
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
 export interface HandleUnderTest {
@@ -85,13 +103,6 @@ export function messageId(data: unknown): string {
   return `<${Object.prototype.toString.call(data)}>`;
 }
 
-/** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
-const HEARTBEAT_SHAPES = {
-  defaults: {},
-  data: { ping: 'ping', isPong: 'pong' },
-  functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
-} as const;
-export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
 
 /** A machine under test (its retry delays come from the input's seed, so runs replay exactly). */
 export interface MachineUnderTest {
