@@ -9,11 +9,11 @@ import { BROKEN_MACHINES, MODEL_ONLY_BROKEN_MACHINES, OPEN_CHART_BROKEN_MACHINES
 import { checkStatechart, explore, explorationSettings } from './support/graph-exploration.js';
 import { invariantName, type InvariantId } from './support/invariants.js';
 import type { MachineUnderTest } from './support/model/system.js';
-import { checkModel } from './support/model/run.js';
+import { modelProperty } from './support/model/run.js';
 
 function expectCaughtByModel(machine: MachineUnderTest, breaks: InvariantId) {
   // Stops at the first failing sequence, then shrinks it; the budget only bounds a miss.
-  const result = checkModel([breaks], machine, { numRuns: 20_000 });
+  const result = fc.check(modelProperty([breaks], machine), { numRuns: 20_000 });
   expect(result.failed, `${machine.name} passed ${result.numRuns} sequences`).toBe(true);
   const error = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
   console.log(`[${machine.name}] after ${result.numRuns} run(s), shrunk ${result.numShrinks}×:\n  ${fc.stringify(result.counterexample)}\n  ${error}`);

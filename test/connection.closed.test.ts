@@ -13,8 +13,7 @@ import { OPEN_CHART_BROKEN_MACHINES, readsMathRandom } from './support/broken-ma
 import { activeNodes } from './support/graph-exploration.js';
 import { connectWithFake } from './support/harness.js';
 import { titledProofs, type InvariantId } from './support/invariants.js';
-import { systemConfigArbitrary } from './support/model/commands.js';
-import { shippedMachine, type ConnectionMachine, type MachineUnderTest, type SystemConfig } from './support/model/system.js';
+import { shippedMachine, systemConfigArbitrary, type ConnectionMachine, type MachineUnderTest, type SystemConfig } from './support/model/system.js';
 
 type Snapshot = ReturnType<ConnectionMachine['getInitialSnapshot']>;
 /** What a step of the chart is: where it is and what it holds. */

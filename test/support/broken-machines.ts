@@ -11,6 +11,7 @@ import { connectionMachine } from '../../src/connection.machine.js';
 import { nextDraw } from '../../src/jitter.js';
 import { ABANDONED_CLOSE, createSocketActor } from '../../src/socket.actor.js';
 import type { ConnectionContext, ConnectionSettings, SocketCommand, SocketReport } from '../../src/index.js';
+import type { InvariantId } from './invariants.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
 // The config is plain data plus the context factory: copy objects and arrays, keep functions.
@@ -25,7 +26,7 @@ function deepCopy<T>(value: T): T {
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 /** A variant of the chart: `edit` changes a copy of the config; implementations are unchanged. */
-export function chartVariant(edit: (states: Json) => void): ConnectionMachine {
+function chartVariant(edit: (states: Json) => void): ConnectionMachine {
   const config = deepCopy(connectionMachine.config) as Json;
   edit(config.states);
   return createMachine(config as never, connectionMachine.implementations as never) as unknown as ConnectionMachine;
@@ -33,150 +34,135 @@ export function chartVariant(edit: (states: Json) => void): ConnectionMachine {
 
 const toArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-type RetryPlan = Pick<ConnectionContext, 'retries' | 'retryDelayMs' | 'jitterState'>;
-
-/** Invariant 2: the retry budget resets as soon as a socket opens, not after stableUptimeMs. */
-export const resetsBudgetOnOpen: MachineUnderTest = {
-  name: 'resets the retry budget on open (no stableUptimeMs rule)',
-  machine: chartVariant((states) => {
-    const connecting = states.session.states.connecting;
-    connecting.on['SOCKET.OPENED'] = toArray(connecting.on['SOCKET.OPENED']).map((t: Json) => ({
-      ...t,
-      actions: [...toArray(t.actions), 'resetRetries'],
-    }));
-  }),
-};
-
-/** Invariant 1: reconnect() from open starts the next socket without waiting for the old one to close. */
-export const reconnectsWithoutWaiting: MachineUnderTest = {
-  name: 'reconnect() re-enters the session without closing the open socket first',
-  machine: chartVariant((states) => {
-    states.session.states.open.on.RECONNECT = { target: '#connection.session', reenter: true, actions: 'resetRetries' };
-  }),
-};
-
-/** Invariant 1: `closing` leaves at once instead of waiting for CLOSED or closeTimeoutMs. */
-export const closingDoesNotWait: MachineUnderTest = {
-  name: 'closing leaves at once (the close timeout is 0 ms whatever closeTimeoutMs says)',
-  machine: chartVariant((states) => {
-    const closing = states.session.states.closing;
-    closing.after = { 0: closing.after.closeTimeout };
-  }),
-};
-
-/** Invariants 4 and 5: a timer stays armed in manuallyClosed and reconnects behind the user's back. */
-export const timerAfterClose: MachineUnderTest = {
-  name: 'manuallyClosed keeps a timer that reconnects',
-  machine: chartVariant((states) => {
-    states.manuallyClosed.after = { backoffDelay: 'session' };
-  }),
-};
-
-/** Invariant 3: the backoff ceiling grows without the maxDelayMs cap. */
-function uncappedRetry(context: ConnectionContext): RetryPlan {
-  const retries = context.retries + 1;
-  const uncapped: BackoffSettings = { ...context.settings.backoff, maxDelayMs: Number.MAX_SAFE_INTEGER };
-  const { draw, state } = nextDraw(context.jitterState);
-  return { retries, retryDelayMs: backoffDelayMs(retries, uncapped, draw), jitterState: state };
+/** `planRetry` as shipped, but taking its jitter draw from `draw` and its settings from `backoff`. */
+function planRetryWith(
+  draw: (context: ConnectionContext) => { draw: number; state?: number },
+  backoff = (context: ConnectionContext): BackoffSettings => context.settings.backoff,
+): ConnectionMachine {
+  return connectionMachine.provide({
+    actions: {
+      planRetry: assign(({ context }) => {
+        const retries = context.retries + 1;
+        const next = draw(context);
+        const retryDelayMs = backoffDelayMs(retries, backoff(context), next.draw);
+        return { retries, retryDelayMs, jitterState: next.state ?? context.jitterState };
+      }),
+    },
+  });
 }
-export const uncappedDelay: MachineUnderTest = {
-  name: 'planRetry without the maxDelayMs cap',
-  machine: connectionMachine.provide({ actions: { planRetry: assign(({ context }) => uncappedRetry(context)) } }),
-};
 
-/** Invariant 6: the heartbeat waits twice timeoutMs for the pong (a dead connection lingers). */
-export const slowHeartbeat: MachineUnderTest = {
-  name: 'heartbeatTimeout waits 2 × timeoutMs',
-  machine: connectionMachine.provide({ delays: { heartbeatTimeout: ({ context }) => 2 * (context.settings.heartbeat?.timeoutMs ?? 0) } }),
-};
+/** Invariant 15: a socket actor that subscribes to the url thenable itself, unguarded, before the real one starts. */
+function unguarded(deps: Parameters<typeof createSocketActor>[0]): ReturnType<typeof createSocketActor> {
+  const start = createSocketActor(deps).config as (args: unknown) => (() => void) | void;
+  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>((args) => {
+    const url = deps!.url;
+    if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
+    return start(args);
+  }) as ReturnType<typeof createSocketActor>;
+}
 
-/** Invariant 2: connect() from gaveUp starts without a fresh budget (survived every suite once, as a mutant). */
-export const connectKeepsSpentBudget: MachineUnderTest = {
-  name: 'gaveUp CONNECT without resetRetries',
-  machine: chartVariant((states) => {
-    states.gaveUp.on.CONNECT = { ...states.gaveUp.on.CONNECT, actions: toArray(states.gaveUp.on.CONNECT.actions).filter((a: unknown) => a !== 'resetRetries') };
-  }),
-};
+/** A broken variant and the invariant it breaks. */
+function variant(breaks: InvariantId, name: string, machine: ConnectionMachine, socketActor?: typeof unguarded) {
+  return { breaks, machine: { name, machine, ...(socketActor ? { socketActor } : {}) } as MachineUnderTest };
+}
 
-/** Every broken variant, with the invariant it breaks. */
+/** Every broken variant that both the model and the exploration must catch. */
 export const BROKEN_MACHINES = [
-  { machine: resetsBudgetOnOpen, breaks: 2 },
-  { machine: reconnectsWithoutWaiting, breaks: 1 },
-  { machine: closingDoesNotWait, breaks: 1 },
-  { machine: timerAfterClose, breaks: 4 },
-  { machine: uncappedDelay, breaks: 3 },
-  { machine: slowHeartbeat, breaks: 6 },
-  { machine: connectKeepsSpentBudget, breaks: 2 },
-] as const;
-
-/**
- * Invariant 12 (issue 9, defect 4): the old abandon path. On closeTimeout the machine raises the
- * abandoned close itself, so the app's `shouldReconnect` is never asked and the client retries.
- */
-export const abandonsWithoutAsking: MachineUnderTest = {
-  name: 'closeTimeout raises SOCKET.CLOSED itself (shouldReconnect is not asked)',
-  machine: connectionMachine.provide({ actions: { abandonSocket: raise({ type: 'SOCKET.CLOSED' as const, ...ABANDONED_CLOSE }) } }),
-};
+  // Invariant 2: the retry budget resets as soon as a socket opens, not after stableUptimeMs.
+  variant(
+    2,
+    'resets the retry budget on open (no stableUptimeMs rule)',
+    chartVariant((states) => {
+      const on = states.session.states.connecting.on;
+      const withReset = (t: Json) => ({ ...t, actions: [...toArray(t.actions), 'resetRetries'] });
+      on['SOCKET.OPENED'] = toArray(on['SOCKET.OPENED']).map(withReset);
+    }),
+  ),
+  // Invariant 1: reconnect() from open starts the next socket without waiting for the old one to close.
+  variant(
+    1,
+    'reconnect() re-enters the session without closing the open socket first',
+    chartVariant(({ session }) => {
+      session.states.open.on.RECONNECT = { target: '#connection.session', reenter: true, actions: 'resetRetries' };
+    }),
+  ),
+  // Invariant 1: `closing` leaves at once instead of waiting for CLOSED or closeTimeoutMs.
+  variant(
+    1,
+    'closing leaves at once (the close timeout is 0 ms whatever closeTimeoutMs says)',
+    chartVariant(({ session: { states } }) => {
+      states.closing.after = { 0: states.closing.after.closeTimeout };
+    }),
+  ),
+  // Invariants 4 and 5: a timer stays armed in manuallyClosed and reconnects behind the user's back.
+  variant(
+    4,
+    'manuallyClosed keeps a timer that reconnects',
+    chartVariant((states) => {
+      states.manuallyClosed.after = { backoffDelay: 'session' };
+    }),
+  ),
+  // Invariant 3: the backoff ceiling grows without the maxDelayMs cap.
+  variant(
+    3,
+    'planRetry without the maxDelayMs cap',
+    planRetryWith(
+      ({ jitterState }) => nextDraw(jitterState),
+      ({ settings }) => ({ ...settings.backoff, maxDelayMs: Number.MAX_SAFE_INTEGER }),
+    ),
+  ),
+  // Invariant 6: the heartbeat waits twice timeoutMs for the pong (a dead connection lingers).
+  variant(
+    6,
+    'heartbeatTimeout waits 2 × timeoutMs',
+    connectionMachine.provide({
+      delays: { heartbeatTimeout: ({ context }) => 2 * (context.settings.heartbeat?.timeoutMs ?? 0) },
+    }),
+  ),
+  // Invariant 2: connect() from gaveUp starts without a fresh budget (survived every suite once, as a mutant).
+  variant(
+    2,
+    'gaveUp CONNECT without resetRetries',
+    chartVariant(({ gaveUp }) => {
+      const connect = gaveUp.on.CONNECT;
+      gaveUp.on.CONNECT = { ...connect, actions: toArray(connect.actions).filter((a) => a !== 'resetRetries') };
+    }),
+  ),
+];
 
 /**
  * Broken variants only the model-based properties can see: the exploration is pure, with no app
  * callbacks and a stub adapter, so it cannot express `shouldReconnect`'s verdict (its
  * ABANDON_SOCKET step takes the adapter's answer without a verdict) or a `url` function.
  */
-/**
- * Invariant 15 (issue 9): a broken adapter that, before the real one starts, subscribes to a
- * `url` function's thenable without a guard, so a `then` that throws escapes into the actor.
- */
-export const unguardedUrlThen: MachineUnderTest = {
-  name: "the adapter subscribes to a url thenable unguarded (a throwing then kills the actor)",
-  machine: connectionMachine,
-  socketActor: (deps) => {
-    const real = createSocketActor(deps);
-    const start = real.config as (args: unknown) => (() => void) | void;
-    return fromCallback<SocketCommand, ConnectionSettings, SocketReport>((args) => {
-      const url = deps!.url;
-      if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
-      return start(args);
-    }) as ReturnType<typeof createSocketActor>;
-  },
-};
-
 export const MODEL_ONLY_BROKEN_MACHINES = [
-  { machine: abandonsWithoutAsking, breaks: 12 },
-  { machine: unguardedUrlThen, breaks: 15 },
-] as const;
-
-/** Invariant 13: planRetry draws from `Math.random`, a channel outside input and events (the chart is open). */
-export const readsMathRandom: MachineUnderTest = {
-  name: 'planRetry draws from Math.random',
-  machine: connectionMachine.provide({
-    actions: {
-      planRetry: assign(({ context }) => {
-        const retries = context.retries + 1;
-        return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, Math.random()) };
-      }),
-    },
-  }),
-};
-
-/** Invariant 13: planRetry draws from the seed every time, ignoring (never advancing) the generator state in context. */
-export const redrawsTheSeed: MachineUnderTest = {
-  name: "planRetry ignores the context's generator state",
-  machine: connectionMachine.provide({
-    actions: {
-      planRetry: assign(({ context }) => {
-        const retries = context.retries + 1;
-        return { retries, retryDelayMs: backoffDelayMs(retries, context.settings.backoff, nextDraw(context.settings.seed).draw) };
-      }),
-    },
-  }),
-};
+  // Invariant 12 (issue 9, defect 4): the old abandon path; shouldReconnect is never asked and the client retries.
+  variant(
+    12,
+    'closeTimeout raises SOCKET.CLOSED itself (shouldReconnect is not asked)',
+    connectionMachine.provide({
+      actions: { abandonSocket: raise({ type: 'SOCKET.CLOSED' as const, ...ABANDONED_CLOSE }) },
+    }),
+  ),
+  // Invariant 15 (issue 9): a `then` that throws escapes into the actor.
+  variant(
+    15,
+    'the adapter subscribes to a url thenable unguarded (a throwing then kills the actor)',
+    connectionMachine,
+    unguarded,
+  ),
+];
 
 /**
  * Variants that open the chart. Exploring them is pointless (a `Math.random` delay makes every
  * visit a new state): the model's delay prediction and the replay property (test/connection.closed.test.ts) catch them.
  */
 export const OPEN_CHART_BROKEN_MACHINES = [
-  { machine: readsMathRandom, breaks: 13 },
-  { machine: redrawsTheSeed, breaks: 13 },
-] as const;
+  // Invariant 13: planRetry draws from `Math.random`, a channel outside input and events.
+  variant(13, 'planRetry draws from Math.random', planRetryWith(() => ({ draw: Math.random() }))),
+  // Invariant 13: planRetry draws from the seed every time, ignoring (never advancing) the generator state in context.
+  variant(13, "planRetry ignores the context's generator state", planRetryWith((c) => nextDraw(c.settings.seed))),
+];
+
+/** The variant that reads `Math.random` (test/connection.closed.test.ts: the replay property catches it). */
+export const readsMathRandom = OPEN_CHART_BROKEN_MACHINES[0]!.machine;

@@ -68,31 +68,20 @@ const USER_ACTIONS = new Set(['CONNECT', 'RECONNECT']);
 
 /** Payload variants per event type: retryable, clean and terminal closes; every silence report. */
 function eventVariants(type: string, settings: ConnectionSettings): ConnectionEvent[] {
-  const interval = settings.heartbeat?.intervalMs ?? 0;
-  switch (type) {
-    case 'DISCONNECT':
-      return [{ type, code: 1000, reason: '' }];
-    case 'SOCKET.OPENED':
-      return [{ type, protocol: '' }];
-    case 'SOCKET.CLOSED':
-      return [
-        { type, code: 1006, reason: '', wasClean: false },
-        { type, code: 1000, reason: '', wasClean: true },
-        { type, code: 1008, reason: 'policy', wasClean: true },
-      ];
-    case 'SOCKET.ERROR':
-      return [{ type, message: 'error' }];
-    case 'SOCKET.MESSAGE':
-      return [{ type, data: 'hello' }];
-    case 'SOCKET.SILENCE':
-      return [
-        { type, silentMs: 0 },
-        { type, silentMs: interval },
-      ];
-    default:
-      // CONNECT, RECONNECT, NETWORK.ONLINE, SOCKET.ALIVE and every xstate.after.* delayed event.
-      return [{ type } as ConnectionEvent];
-  }
+  const payloads: Record<string, object[]> = {
+    DISCONNECT: [{ code: 1000, reason: '' }],
+    'SOCKET.OPENED': [{ protocol: '' }],
+    'SOCKET.CLOSED': [
+      { code: 1006, reason: '', wasClean: false },
+      { code: 1000, reason: '', wasClean: true },
+      { code: 1008, reason: 'policy', wasClean: true },
+    ],
+    'SOCKET.ERROR': [{ message: 'error' }],
+    'SOCKET.MESSAGE': [{ data: 'hello' }],
+    'SOCKET.SILENCE': [{ silentMs: 0 }, { silentMs: settings.heartbeat?.intervalMs ?? 0 }],
+  };
+  // CONNECT, RECONNECT, NETWORK.ONLINE, SOCKET.ALIVE and every xstate.after.* delayed event carry none.
+  return (payloads[type] ?? [{}]).map((payload) => ({ type, ...payload }) as ConnectionEvent);
 }
 
 function valueOf(path: readonly string[]): StateValue {

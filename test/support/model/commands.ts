@@ -1,9 +1,9 @@
 /**
  * The commands of the model-based runs (layout after fast-check's musicPlayer example): the user
- * (connect, close, reconnect, send, stop), the server (accept, close with a code, message/pong,
- * complete a pending close), the network (drop, offline, online), the clock (advance), and late
- * events from sockets the connection has already let go of. Every command checks the invariants
- * after it ran; `advance` checks them at every instant a timer fires.
+ * (connect, close, reconnect, send, stop, listen), the server (accept, close with a code,
+ * message/pong, complete a pending close), the network (drop, offline, online), the clock (advance),
+ * and late events from sockets the connection has already let go of. Every command checks the
+ * invariants after it ran; `advance` checks them at every instant a timer fires.
  */
 import fc from 'fast-check';
 import type { FakeWebSocket } from '../fake-websocket.js';
@@ -12,68 +12,68 @@ import {
   checkInvariants,
   checkStop,
   InvariantViolation,
-  noteUserCall,
-  startBudget,
+  userAction,
   tickObservable,
   type ConnectionModel,
 } from './connection.model.js';
 import { advance } from '../virtual-time.js';
-import type { HeartbeatShape, System, SystemConfig } from './system.js';
+import type { System } from './system.js';
 
 type Cmd = fc.Command<ConnectionModel, System>;
+type Check = (m: Readonly<ConnectionModel>) => boolean;
+
+const always: Check = () => true;
+const notStopped: Check = (m) => !m.stopped;
+
+/** A command named `name`, possible when `check` says so, that runs `run`, then checks every invariant. */
+function command(name: string, check: Check, run: (m: ConnectionModel, sys: System) => void): Cmd {
+  return {
+    check,
+    run(m, sys) {
+      run(m, sys);
+      sys.phase = 'command';
+      checkInvariants(m, sys);
+    },
+    toString: () => name,
+  };
+}
 
 /** The socket the connection currently listens to, if any. */
-function current(sys: System): FakeWebSocket | undefined {
-  return sys.server.sockets.find((s) => s.listenerCount() > 0);
-}
+const current = (sys: System): FakeWebSocket | undefined => sys.server.sockets.find((s) => s.listenerCount() > 0);
 
-function settle(model: ConnectionModel, sys: System): void {
-  sys.phase = 'command';
-  checkInvariants(model, sys);
-}
+/** A call of connect, close, reconnect or stop (noted while the creation tick lasts, invariant 9). */
+const userCall = (name: string, run: (m: ConnectionModel, sys: System) => void) =>
+  command(name, notStopped, (m, sys) => {
+    if (m.firstTick) m.firstTick.called = true;
+    run(m, sys);
+  });
 
-class ConnectCommand implements Cmd {
-  check = (m: Readonly<ConnectionModel>) => !m.stopped;
-  run(m: ConnectionModel, sys: System) {
-    // README: connect() starts from idle, manuallyClosed or gaveUp (or a close under way) with a
-    // fresh budget, and is a no-op otherwise.
-    const status = sys.status();
-    if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') {
-      startBudget(m, sys);
-      m.userActionsAt.add(sys.attempts());
-    }
-    m.closedByUser = null;
-    noteUserCall(m);
-    sys.connect();
-    settle(m, sys);
-  }
-  toString = () => 'connect()';
-}
+/** README: connect() starts from idle, manuallyClosed or gaveUp (or a close under way) with a fresh budget. */
+const connect = userCall('connect()', (m, sys) => {
+  const status = sys.status();
+  if (m.closedByUser || status === 'idle' || status === 'gaveUp' || status === 'manuallyClosed') userAction(m, sys);
+  sys.connect();
+});
 
-class ReconnectCommand implements Cmd {
-  check = (m: Readonly<ConnectionModel>) => !m.stopped;
-  run(m: ConnectionModel, sys: System) {
-    startBudget(m, sys, sys.status() === 'connecting');
-    m.closedByUser = null;
-    m.userActionsAt.add(sys.attempts());
-    noteUserCall(m);
-    sys.reconnect();
-    settle(m, sys);
-  }
-  toString = () => 'reconnect()';
-}
+const reconnect = userCall('reconnect()', (m, sys) => {
+  userAction(m, sys, sys.status() === 'connecting');
+  sys.reconnect();
+});
 
-class CloseCommand implements Cmd {
-  constructor(readonly code: number) {}
-  check = (m: Readonly<ConnectionModel>) => !m.stopped;
-  run(m: ConnectionModel, sys: System) {
+const close = (code: number) =>
+  userCall(`close(${code})`, (m, sys) => {
     m.closedByUser ??= { socketsAtClose: sys.server.sockets.length };
-    noteUserCall(m);
-    sys.close(this.code);
-    settle(m, sys);
-  }
-  toString = () => `close(${this.code})`;
-}
+    sys.close(code);
+  });
+
+export const stop = userCall('stop()', (m, sys) => {
+  m.stopped = true;
+  const before = sys.status();
+  const mark = sys.events.length;
+  m.stoppedAt = sys.clock.now();
+  sys.stop();
+  checkStop(m, sys, before, mark);
+});
 
 /**
  * A message: text, a Uint8Array the app overwrites right after send() (what goes out must be the
@@ -82,230 +82,120 @@ class CloseCommand implements Cmd {
 type MessageKind = 'text' | 'binary' | 'refused';
 const PREFIX: Record<MessageKind, string> = { text: 'm', binary: 'b', refused: 'x' };
 
-class SendCommand implements Cmd {
-  constructor(readonly kind: MessageKind = 'text') {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    if (!sys.send) return;
-    const id = `${PREFIX[this.kind]}${m.messages.length}`;
+const send = (kind: MessageKind) =>
+  command(kind === 'text' ? 'send()' : `send(${kind})`, always, (m, sys) => {
+    const id = `${PREFIX[kind]}${m.messages.length}`;
     m.messages.push(id);
-    const data = this.kind === 'binary' ? new TextEncoder().encode(id) : id;
-    if (!sys.send(data)) m.rejected.push(id);
+    const data = kind === 'binary' ? new TextEncoder().encode(id) : id;
+    if (!sys.send!(data)) m.rejected.push(id);
     if (data instanceof Uint8Array) data.fill(0x21); // the app reuses its buffer
-    settle(m, sys);
-  }
-  toString = () => (this.kind === 'text' ? 'send()' : `send(${this.kind})`);
-}
-
-export class StopCommand implements Cmd {
-  check = (m: Readonly<ConnectionModel>) => !m.stopped;
-  run(m: ConnectionModel, sys: System) {
-    m.stopped = true;
-    noteUserCall(m);
-    const before = sys.status();
-    const mark = sys.events.length;
-    m.stoppedAt = sys.clock.now();
-    sys.stop();
-    checkStop(m, sys, before, mark);
-    settle(m, sys);
-  }
-  toString = () => 'stop()';
-}
+  });
 
 /**
  * Lets pending microtasks run (handle runs; the commands between two of these run in one tick).
  * The first one after an `autoConnect` creation checks invariant 9.
  */
-export class MicrotasksCommand implements Cmd {
-  check = () => true;
-  async run(m: ConnectionModel, sys: System) {
+export const microtasks: Cmd = {
+  check: always,
+  async run(m, sys) {
     const before = tickObservable(sys);
-    if (m.firstTick && !m.firstTick.called) startBudget(m, sys); // the deferred CONNECT from idle
+    if (m.firstTick && !m.firstTick.called) userAction(m, sys); // the deferred CONNECT from idle
     for (let i = 0; i < 4; i++) await Promise.resolve();
     checkFirstTick(m, sys, before);
-    settle(m, sys);
-  }
-  toString = () => 'microtasks run';
-}
+    sys.phase = 'command';
+    checkInvariants(m, sys);
+  },
+  toString: () => 'microtasks run',
+};
 
 /** Registers model listener `fn` on `status` (the same function may be registered again). */
-class ListenCommand implements Cmd {
-  constructor(readonly fn: number) {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    if (!sys.listen) return;
-    m.registrations.push({ fn: this.fn, active: true, off: sys.listen(this.fn) });
-    settle(m, sys);
-  }
-  toString = () => `on('status', f${this.fn})`;
-}
+const listen = (fn: number) =>
+  command(`on('status', f${fn})`, always, (m, sys) => {
+    m.registrations.push({ fn, active: true, off: sys.listen!(fn) });
+  });
 
 /** Calls the unsubscribe of one registration (again, if it already ran: that removes nothing). */
-class UnsubscribeCommand implements Cmd {
-  constructor(readonly pick: number) {}
-  check = (m: Readonly<ConnectionModel>) => m.registrations.length > 0;
-  run(m: ConnectionModel, sys: System) {
-    const registration = m.registrations[this.pick % m.registrations.length]!;
+const unsubscribe = (pick: number) =>
+  command(`unsubscribe registration ${pick}`, (m) => m.registrations.length > 0, (m) => {
+    const registration = m.registrations[pick % m.registrations.length]!;
     registration.active = false;
     registration.off();
-    settle(m, sys);
-  }
-  toString = () => `unsubscribe registration ${this.pick}`;
-}
+  });
 
-class ServerAcceptCommand implements Cmd {
-  check = (m: Readonly<ConnectionModel>) => m.online;
-  run(m: ConnectionModel, sys: System) {
+/** What the server or the network does to a socket: the readyStates it can happen in, and how it happens late. */
+const SOCKET_EVENTS = {
+  accept: { in: [0], late: (s: FakeWebSocket) => s.accept() },
+  receive: { in: [1], late: (s: FakeWebSocket) => s.receive('late') },
+  serverClose: { in: [0, 1, 2], late: (s: FakeWebSocket) => s.serverClose(1000, 'late') },
+  drop: { in: [0, 1, 2], late: (s: FakeWebSocket) => s.drop() },
+  completeClose: { in: [2], late: (s: FakeWebSocket) => s.completeClose() },
+};
+type SocketEvent = keyof typeof SOCKET_EVENTS;
+
+/** `event` on the socket the connection listens to, if its readyState allows it. */
+const onSocket = (name: string, event: SocketEvent, apply: (s: FakeWebSocket) => void, check = always) =>
+  command(name, check, (_, sys) => {
     const socket = current(sys);
-    if (socket?.readyState !== 0) return;
-    socket.accept();
-    settle(m, sys);
-  }
-  toString = () => 'server accepts';
-}
+    if (socket && SOCKET_EVENTS[event].in.includes(socket.readyState)) apply(socket);
+  });
 
-class ServerCloseCommand implements Cmd {
-  constructor(readonly code: number) {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    const socket = current(sys);
-    if (!socket || socket.readyState === 3) return;
-    socket.serverClose(this.code, 'server');
-    settle(m, sys);
-  }
-  toString = () => `server closes ${this.code}`;
-}
+const serverAccepts = onSocket('server accepts', 'accept', (s) => s.accept(), (m) => m.online);
+const drop = onSocket('socket error/drop', 'drop', (s) => s.drop());
+const closeCompletes = onSocket('close completes', 'completeClose', (s) => s.completeClose());
+const serverCloses = (code: number) =>
+  onSocket(`server closes ${code}`, 'serverClose', (s) => s.serverClose(code, 'server'));
+const serverSends = (data: 'pong' | 'hello') =>
+  onSocket(data === 'pong' ? 'pong arrives' : 'server message', 'receive', (s) => s.receive(data));
 
-class ServerMessageCommand implements Cmd {
-  constructor(readonly data: 'pong' | 'hello') {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    const socket = current(sys);
-    if (socket?.readyState !== 1) return;
-    socket.receive(this.data);
-    settle(m, sys);
-  }
-  toString = () => (this.data === 'pong' ? 'pong arrives' : 'server message');
-}
+const networkOffline = command('network offline', (m) => m.online, (m, sys) => {
+  m.online = false;
+  const socket = current(sys);
+  if (socket && socket.readyState !== 3) socket.drop();
+});
 
-class DropCommand implements Cmd {
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    const socket = current(sys);
-    if (!socket || socket.readyState === 3) return;
-    socket.drop();
-    settle(m, sys);
-  }
-  toString = () => 'socket error/drop';
-}
+const networkOnline = command('network online', (m) => !m.online && !m.stopped, (m, sys) => {
+  m.online = true;
+  sys.actor.send({ type: 'NETWORK.ONLINE' });
+});
 
-class CompleteCloseCommand implements Cmd {
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    const socket = current(sys);
-    if (socket?.readyState !== 2) return;
-    socket.completeClose();
-    settle(m, sys);
-  }
-  toString = () => 'close completes';
-}
-
-class NetworkOfflineCommand implements Cmd {
-  check = (m: Readonly<ConnectionModel>) => m.online;
-  run(m: ConnectionModel, sys: System) {
-    m.online = false;
-    const socket = current(sys);
-    if (socket && socket.readyState !== 3) socket.drop();
-    settle(m, sys);
-  }
-  toString = () => 'network offline';
-}
-
-class NetworkOnlineCommand implements Cmd {
-  check = (m: Readonly<ConnectionModel>) => !m.online && !m.stopped;
-  run(m: ConnectionModel, sys: System) {
-    m.online = true;
-    sys.actor.send({ type: 'NETWORK.ONLINE' });
-    settle(m, sys);
-  }
-  toString = () => 'network online';
-}
-
-class AdvanceCommand implements Cmd {
-  constructor(readonly ms: number) {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
+export const advanceBy = (ms: number) =>
+  command(`advance ${ms} ms`, always, (m, sys) => {
     sys.phase = 'advance';
-    advance(sys.clock, this.ms, () => checkInvariants(m, sys));
-    settle(m, sys);
-  }
-  toString = () => `advance ${this.ms} ms`;
-}
+    advance(sys.clock, ms, () => checkInvariants(m, sys));
+  });
 
 /** Advances exactly to the next armed timer (a retry, a timeout, a heartbeat), if any. */
-class NextTimerCommand implements Cmd {
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
-    const due = sys.armedTimers();
-    if (due.length === 0) return;
-    new AdvanceCommand(Math.max(0, Math.min(...due) - sys.clock.now())).run(m, sys);
-  }
-  toString = () => 'advance to the next timer';
-}
+const nextTimer = command('advance to the next timer', always, (m, sys) => {
+  const due = sys.armedTimers();
+  if (due.length > 0) advanceBy(Math.max(0, Math.min(...due) - sys.clock.now())).run(m, sys);
+});
 
 type UrlOutcome = 'fulfil' | 'fulfil twice' | 'reject';
 
 /** Settles a thenable the `url` function returned (config `url: 'thenable'`): on time, late, twice. */
-class UrlSettleCommand implements Cmd {
-  constructor(
-    readonly pick: number,
-    readonly outcome: UrlOutcome,
-  ) {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
+const settleUrl = (pick: number, outcome: UrlOutcome) =>
+  command(`url ${outcome} (${pick})`, always, (_, sys) => {
     if (sys.pendingUrls.length === 0) return;
-    const [pending] = sys.pendingUrls.splice(this.pick % sys.pendingUrls.length, 1);
-    if (this.outcome === 'reject') pending!.reject(new Error('model url rejects'));
+    const [pending] = sys.pendingUrls.splice(pick % sys.pendingUrls.length, 1);
+    if (outcome === 'reject') pending!.reject(new Error('model url rejects'));
     else pending!.fulfil('ws://model.invalid/socket');
-    if (this.outcome === 'fulfil twice') pending!.fulfil('ws://model.invalid/twice');
-    settle(m, sys);
-  }
-  toString = () => `url ${this.outcome} (${this.pick})`;
-}
-
-type LateAction = 'completeClose' | 'drop' | 'serverClose' | 'accept' | 'receive';
+    if (outcome === 'fulfil twice') pending!.fulfil('ws://model.invalid/twice');
+  });
 
 /** Invariant 8: an event from a socket the connection let go of changes nothing. */
-class LateEventCommand implements Cmd {
-  constructor(
-    readonly pick: number,
-    readonly action: LateAction,
-  ) {}
-  check = () => true;
-  run(m: ConnectionModel, sys: System) {
+const lateEvent = (pick: number, event: SocketEvent) =>
+  command(`late ${event} on disposed socket (${pick})`, always, (m, sys) => {
     const disposed = sys.server.sockets.filter((s) => s.listenerCount() === 0 && s.readyState !== 3);
-    if (disposed.length === 0) return;
-    const socket = disposed[this.pick % disposed.length]!;
-    const applicable: Record<LateAction, boolean> = {
-      completeClose: socket.readyState === 2,
-      drop: true,
-      serverClose: true,
-      accept: socket.readyState === 0,
-      receive: socket.readyState === 1,
-    };
-    if (!applicable[this.action]) return;
+    const socket = disposed[pick % disposed.length];
+    if (!socket || !SOCKET_EVENTS[event].in.includes(socket.readyState)) return;
     const before = observable(sys, socket);
-    if (this.action === 'serverClose') socket.serverClose(1000, 'late');
-    else if (this.action === 'receive') socket.receive('late');
-    else socket[this.action]();
+    SOCKET_EVENTS[event].late(socket);
     const after = observable(sys, socket);
     if (m.checks.has(8) && after !== before) {
-      throw new InvariantViolation(8, `${this.action} on disposed socket #${sys.server.sockets.indexOf(socket)} changed ${before} into ${after}`);
+      const index = sys.server.sockets.indexOf(socket);
+      throw new InvariantViolation(8, `${event} on disposed socket #${index} changed ${before} into ${after}`);
     }
-    settle(m, sys);
-  }
-  toString = () => `late ${this.action} on disposed socket (${this.pick})`;
-}
+  });
 
 /** Everything a late event could change: state, context, children, timers, other sockets, emitted events. */
 function observable(sys: System, except: FakeWebSocket): string {
@@ -323,75 +213,49 @@ function observable(sys: System, except: FakeWebSocket): string {
 /** Close codes a server sends: retryable, terminal (1008, 1002, 4xxx) and unknown (3xxx). */
 const SERVER_CLOSE_CODES = [1000, 1001, 1006, 1011, 1012, 1002, 1003, 1008, 3000, 4000, 4401] as const;
 
-/** Every command, as arbitraries for `fc.commands`. */
-export function connectionCommands(options: { send?: boolean; handle?: boolean } = {}): Array<fc.Arbitrary<Cmd>> {
+/** Every command, as arbitraries for `fc.commands` (a command listed twice is drawn twice as often). */
+export function connectionCommands(options: { handle?: boolean } = {}): Array<fc.Arbitrary<Cmd>> {
   const cmds: Array<fc.Arbitrary<Cmd>> = [
-    fc.constant(new ConnectCommand()),
-    fc.constantFrom(1000, 4000).map((code) => new CloseCommand(code)),
-    fc.constant(new ReconnectCommand()),
+    fc.constant(connect),
+    fc.constantFrom(1000, 4000).map(close),
+    fc.constant(reconnect),
     // stop() ends the interesting part of a sequence: a quarter of the weight of other commands.
-    fc.integer({ min: 0, max: 3 }).map((n) => (n === 0 ? new StopCommand() : new NextTimerCommand())),
-    fc.constant(new ServerAcceptCommand()),
-    fc.constant(new ServerAcceptCommand()),
-    fc.constantFrom(...SERVER_CLOSE_CODES).map((code) => new ServerCloseCommand(code)),
-    fc.constantFrom('pong' as const, 'hello' as const).map((data) => new ServerMessageCommand(data)),
-    fc.constant(new DropCommand()),
-    fc.constant(new CompleteCloseCommand()),
-    fc.constant(new NetworkOfflineCommand()),
-    fc.constant(new NetworkOnlineCommand()),
+    fc.integer({ min: 0, max: 3 }).map((n) => (n === 0 ? stop : nextTimer)),
+    fc.constant(serverAccepts),
+    fc.constant(serverAccepts),
+    fc.constantFrom(...SERVER_CLOSE_CODES).map(serverCloses),
+    fc.constantFrom<'pong' | 'hello'>('pong', 'hello').map(serverSends),
+    fc.constant(drop),
+    fc.constant(closeCompletes),
+    fc.constant(networkOffline),
+    fc.constant(networkOnline),
     fc
       .oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2_000 }), fc.constant(3_600_000))
-      .map((ms) => new AdvanceCommand(ms)),
-    fc.integer({ min: 0, max: 500 }).map((ms) => new AdvanceCommand(ms)),
-    fc.constant(new NextTimerCommand()),
-    fc.constant(new NextTimerCommand()),
-    fc.constant(new DropCommand()),
+      .map(advanceBy),
+    fc.integer({ min: 0, max: 500 }).map(advanceBy),
+    fc.constant(nextTimer),
+    fc.constant(nextTimer),
+    fc.constant(drop),
     fc
-      .tuple(fc.nat({ max: 7 }), fc.constantFrom<LateAction>('completeClose', 'drop', 'serverClose', 'accept', 'receive'))
-      .map(([pick, action]) => new LateEventCommand(pick, action)),
+      .tuple(fc.nat({ max: 7 }), fc.constantFrom(...(Object.keys(SOCKET_EVENTS) as SocketEvent[])))
+      .map(([pick, event]) => lateEvent(pick, event)),
   ];
-  if (options.send) cmds.push(fc.constant(new SendCommand()), fc.constant(new SendCommand()));
   if (options.handle) {
     cmds.push(
-      fc.constantFrom<MessageKind>('text', 'binary', 'refused').map((kind) => new SendCommand(kind)),
-      fc.constant(new MicrotasksCommand()),
-      fc.constant(new MicrotasksCommand()),
-      fc.nat({ max: 1 }).map((fn) => new ListenCommand(fn)),
-      fc.nat({ max: 1 }).map((fn) => new ListenCommand(fn)),
-      fc.nat({ max: 5 }).map((pick) => new UnsubscribeCommand(pick)),
+      fc.constant(send('text')),
+      fc.constant(send('text')),
+      fc.constantFrom<MessageKind>('text', 'binary', 'refused').map(send),
+      fc.constant(microtasks),
+      fc.constant(microtasks),
+      fc.nat({ max: 1 }).map(listen),
+      fc.nat({ max: 1 }).map(listen),
+      fc.nat({ max: 5 }).map(unsubscribe),
     );
   }
   cmds.push(
     fc
       .tuple(fc.nat({ max: 3 }), fc.constantFrom<UrlOutcome>('fulfil', 'fulfil', 'fulfil twice', 'reject'))
-      .map(([pick, outcome]) => new UrlSettleCommand(pick, outcome)),
+      .map(([pick, outcome]) => settleUrl(pick, outcome)),
   );
   return cmds;
 }
-
-/** Configurations: small timings so timers interleave, zero delays, caps reached, with and without terminate(). */
-export const systemConfigArbitrary: fc.Arbitrary<SystemConfig> = fc
-  .record({
-    maxRetries: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 5, max: 40 })),
-    initialDelayMs: fc.integer({ min: 0, max: 300 }),
-    extraDelayMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000 })),
-    factor: fc.constantFrom(1, 1.25, 2, 10),
-    jitter: fc.constantFrom(0, 0.5, 1),
-    connectTimeoutMs: fc.integer({ min: 1, max: 500 }),
-    closeTimeoutMs: fc.integer({ min: 0, max: 500 }),
-    stableUptimeMs: fc.integer({ min: 0, max: 1_000 }),
-    // Any ratio of timeoutMs to intervalMs (timeoutMs ≥ intervalMs once detected deaths late).
-    heartbeat: fc.option(fc.record({ intervalMs: fc.integer({ min: 1, max: 300 }), timeoutMs: fc.integer({ min: 1, max: 600 }) })),
-    terminate: fc.boolean(),
-    // The `seed` option: the model predicts every retry delay from it (invariant 13).
-    seed: fc.integer({ min: 0, max: 0xffff_ffff }),
-    maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
-    autoConnect: fc.boolean(),
-    heartbeatShape: fc.constantFrom<HeartbeatShape>('defaults', 'data', 'functions'),
-    policy: fc.constantFrom('absent', 'absent', 'never', 'throws', 'byCode'),
-    url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
-  })
-  .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
-    ...rest,
-    backoff: { initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, factor, jitter },
-  }));

@@ -7,73 +7,54 @@
 import { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from '../../../src/backoff.js';
 import { nextDraw } from '../../../src/jitter.js';
 import type { ConnectionStatus } from '../../../src/index.js';
-import { INVARIANT_IDS, invariantName, type InvariantId } from '../invariants.js';
-import { isRefusedByFake, messageId, sumOfCeilings, type System } from './system.js';
+import { invariantName, type InvariantId } from '../invariants.js';
+import { isRefusedByFake, messageId, type System } from './system.js';
 
-/** The invariants' names by id, from the catalogue (9–11 speak about the handle only; 12, 14 and 15 need app callbacks or stop()). */
-export const INVARIANTS = Object.fromEntries(INVARIANT_IDS.map((id) => [id, invariantName(id)])) as Readonly<Record<InvariantId, string>>;
-export type { InvariantId };
-
-export interface ConnectionModel {
-  /** Invariants checked in this run. */
-  readonly checks: ReadonlySet<InvariantId>;
-  stopped: boolean;
-  /** Virtual time of `stop()`. */
-  stoppedAt: number | null;
-  online: boolean;
-  /** Attempt counts at which a user action (connect, reconnect) took effect: the next attempt is the user's. */
-  readonly userActionsAt: Set<number>;
-  /** The last `shouldReconnect` answer given while n attempts had started, by n. */
-  readonly verdictAt: Map<number, { verdict: boolean | 'threw'; code: number }>;
-  /** Attempts already checked by invariant 12. */
-  attemptsChecked: number;
-  /** Set by `close()`, cleared by `connect()`/`reconnect()`: the socket count at the close. */
-  closedByUser: { socketsAtClose: number } | null;
-  /**
-   * Where the current retry budget started: a user action, or a socket open for stableUptimeMs.
-   * `surelyFreshFrom`: the socket count where the machine surely reset it (a user action, or a
-   * socket open for longer than stableUptimeMs, so its timer has fired): a give-up on
-   * max-retries needs maxRetries + 1 sockets from there.
-   */
-  budget: { socketsBefore: number; backoffMsBefore: number; stableSocket: number | null; surelyFreshFrom?: number };
-  /** Messages given to `send`, in order (handle runs). */
-  readonly messages: string[];
-  /** Messages for which `send` returned false. */
-  readonly rejected: string[];
-  /** With `autoConnect`, until microtasks first run: whether the app called connect/close/reconnect/stop. */
-  firstTick: { called: boolean } | null;
-  /** Index in `sys.events` after the events `stop()` itself fired. */
-  stopMark: number | null;
-  /** `on('status', …)` registrations of the model listeners, in order (handle runs). */
-  readonly registrations: Array<{ fn: number; active: boolean; off: () => void }>;
-  /** Invariant 13: the jitter generator as the model runs it from the config's seed, and the retries predicted so far. */
-  jitter: { state: number; predicted: number } | null;
-}
-
-export function createModel(checks: Iterable<InvariantId>): ConnectionModel {
+/** The model's state at the start of a run that checks `checks`. */
+export function createModel(checks: Iterable<InvariantId>) {
   return {
-    checks: new Set(checks),
+    /** Invariants checked in this run. */
+    checks: new Set(checks) as ReadonlySet<InvariantId>,
     stopped: false,
-    stoppedAt: null,
+    /** Virtual time of `stop()`. */
+    stoppedAt: null as number | null,
     online: true,
-    userActionsAt: new Set(),
-    verdictAt: new Map(),
+    /** Attempt counts at which a user action (connect, reconnect) took effect: the next attempt is the user's. */
+    userActionsAt: new Set<number>(),
+    /** Attempts already checked by invariant 12. */
     attemptsChecked: 0,
-    closedByUser: null,
-    budget: { socketsBefore: 0, backoffMsBefore: 0, stableSocket: null },
-    messages: [],
-    rejected: [],
-    firstTick: null,
-    stopMark: null,
-    registrations: [],
-    jitter: null,
+    /** Set by `close()`, cleared by `connect()`/`reconnect()`: the socket count at the close. */
+    closedByUser: null as { socketsAtClose: number } | null,
+    /**
+     * Where the current retry budget started: a user action, or a socket open for stableUptimeMs.
+     * `surelyFreshFrom`: the socket count where the machine surely reset it (a user action, or a
+     * socket open for longer than stableUptimeMs, so its timer has fired): a give-up on
+     * max-retries needs maxRetries + 1 sockets from there.
+     */
+    budget: { socketsBefore: 0, backoffMsBefore: 0, stableSocket: null } as Budget,
+    /** Messages given to `send`, in order (handle runs). */
+    messages: [] as string[],
+    /** Messages for which `send` returned false. */
+    rejected: [] as string[],
+    /** With `autoConnect`, until microtasks first run: whether the app called connect/close/reconnect/stop. */
+    firstTick: null as { called: boolean } | null,
+    /** Index in `sys.events` after the events `stop()` itself fired. */
+    stopMark: null as number | null,
+    /** `on('status', …)` registrations of the model listeners, in order (handle runs). */
+    registrations: [] as Array<{ fn: number; active: boolean; off: () => void }>,
+    /** Invariant 13: the jitter generator as the model runs it from the config's seed, and the retries predicted so far. */
+    jitter: null as { state: number; predicted: number } | null,
   };
 }
 
-/** A call of connect, close, reconnect or stop: noted while the creation tick lasts (invariant 9). */
-export function noteUserCall(model: ConnectionModel): void {
-  if (model.firstTick) model.firstTick.called = true;
+interface Budget {
+  socketsBefore: number;
+  backoffMsBefore: number;
+  stableSocket: number | null;
+  surelyFreshFrom?: number;
 }
+
+export type ConnectionModel = ReturnType<typeof createModel>;
 
 /** What the first microtasks may change: status, state, sockets. */
 export function tickObservable(sys: System): string {
@@ -119,10 +100,13 @@ export function checkStop(model: ConnectionModel, sys: System, before: Connectio
 }
 
 /**
- * A user action (`connect`, `reconnect`): a fresh budget from here. `keepsAttempt`: reconnect()
- * while connecting keeps the current attempt, which then counts in the new budget.
+ * A user action that takes effect (`connect`, `reconnect`, the deferred auto-connect): the next
+ * attempt is the user's, a close() is undone, and a fresh budget starts here. `keepsAttempt`:
+ * reconnect() while connecting keeps the current attempt, which then counts in the new budget.
  */
-export function startBudget(model: ConnectionModel, sys: System, keepsAttempt = false): void {
+export function userAction(model: ConnectionModel, sys: System, keepsAttempt = false): void {
+  model.userActionsAt.add(sys.attempts());
+  model.closedByUser = null;
   // The kept attempt counts only once its socket exists (an async url may still be pending).
   const keptSocket = keepsAttempt && sys.server.sockets.some((s) => s.listenerCount() > 0);
   const socketsBefore = sys.server.sockets.length - (keptSocket ? 1 : 0);
@@ -133,7 +117,7 @@ const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuall
 
 export class InvariantViolation extends Error {
   constructor(id: InvariantId, detail: string) {
-    super(`Invariant ${id} (${INVARIANTS[id]}) violated: ${detail}`);
+    super(`Invariant ${id} (${invariantName(id)}) violated: ${detail}`);
   }
 }
 
@@ -143,7 +127,7 @@ function fail(model: ConnectionModel, id: InvariantId, detail: string): void {
 
 /** Checks every enabled invariant now. Called after every command and every step of time. */
 export function checkInvariants(model: ConnectionModel, sys: System): void {
-  const { server, logs, config } = sys;
+  const { server, sockets, config } = sys;
   const now = sys.clock.now();
   const status = sys.status();
   const snapshot = sys.actor.getSnapshot();
@@ -166,11 +150,10 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
 
   // 12. The app's policy decides every retry: with shouldReconnect given, an attempt no user action
   // started follows a close of the attempt before it that shouldReconnect was asked about and did not refuse.
-  for (const v of sys.verdicts.splice(0)) model.verdictAt.set(v.attemptsAt, v);
   for (; model.attemptsChecked < sys.attempts(); model.attemptsChecked++) {
     const i = model.attemptsChecked;
     if (!config.policy || config.policy === 'absent' || i === 0 || model.userActionsAt.has(i)) continue;
-    const asked = model.verdictAt.get(i);
+    const asked = sys.verdicts.get(i);
     if (!asked) fail(model, 12, `attempt #${i} is a retry, but shouldReconnect was not asked about the close that ended attempt #${i - 1}`);
     else if (asked.verdict === false) fail(model, 12, `attempt #${i} is a retry, though shouldReconnect said false to close ${asked.code}`);
   }
@@ -185,7 +168,7 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
 
   // 2. Bounded retries: a socket open for stableUptimeMs starts a fresh budget, else count.
   const latest = server.sockets.length - 1;
-  const latestLog = logs[latest];
+  const latestLog = sockets[latest];
   if (latestLog?.openedAt != null && model.budget.stableSocket !== latest && latest >= model.budget.socketsBefore) {
     const uptime = (latestLog.leftOpenAt ?? now) - latestLog.openedAt;
     if (uptime >= config.stableUptimeMs) model.budget = { socketsBefore: latest, backoffMsBefore: sys.backoffMs(), stableSocket: latest };
@@ -208,7 +191,8 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     }
   }
   const backoffSpent = sys.backoffMs() - model.budget.backoffMsBefore;
-  const backoffBound = sumOfCeilings(config, (n) => backoffCeilingMs(n, config.backoff));
+  let backoffBound = 0;
+  for (let n = 1; n <= config.maxRetries; n++) backoffBound += backoffCeilingMs(n, config.backoff);
   if (backoffSpent > backoffBound) fail(model, 2, `${backoffSpent} ms spent in backoff in one budget, bound ${backoffBound} ms`);
 
   // 3. Delays in bounds (every retry event; the time actually waited is recorded by the system).
@@ -275,16 +259,11 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
 
 function checkRegistrations(model: ConnectionModel, sys: System): void {
   const expected = model.registrations.filter((r) => r.active).map((r) => `f${r.fn}`).join(' ');
-  const calls = sys.listenerCalls.splice(0);
-  let start = 0;
-  while (start < calls.length) {
-    let end = start + 1;
-    while (end < calls.length && calls[end] !== '*') end++;
-    const got = calls.slice(start + 1, end).join(' ');
-    if (calls[start] !== '*' || got !== expected) {
-      fail(model, 11, `a status event called [${got}], the active registrations are [${expected}]`);
-    }
-    start = end;
+  // Per status event: '*', then the model listeners it called.
+  const [before, ...perEvent] = sys.listenerCalls.splice(0).join(' ').split('*').map((calls) => calls.trim());
+  if (before) fail(model, 11, `model listeners called outside a status event: [${before}]`);
+  for (const got of perEvent) {
+    if (got !== expected) fail(model, 11, `a status event called [${got}], the active registrations are [${expected}]`);
   }
 }
 

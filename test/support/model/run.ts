@@ -3,10 +3,11 @@
  * Shared by the proofs and by the tests that show each broken machine (or handle) is caught.
  */
 import fc from 'fast-check';
-import { connectionCommands, MicrotasksCommand, StopCommand, systemConfigArbitrary } from './commands.js';
-import { checkInvariants, checkNothingLost, createModel, type ConnectionModel, type InvariantId } from './connection.model.js';
-import { advance } from '../virtual-time.js';
-import { createSystem, shippedHandle, type HandleUnderTest, type MachineUnderTest, type System, type SystemConfig } from './system.js';
+import { advanceBy, connectionCommands, microtasks, stop } from './commands.js';
+import type { InvariantId } from '../invariants.js';
+import { checkNothingLost, createModel, type ConnectionModel } from './connection.model.js';
+import { createSystem, shippedHandle, systemConfigArbitrary, type HandleUnderTest, type MachineUnderTest, type System } from './system.js';
+import type { SystemConfig } from './system.js';
 
 /** Sequences per property: 1,000 in CI, `FC_NUM_RUNS` for a soak run. */
 export const NUM_RUNS = Number(process.env.FC_NUM_RUNS ?? 1_000);
@@ -28,14 +29,14 @@ export function modelProperty(invariants: InvariantId[], machine: MachineUnderTe
  * microtasks run once more, the run ends as every run does (`endRun`), and every message is accounted for.
  */
 export function handleModelProperty(invariants: InvariantId[], handle: HandleUnderTest = shippedHandle, fixed: Partial<SystemConfig> = {}) {
-  const commands = fc.commands(connectionCommands({ send: true, handle: true }), { size: '+1' });
+  const commands = fc.commands(connectionCommands({ handle: true }), { size: '+1' });
   return fc.asyncProperty(systemConfigArbitrary, commands, async (config, cmds) => {
     const full = { ...config, ...fixed };
     const sys = createSystem(full, undefined, handle);
     const model = createModel(invariants);
     model.firstTick = full.autoConnect ? { called: false } : null;
     await runInTicks(model, sys, cmds);
-    await new MicrotasksCommand().run(model, sys);
+    await microtasks.run(model, sys);
     endRun(model, sys);
     checkNothingLost(model, sys, true);
   });
@@ -46,9 +47,8 @@ export function handleModelProperty(invariants: InvariantId[], handle: HandleUnd
  * virtual time, checked at every timer: stop() is seen in every state, and what it leaves behind.
  */
 function endRun(model: ConnectionModel, sys: System): void {
-  if (!model.stopped) new StopCommand().run(model, sys);
-  sys.phase = 'advance';
-  advance(sys.clock, sys.config.closeTimeoutMs, () => checkInvariants(model, sys));
+  if (!model.stopped) stop.run(model, sys);
+  advanceBy(sys.config.closeTimeoutMs).run(model, sys);
 }
 
 /** Like `fc.asyncModelRun`, without a microtask between synchronous commands. */
@@ -58,14 +58,4 @@ async function runInTicks(model: ConnectionModel, sys: System, cmds: Iterable<fc
     const pending = cmd.run(model, sys) as unknown;
     if (pending instanceof Promise) await pending;
   }
-}
-
-/** Runs the property and returns fast-check's report (counterexample shrunk) instead of throwing. */
-export function checkModel(invariants: InvariantId[], machine: MachineUnderTest, params: { numRuns?: number; seed?: number } = {}) {
-  return fc.check(modelProperty(invariants, machine), { numRuns: NUM_RUNS, ...params });
-}
-
-/** `checkModel` for a handle. */
-export function checkHandleModel(invariants: InvariantId[], handle: HandleUnderTest, params: { numRuns?: number; seed?: number } = {}) {
-  return fc.check(handleModelProperty(invariants, handle), { numRuns: NUM_RUNS, ...params });
 }

@@ -4,6 +4,7 @@
  * `SimulatedClock`. The recorder notes, at the instant they happen, the facts the invariants
  * speak about: socket creations, close requests, pings, heartbeat closes, retries, backoff time.
  */
+import fc from 'fast-check';
 import { createActor, SimulatedClock, type Actor } from 'xstate';
 import {
   connectionMachine,
@@ -19,57 +20,69 @@ import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } f
 import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
 import type { UrlSource } from '../../../src/options.types.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
+import type { InvariantId } from '../invariants.js';
 import { armedTimers } from '../virtual-time.js';
 
 export type ConnectionMachine = typeof connectionMachine;
 
-/** One configuration of a run: the connection's options and the fake's behaviour. */
-export interface SystemConfig {
-  readonly maxRetries: number;
-  readonly backoff: { initialDelayMs: number; maxDelayMs: number; factor: number; jitter: number };
-  readonly connectTimeoutMs: number;
-  readonly closeTimeoutMs: number;
-  readonly stableUptimeMs: number;
-  readonly heartbeat: { intervalMs: number; timeoutMs: number } | null;
-  /** Whether the fake WebSocket class has `terminate()` (like `ws`). */
-  readonly terminate: boolean;
-  /** The `seed` option: the retry delays are the draws of the jitter generator it seeds. */
-  readonly seed: number;
-  /** Handle only: bound of the send queue. */
-  readonly maxQueuedMessages: number;
-  /** Handle only: `autoConnect` (the first CONNECT waits for a microtask). @default false */
-  readonly autoConnect?: boolean;
-  /** Handle only: how `heartbeat.ping`/`isPong` are given; all three mean 'ping' and 'pong'. @default 'defaults' */
-  readonly heartbeatShape?: HeartbeatShape;
-  /**
-   * The app's `shouldReconnect`: absent, always false, always throwing, or by code (false for
-   * 1006 and every code ≥ 3000, so drops, abandoned sockets and timeouts are vetoed).
-   * @default 'absent'
-   */
-  readonly policy?: 'absent' | 'never' | 'throws' | 'byCode';
-  /**
-   * The `url` option: a string, a function returning a thenable that a model command settles
-   * (so timeouts can fire while it is pending, and it can fulfil twice or late), or a function
-   * returning a thenable whose `then` throws. @default 'string'
-   */
-  readonly url?: 'string' | 'thenable' | 'throwingThen';
-}
+type Policy = 'absent' | 'never' | 'throws' | 'byCode';
+/** The app's `shouldReconnect`: absent, always false, always throwing, or false for 1006 and every code ≥ 3000. */
+const POLICIES: Record<Policy, ((close: CloseInfo) => boolean) | undefined> = {
+  absent: undefined,
+  never: () => false,
+  throws: () => {
+    throw new Error('model policy throws');
+  },
+  byCode: ({ code }) => code !== 1006 && code < 3000,
+};
 
-/** The app's `shouldReconnect` for a policy. */
-export function policyFunction(policy: SystemConfig['policy']): ((close: CloseInfo) => boolean) | undefined {
-  switch (policy ?? 'absent') {
-    case 'never':
-      return () => false;
-    case 'throws':
-      return () => {
-        throw new Error('model policy throws');
-      };
-    case 'byCode':
-      return ({ code }) => code !== 1006 && code < 3000;
-    default:
-      return undefined;
-  }
-}
+/** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
+const HEARTBEAT_SHAPES = {
+  defaults: {},
+  data: { ping: 'ping', isPong: 'pong' },
+  functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
+} as const;
+export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
+
+/**
+ * Configurations of a run, the connection's options and the fake's behaviour: small timings so
+ * timers interleave, zero delays, caps reached, with and without terminate().
+ */
+export const systemConfigArbitrary = fc
+  .record({
+    maxRetries: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 5, max: 40 })),
+    initialDelayMs: fc.integer({ min: 0, max: 300 }),
+    extraDelayMs: fc.oneof(fc.constant(0), fc.integer({ min: 0, max: 1_000 })),
+    factor: fc.constantFrom(1, 1.25, 2, 10),
+    jitter: fc.constantFrom(0, 0.5, 1),
+    connectTimeoutMs: fc.integer({ min: 1, max: 500 }),
+    closeTimeoutMs: fc.integer({ min: 0, max: 500 }),
+    stableUptimeMs: fc.integer({ min: 0, max: 1_000 }),
+    // Any ratio of timeoutMs to intervalMs (timeoutMs ≥ intervalMs once detected deaths late).
+    heartbeat: fc.option(fc.record({ intervalMs: fc.integer({ min: 1, max: 300 }), timeoutMs: fc.integer({ min: 1, max: 600 }) })),
+    // Whether the fake WebSocket class has `terminate()` (like `ws`).
+    terminate: fc.boolean(),
+    // The `seed` option: the model predicts every retry delay from it (invariant 13).
+    seed: fc.integer({ min: 0, max: 0xffff_ffff }),
+    // Handle only: the send queue's bound, `autoConnect`, how `heartbeat.ping`/`isPong` are written.
+    maxQueuedMessages: fc.integer({ min: 0, max: 4 }),
+    autoConnect: fc.boolean(),
+    heartbeatShape: fc.constantFrom<HeartbeatShape>('defaults', 'data', 'functions'),
+    // The app's `shouldReconnect` (see POLICIES).
+    policy: fc.constantFrom<Policy>('absent', 'absent', 'never', 'throws', 'byCode'),
+    // The `url` option: a string, a function returning a thenable a command settles (so timeouts can
+    // fire while it is pending, and it can fulfil twice or late), or one whose `then` throws.
+    url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
+  })
+  .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
+    ...rest,
+    backoff: { initialDelayMs, maxDelayMs: initialDelayMs + extraDelayMs, factor, jitter },
+  }));
+
+type Drawn = typeof systemConfigArbitrary extends fc.Arbitrary<infer C> ? C : never;
+type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url';
+/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent' and 'string'. */
+export type SystemConfig = Omit<Drawn, Optional> & Partial<Pick<Drawn, Optional>>;
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
 export interface HandleUnderTest {
@@ -90,13 +103,6 @@ export function messageId(data: unknown): string {
   return `<${Object.prototype.toString.call(data)}>`;
 }
 
-/** The shapes users write `heartbeat.ping`/`isPong` in: left out, the data itself, or functions. */
-export const HEARTBEAT_SHAPES = {
-  defaults: {},
-  data: { ping: 'ping', isPong: 'pong' },
-  functions: { ping: () => 'ping', isPong: (data: unknown) => data === 'pong' },
-} as const;
-export type HeartbeatShape = keyof typeof HEARTBEAT_SHAPES;
 
 /** A machine under test (its retry delays come from the input's seed, so runs replay exactly). */
 export interface MachineUnderTest {
@@ -108,66 +114,6 @@ export interface MachineUnderTest {
 
 /** The shipped machine, as it is. */
 export const shippedMachine: MachineUnderTest = { name: 'connectionMachine', machine: connectionMachine };
-
-/** What the recorder knows about one socket, by creation index. */
-export interface SocketLog {
-  readonly createdAt: number;
-  openedAt: number | null;
-  leftOpenAt: number | null;
-  closeRequestedAt: number | null;
-  lastInboundAt: number;
-}
-
-export interface Violation {
-  readonly invariant: number;
-  readonly message: string;
-}
-
-export interface System {
-  readonly kind: 'machine' | 'handle';
-  readonly config: SystemConfig;
-  readonly settings: ConnectionSettings;
-  readonly actor: Actor<ConnectionMachine>;
-  readonly server: FakeWebSocketServer;
-  readonly clock: SimulatedClock;
-  readonly logs: SocketLog[];
-  /** Facts noted as they happened that break an invariant (checked after every step). */
-  readonly violations: Violation[];
-  /** Called after every ping is given to a socket (e.g. to answer it). */
-  onPing?: (socket: FakeWebSocket) => void;
-  /** 'advance' while virtual time runs, 'command' otherwise. */
-  phase: 'advance' | 'command';
-  /** Total virtual time spent in `backoff` so far (including the current stay). */
-  backoffMs(): number;
-  /** Every `retry` event, in order. */
-  readonly retries: Array<{ attempt: number; delayMs: number; at: number }>;
-  /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
-  readonly gaveUps: Array<{ reason: string; sockets: number }>;
-  status(): ConnectionStatus;
-  connect(): void;
-  close(code: number): void;
-  reconnect(): void;
-  stop(): void;
-  /** Handle only. */
-  send?(data: OutgoingData): boolean;
-  /** Handle only: every `dropped` event's data (as `messageId`), in order. */
-  readonly dropped: string[];
-  /** Handle only: every event the handle fired, in order (listeners registered at creation). */
-  readonly events: Array<[keyof ConnectionEventMap, unknown]>;
-  /** Handle only: registers model listener `fn` on `status`; returns its unsubscribe. */
-  listen?(fn: number): () => void;
-  /** Handle only: per `status` event, `*` then the model listeners called (`f0`, `f1`), in order. */
-  readonly listenerCalls: string[];
-  /** Number of events the actor emitted (to check that late events change nothing). */
-  emittedCount(): number;
-  armedTimers(): number[];
-  /** Every `shouldReconnect` answer, with the number of attempts started when it was asked. */
-  readonly verdicts: Array<{ verdict: boolean | 'threw'; attemptsAt: number; code: number }>;
-  /** Attempts started: calls of the `url` function where it is one (an attempt may end before its socket exists), else sockets. */
-  attempts(): number;
-  /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
-  readonly pendingUrls: Array<{ fulfil: (url: string) => void; reject: (error: unknown) => void }>;
-}
 
 const URL_ = 'ws://model.invalid/socket';
 
@@ -187,145 +133,157 @@ function machineFor(machine: MachineUnderTest): ConnectionMachine {
   return m;
 }
 
-/** Sum of the retry-delay ceilings for retries 1..maxRetries: the longest total backoff of one budget. */
-export function sumOfCeilings(config: SystemConfig, ceiling: (attempt: number) => number): number {
-  let sum = 0;
-  for (let n = 1; n <= config.maxRetries; n++) sum += ceiling(n);
-  return sum;
+/** A fake socket that notes, at the instant they happen, the times the invariants speak about. */
+export interface RecordedSocket extends FakeWebSocket {
+  openedAt: number | null;
+  /** When it left OPEN (closed by either side, or dropped). */
+  leftOpenAt: number | null;
+  closeRequestedAt: number | null;
+  lastInboundAt: number;
 }
 
-function createRecordingServer(config: SystemConfig, clock: SimulatedClock, sys: () => System) {
+/** The fake server, its sockets recording; facts that break an invariant go to `violations` as they happen. */
+function createRecordingServer(config: SystemConfig, clock: SimulatedClock, violations: Violation[], sys: () => View) {
   const server = createFakeWebSocketServer({ terminate: config.terminate, refuseSend: isRefusedByFake });
-  const logs: SocketLog[] = [];
-  const violations: Violation[] = [];
-  const logOf = (socket: FakeWebSocket) => logs[server.sockets.indexOf(socket)]!;
-  const leaveOpen = (socket: FakeWebSocket) => {
-    const log = logOf(socket);
-    if (socket.readyState === 1 && log.leftOpenAt === null) log.leftOpenAt = clock.now();
-  };
+  const sockets = server.sockets as RecordedSocket[];
 
-  class RecordingWebSocket extends server.WebSocket {
+  class RecordingWebSocket extends server.WebSocket implements RecordedSocket {
+    openedAt: number | null = null;
+    leftOpenAt: number | null = null;
+    closeRequestedAt: number | null = null;
+    lastInboundAt = clock.now();
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       const now = clock.now();
-      const index = server.sockets.length - 1;
-      logs[index] = { createdAt: now, openedAt: null, leftOpenAt: null, closeRequestedAt: null, lastInboundAt: now };
-      for (let j = 0; j < index; j++) {
-        const earlier = server.sockets[j]!;
-        const log = logs[j]!;
-        const abandoned =
-          earlier.listenerCount() === 0 && log.closeRequestedAt !== null && now - log.closeRequestedAt >= config.closeTimeoutMs;
-        if (earlier.readyState !== 3 && !abandoned) {
-          violations.push({
-            invariant: 1,
-            message: `socket #${index} created at t=${now} while socket #${j} is in readyState ${earlier.readyState} (close requested at ${log.closeRequestedAt}, listeners ${earlier.listenerCount()})`,
-          });
-        }
-      }
+      const index = sockets.length - 1;
+      sockets.slice(0, index).forEach((earlier, j) => {
+        const asked = earlier.closeRequestedAt;
+        const abandoned = earlier.listenerCount() === 0 && asked !== null && now - asked >= config.closeTimeoutMs;
+        if (earlier.readyState === 3 || abandoned) return;
+        const why = `close requested at ${asked}, listeners ${earlier.listenerCount()}`;
+        const message = `socket #${index} created at t=${now} while #${j} is in readyState ${earlier.readyState}`;
+        violations.push({ invariant: 1, message: `${message} (${why})` });
+      });
+    }
+    private leaveOpen() {
+      if (this.readyState === 1) this.leftOpenAt ??= clock.now();
     }
     override accept(protocol?: string) {
-      const log = logOf(this);
-      log.openedAt = log.lastInboundAt = clock.now();
+      this.openedAt = this.lastInboundAt = clock.now();
       super.accept(protocol);
     }
     override receive(data: unknown) {
-      logOf(this).lastInboundAt = clock.now();
+      this.lastInboundAt = clock.now();
       super.receive(data);
     }
     override serverClose(code: number, reason?: string) {
-      leaveOpen(this);
+      this.leaveOpen();
       super.serverClose(code, reason);
     }
     override drop() {
-      leaveOpen(this);
+      this.leaveOpen();
       super.drop();
     }
     override close(code?: number, reason?: string) {
-      const log = logOf(this);
-      log.closeRequestedAt ??= clock.now();
-      if (reason === 'heartbeat timeout' && config.heartbeat) {
-        const silence = clock.now() - log.lastInboundAt;
-        if (silence < config.heartbeat.intervalMs + config.heartbeat.timeoutMs) {
-          violations.push({ invariant: 6, message: `a live connection was dropped by the heartbeat after only ${silence} ms of silence` });
-        }
+      this.closeRequestedAt ??= clock.now();
+      const silence = clock.now() - this.lastInboundAt;
+      const { intervalMs, timeoutMs } = config.heartbeat ?? { intervalMs: 0, timeoutMs: 0 };
+      if (reason === 'heartbeat timeout' && silence < intervalMs + timeoutMs) {
+        const message = `a live connection was dropped by the heartbeat after only ${silence} ms of silence`;
+        violations.push({ invariant: 6, message });
       }
-      leaveOpen(this);
+      this.leaveOpen();
       super.close(code, reason);
     }
     override send(data: unknown) {
-      if (data === 'ping') {
-        const status = sys().status();
-        if (status !== 'open' || this.readyState !== 1 || this.listenerCount() === 0) {
-          violations.push({ invariant: 6, message: `ping sent in status ${status} on a socket in readyState ${this.readyState}` });
-        }
+      const status = sys().status();
+      if (data === 'ping' && (status !== 'open' || this.readyState !== 1 || this.listenerCount() === 0)) {
+          violations.push({ invariant: 6, message: `ping sent in status ${status}, readyState ${this.readyState}` });
       }
       super.send(data);
       if (data === 'ping') sys().onPing?.(this);
     }
   }
-  return { server, logs, violations, WebSocket: RecordingWebSocket };
+  return { server, sockets, WebSocket: RecordingWebSocket };
 }
+
+type Violation = { invariant: InvariantId; message: string };
+
+/** What the recorders read of the system while it runs. */
+interface View {
+  phase: 'advance' | 'command';
+  onPing?: (socket: FakeWebSocket) => void;
+  status(): ConnectionStatus;
+  attempts(): number;
+}
+
+/** The user's controls: the handle's methods, or the matching events sent to a machine's actor directly. */
+interface Controls {
+  connect(): void;
+  close(code: number): void;
+  reconnect(): void;
+  stop(): void;
+  /** Handle only. */
+  send?(data: OutgoingData): boolean;
+  /** Handle only: registers model listener `fn` on `status`; returns its unsubscribe. */
+  listen?(fn: number): () => void;
+}
+
+export type System = ReturnType<typeof createSystem>;
 
 /**
  * Builds a system. With `machine` the actor is created directly from it (so broken variants can
  * be run); without, the real `createConnection` handle is used (send queue included).
  */
-export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle: HandleUnderTest = shippedHandle): System {
+export function createSystem(config: SystemConfig, machine?: MachineUnderTest, handle = shippedHandle) {
   const clock = new SimulatedClock();
-  let system: System;
-  const { server, logs, violations, WebSocket } = createRecordingServer(config, clock, () => system);
-  const verdicts: System['verdicts'] = [];
-  const policy = policyFunction(config.policy);
+  const violations: Violation[] = [];
+  let self: View;
+  const { server, sockets, WebSocket } = createRecordingServer(config, clock, violations, () => self);
+  const { policy = 'absent', url: urlKind = 'string', heartbeat, heartbeatShape = 'defaults' } = config;
+  const { maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed } = config;
+  const verdicts = new Map<number, { verdict: boolean | 'threw'; code: number }>();
+  const decide = POLICIES[policy];
   const shouldReconnect =
-    policy &&
+    decide &&
     ((close: CloseInfo) => {
-      const entry = { verdict: 'threw' as boolean | 'threw', attemptsAt: system.attempts(), code: close.code };
-      verdicts.push(entry);
-      entry.verdict = policy(close);
+      const entry = { verdict: 'threw' as boolean | 'threw', code: close.code };
+      verdicts.set(self.attempts(), entry);
+      entry.verdict = decide(close);
       return entry.verdict;
     });
-  const pendingUrls: System['pendingUrls'] = [];
+  const pendingUrls: Array<{ fulfil: (url: string) => void; reject: (error: unknown) => void }> = [];
   let urlCalls = 0;
   // Thenables, not promises: a model command settles them synchronously, with no microtask.
-  const url: UrlSource | undefined = (
-    config.url === 'thenable'
-      ? () => {
-          urlCalls++;
-          return { then: (fulfil: (url: string) => void, reject: (error: unknown) => void) => void pendingUrls.push({ fulfil, reject }) };
-        }
-      : config.url === 'throwingThen'
-        ? () => {
-            urlCalls++;
-            return {
-              then() {
-                throw new Error('model thenable throws');
-              },
-            };
-          }
-        : undefined) as UrlSource | undefined;
+  const thenables = {
+    thenable: { then: (fulfil: (url: string) => void, reject: (error: unknown) => void) => void pendingUrls.push({ fulfil, reject }) },
+    throwingThen: {
+      then() {
+        throw new Error('model thenable throws');
+      },
+    },
+  };
+  const url = () => {
+    urlCalls++;
+    return thenables[urlKind as keyof typeof thenables];
+  };
   const options = {
-    url: url ?? URL_,
+    maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed,
+    url: urlKind === 'string' ? URL_ : (url as unknown as UrlSource),
     ...(shouldReconnect ? { shouldReconnect } : {}),
     WebSocket,
     clock,
-    maxRetries: config.maxRetries,
-    backoff: config.backoff,
-    connectTimeoutMs: config.connectTimeoutMs,
-    closeTimeoutMs: config.closeTimeoutMs,
-    stableUptimeMs: config.stableUptimeMs,
-    heartbeat: config.heartbeat ? { ...config.heartbeat, ...HEARTBEAT_SHAPES[config.heartbeatShape ?? 'defaults'] } : false,
-    maxQueuedMessages: config.maxQueuedMessages,
-    seed: config.seed,
+    heartbeat: heartbeat ? { ...heartbeat, ...HEARTBEAT_SHAPES[heartbeatShape] } : false,
     autoConnect: false,
   } as const;
-  const events: System['events'] = [];
+  const events: Array<[keyof ConnectionEventMap, unknown]> = [];
+  const dropped: string[] = [];
   const listenerCalls: string[] = [];
   /** One function per model listener, so registering `fn` again registers the same function. */
   const modelListeners: Array<() => void> = [];
   const { settings, adapter } = resolveOptions(options);
-  const dropped: string[] = [];
   let actor: Actor<ConnectionMachine>;
-  let controls: Pick<System, 'connect' | 'close' | 'reconnect' | 'stop' | 'send' | 'listen'>;
+  let controls: Controls;
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
   if (machine) {
@@ -343,13 +301,11 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   } else {
     const conn = buildConnection({ ...options, autoConnect: config.autoConnect ?? false }, handle.policies);
     conn.on('status', () => listenerCalls.push('*'));
-    for (const name of EVENT_NAMES) {
-      conn.on(name, (payload) => events.push([name, payload]));
-    }
-    conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
+    for (const name of EVENT_NAMES) conn.on(name, (payload) => events.push([name, payload]));
     conn.on('message', (data) => {
-      if (config.heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
+      if (heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
     });
+    conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
     actor = conn.actor;
     status_ = () => conn.status;
     controls = {
@@ -364,13 +320,13 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
 
   let emitted = 0;
   actor.on('*', () => emitted++);
-  const retries: System['retries'] = [];
+  const retries: Array<{ attempt: number; delayMs: number }> = [];
+  actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs }));
+  const gaveUps: Array<{ reason: string; sockets: number }> = [];
+  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: sockets.length }));
   let backoffTotal = 0;
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
-  actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs, at: clock.now() }));
-  const gaveUps: System['gaveUps'] = [];
-  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: server.sockets.length }));
   actor.subscribe({
     error: () => {}, // xstate reports an error as unhandled unless every observer takes it
     next: (snapshot) => {
@@ -381,8 +337,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
         const elapsed = now - backoffSince;
         backoffTotal += elapsed;
         const planned = retries.at(-1)?.delayMs ?? NaN;
-        if (elapsed > planned || (system.phase === 'advance' && elapsed !== planned)) {
-          violations.push({ invariant: 3, message: `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${system.phase})` });
+        if (elapsed > planned || (self.phase === 'advance' && elapsed !== planned)) {
+          const message = `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${self.phase})`;
+          violations.push({ invariant: 3, message });
         }
         backoffSince = null;
       }
@@ -391,18 +348,25 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     },
   });
 
-  system = {
-    kind: machine ? 'machine' : 'handle',
+  const system = {
+    kind: (machine ? 'machine' : 'handle') as 'machine' | 'handle',
     config,
-    settings,
     actor,
     server,
+    /** Every socket created, in order, with its recorded times. */
+    sockets,
     clock,
-    logs,
+    /** Facts noted as they happened that break an invariant (checked after every step). */
     violations,
-    phase: 'command',
+    /** Called after every ping is given to a socket (e.g. to answer it). */
+    onPing: undefined as View['onPing'],
+    /** 'advance' while virtual time runs, 'command' otherwise. */
+    phase: 'command' as View['phase'],
+    /** Total virtual time spent in `backoff` so far (including the current stay). */
     backoffMs: () => backoffTotal + (backoffSince === null ? 0 : clock.now() - backoffSince),
+    /** Every `retry` event, in order. */
     retries,
+    /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
     gaveUps,
     status: () => status_(),
     ...controls,
@@ -411,14 +375,22 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       backoffSince = null;
       controls.stop();
     },
+    /** Handle only: every `dropped` event's data (as `messageId`, taken when the event fired), in order. */
     dropped,
+    /** Handle only: every event the handle fired, in order (listeners registered at creation). */
     events,
+    /** Handle only: per `status` event, `*` then the model listeners called (`f0`, `f1`), in order. */
     listenerCalls,
+    /** Number of events the actor emitted (to check that late events change nothing). */
     emittedCount: () => emitted,
     armedTimers: () => armedTimers(clock),
+    /** The last `shouldReconnect` answer given while n attempts had started, by n. */
     verdicts,
-    attempts: () => (url ? urlCalls : server.sockets.length),
+    /** Attempts started: `url` calls where it is a function (an attempt may end before its socket exists), else sockets. */
+    attempts: () => (urlKind === 'string' ? sockets.length : urlCalls),
+    /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
     pendingUrls,
   };
+  self = system;
   return system;
 }
