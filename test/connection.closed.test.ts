@@ -174,7 +174,10 @@ describe.each(OPEN_CHART_BROKEN_MACHINES)('broken machine (open chart): $machine
         expect(result.failed, `${machine.name} passed ${result.numRuns} sequences`).toBe(true);
         const error = result.errorInstance instanceof Error ? result.errorInstance.message.split('\n')[0] : String(result.errorInstance);
         console.log(`[${machine.name}] after ${result.numRuns} run(s), shrunk ${result.numShrinks}×:\n  ${fc.stringify(result.counterexample)}\n  ${error}`);
-        expect(result.counterexample![1].length).toBeLessThanOrEqual(3);
+        // Usually CONNECT → SOCKET.CLOSED (2–3 events); a shorter candidate whose two draws happen to give the
+        // same delay (a narrow jitter window) passes by chance and stops the shrink early, so bound it loosely
+        // (150 checks gave 2: 84, 3: 61, 4–6: 5; never more).
+        expect(result.counterexample![1].length).toBeLessThanOrEqual(8);
       } else {
         expect(result.failed).toBe(false);
       }
