@@ -1,5 +1,9 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSilenceMeter } from '../src/silence.js';
+import { SilenceMeter } from '../src/silence.js';
+
+/** A meter whose owner's `nowThrew` is `onNowThrew`. */
+const createSilenceMeter = (now: (() => number) | undefined, onNowThrew: (error: unknown) => void) =>
+  new SilenceMeter(now, { nowThrew: onNowThrew });
 
 /** A clock the test sets by hand. */
 function manualClock(start = 0) {
