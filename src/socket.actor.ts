@@ -3,7 +3,7 @@
  * reports what the socket does to the machine, and obeys the machine's commands. It never
  * decides whether to retry. Its disposer leaves no listener behind and no socket open.
  */
-import { fromCallback } from 'xstate';
+import { fromCallback, type ActorSystem, type AnyActorRef, type CallbackActorLogic } from 'xstate';
 import { messageOf } from './describe.js';
 import { connectionDepsOf, type SocketActorDeps, type SocketTransport } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
@@ -31,24 +31,83 @@ export const NO_DEPS =
 /** Reported (with the app's verdict) when a socket does not close within `closeTimeoutMs`. */
 export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyActorSystem = ActorSystem<any>;
+
+/** The socket actor's logic: xstate's callback actor logic, as `fromCallback` types it. */
+export type SocketActorLogic = CallbackActorLogic<SocketCommand, ConnectionSettings, SocketReport>;
+
+/** The adapter of each running socket actor, by actor (what `fromCallback` keeps per instance, without its closures). */
+const adapters = new WeakMap<AnyActorRef, SocketAdapter>();
+
 /**
  * Creates the socket actor logic with `deps` (see `resolveOptions(options).adapter`), or, given
  * none, with the dependencies `createConnection` bound to its actor system (`connection.deps.ts`).
  * With neither, every attempt fails at once with an error saying what to provide.
+ *
+ * It behaves as `fromCallback(logic.config)` (and `config` is that callback, for composing), but
+ * runs the adapter object directly: no callback arguments, `sendBack`/`receive` closures or
+ * receiver set per connection.
  */
-export function createSocketActor(explicitDeps?: SocketActorDeps) {
-  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
-    const deps = explicitDeps ?? connectionDepsOf(system);
-    if (deps === undefined) {
-      sendBack({ type: 'SOCKET.ERROR', message: NO_DEPS });
-      sendBack({ type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
-      return;
-    }
-    const adapter = new SocketAdapter(deps, input, sendBack);
+export function createSocketActor(explicitDeps?: SocketActorDeps): SocketActorLogic {
+  const callback: Parameters<typeof fromCallback<SocketCommand, ConnectionSettings, SocketReport>>[0] = ({ input, receive, self, system }) => {
+    const adapter = startAdapter(explicitDeps, input, self, system);
+    if (adapter === undefined) return;
     receive((command) => adapter.obey(command));
-    adapter.start();
     return () => adapter.dispose();
-  });
+  };
+  return {
+    ...fromCallback(callback),
+    start(snapshot, { self, system }) {
+      const adapter = startAdapter(explicitDeps, snapshot.input, self, system);
+      if (adapter !== undefined) adapters.set(self, adapter);
+    },
+    transition(snapshot, event, { self }) {
+      const adapter = adapters.get(self);
+      if ((event as { type: string }).type === XSTATE_STOP) {
+        adapters.delete(self);
+        adapter?.dispose();
+        return { ...snapshot, status: 'stopped', error: undefined };
+      }
+      adapter?.obey(event);
+      return snapshot;
+    },
+  };
+}
+
+/** The event xstate sends an actor it stops. */
+const XSTATE_STOP = 'xstate.stop';
+
+/** Starts an adapter on the deps given or bound to `system`; without either, fails the attempt at once. */
+function startAdapter(
+  explicitDeps: SocketActorDeps | undefined,
+  input: ConnectionSettings,
+  self: AnyActorRef,
+  system: AnyActorSystem,
+): SocketAdapter | undefined {
+  const deps = explicitDeps ?? connectionDepsOf(system);
+  if (deps === undefined) {
+    sendToParent(self, system, { type: 'SOCKET.ERROR', message: NO_DEPS });
+    sendToParent(self, system, { type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
+    return undefined;
+  }
+  const adapter = new SocketAdapter(deps, input, self, system);
+  adapter.start();
+  return adapter;
+}
+
+/**
+ * What `fromCallback`'s `sendBack` does: nothing once the actor is stopped, else the event to the
+ * parent through the system's relay (so the inspector sees the socket actor as its source), or,
+ * should a later xstate not have that relay, sent to the parent directly.
+ */
+function sendToParent(self: AnyActorRef, system: AnyActorSystem, event: SocketReport): void {
+  if (self.getSnapshot().status === 'stopped') return;
+  const parent = self._parent;
+  if (parent === undefined) return;
+  const { _relay } = system as AnyActorSystem & { _relay?: (source: AnyActorRef, target: AnyActorRef, event: SocketReport) => void };
+  if (typeof _relay === 'function') _relay(self, parent, event);
+  else parent.send(event);
 }
 
 /**
@@ -73,7 +132,8 @@ class SocketAdapter implements SocketTransport {
   constructor(
     private readonly deps: SocketActorDeps,
     private readonly input: ConnectionSettings,
-    private readonly sendBack: (event: SocketReport) => void,
+    private readonly self: AnyActorRef,
+    private readonly system: AnyActorSystem,
   ) {
     this.listeners = {
       open: () => this.onOpen(),
@@ -94,6 +154,9 @@ class SocketAdapter implements SocketTransport {
   }
 
   // Report: to the machine, and never after disposal.
+  private sendBack(event: SocketReport): void {
+    sendToParent(this.self, this.system, event);
+  }
   private report(event: SocketReport): void {
     if (!this.disposed) this.sendBack(event);
   }
