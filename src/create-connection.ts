@@ -6,7 +6,7 @@ import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from '
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
-import type { CloseInfo, ConnectionEmitted, ConnectionSettings, ConnectionStatus } from './connection.types.js';
+import type { CloseInfo, ConnectionCommand, ConnectionEmitted, ConnectionSettings, ConnectionStatus } from './connection.types.js';
 import { describe, messageOf } from './describe.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
@@ -204,22 +204,15 @@ class ConnectionHandle implements Connection {
   }
 
   connect(): void {
-    this.assertLive('connect');
-    this.called = true;
-    this.actor.send({ type: 'CONNECT' });
+    this.request('connect', { type: 'CONNECT' });
   }
 
   close(code = 1000, reason = ''): void {
-    this.assertLive('close');
-    checkCloseArguments(code, reason);
-    this.called = true;
-    this.actor.send({ type: 'DISCONNECT', code, reason });
+    this.request('close', { type: 'DISCONNECT', code, reason }, () => checkCloseArguments(code, reason));
   }
 
   reconnect(): void {
-    this.assertLive('reconnect');
-    this.called = true;
-    this.actor.send({ type: 'RECONNECT' });
+    this.request('reconnect', { type: 'RECONNECT' });
   }
 
   send(data: OutgoingData): boolean {
@@ -307,8 +300,12 @@ class ConnectionHandle implements Connection {
     queue.splice(0, sent);
   }
 
-  private assertLive(method: string): void {
+  /** An app's call: refused after stop() and on bad arguments (`check` throws), else final and sent to the machine. */
+  private request(method: string, command: ConnectionCommand, check?: () => void): void {
     if (this.stopped) throw new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`);
+    check?.();
+    this.called = true;
+    this.actor.send(command);
   }
 }
 
@@ -317,25 +314,19 @@ class ConnectionHandle implements Connection {
  * the handle's hooks as prototype methods (no closures).
  */
 class HostDeps implements SocketActorDeps {
-  readonly url: SocketActorDeps['url'];
-  readonly WebSocket: SocketActorDeps['WebSocket'];
-  readonly now: SocketActorDeps['now'];
-  readonly clock: SocketActorDeps['clock'];
-  readonly ping: SocketActorDeps['ping'];
-  readonly isPong: SocketActorDeps['isPong'];
-  readonly shouldReconnect: SocketActorDeps['shouldReconnect'];
+  declare readonly url: SocketActorDeps['url'];
+  declare readonly WebSocket: SocketActorDeps['WebSocket'];
+  declare readonly now: SocketActorDeps['now'];
+  declare readonly clock: SocketActorDeps['clock'];
+  declare readonly ping: SocketActorDeps['ping'];
+  declare readonly isPong: SocketActorDeps['isPong'];
+  declare readonly shouldReconnect: SocketActorDeps['shouldReconnect'];
 
   constructor(
     adapter: SocketActorDeps,
     private readonly handle: ConnectionHandle,
   ) {
-    this.url = adapter.url;
-    this.WebSocket = adapter.WebSocket;
-    this.now = adapter.now;
-    this.clock = adapter.clock;
-    this.ping = adapter.ping;
-    this.isPong = adapter.isPong;
-    this.shouldReconnect = adapter.shouldReconnect;
+    Object.assign(this, adapter);
   }
 
   onMessage(data: unknown): void {

@@ -4,29 +4,22 @@
  * and reports what it reads; what silence means is the chart's decision.
  */
 
-/** Who hears that the clock threw (the adapter, which reports it). */
-export interface SilenceOwner {
-  nowThrew(error: unknown): void;
-}
-
 /**
- * A silence meter on one socket, reading `now` (monotonic milliseconds). A `now` that throws is
- * passed to its owner's `nowThrew` once and replaced by `performance.now()` from then on. Plain
- * fields and prototype methods: one small object per socket, no closures.
+ * A silence meter on one socket, reading `now` (monotonic milliseconds); counting starts at
+ * `opened()`. A `now` that throws is passed to `nowThrew` once and replaced by
+ * `performance.now()` from then on. The adapter extends it, so meter and adapter are one object.
  */
 export class SilenceMeter {
-  private lastHeardAt: number;
+  private lastHeardAt = 0;
   private awaitingPong = false;
   private nowBroken = false;
 
-  constructor(
-    private readonly now: (() => number) | undefined,
-    private readonly owner: SilenceOwner,
-  ) {
-    this.lastHeardAt = this.read();
-  }
+  constructor(private readonly now: (() => number) | undefined) {}
 
-  /** The socket opened: silence is counted from now. */
+  /** Told once when `now` throws (the adapter reports it). */
+  protected nowThrew(_error: unknown): void {}
+
+  /** The socket opened (or the meter starts): silence is counted from now. */
   opened(): void {
     this.lastHeardAt = this.read();
   }
@@ -44,7 +37,7 @@ export class SilenceMeter {
     this.awaitingPong = true;
   }
 
-  /** Milliseconds since the socket opened or was last heard (since the meter started, before). */
+  /** Milliseconds since `opened()` or the last message heard. */
   silentMs(): number {
     return this.read() - this.lastHeardAt;
   }
@@ -55,7 +48,7 @@ export class SilenceMeter {
         return this.now();
       } catch (error) {
         this.nowBroken = true;
-        this.owner.nowThrew(error);
+        this.nowThrew(error);
       }
     }
     return performance.now();

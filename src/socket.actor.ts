@@ -3,7 +3,7 @@
  * reports what the socket does to the machine, and obeys the machine's commands. It never
  * decides whether to retry. Its disposer leaves no listener behind and no socket open.
  */
-import { fromCallback, type ActorSystem, type AnyActorRef, type CallbackActorLogic } from 'xstate';
+import type { ActorSystem, AnyActorRef, CallbackActorLogic, CallbackSnapshot } from 'xstate';
 import { messageOf } from './describe.js';
 import { connectionDepsOf, type SocketActorDeps, type SocketTransport } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
@@ -45,22 +45,21 @@ const adapters = new WeakMap<AnyActorRef, SocketAdapter>();
  * none, with the dependencies `createConnection` bound to its actor system (`connection.deps.ts`).
  * With neither, every attempt fails at once with an error saying what to provide.
  *
- * It behaves as `fromCallback(logic.config)` (and `config` is that callback, for composing), but
- * runs the adapter object directly: no callback arguments, `sendBack`/`receive` closures or
- * receiver set per connection.
+ * It behaves as a `fromCallback` actor, but runs the adapter object directly: no callback
+ * arguments, `sendBack`/`receive` closures or receiver set per connection.
  */
 export function createSocketActor(explicitDeps?: SocketActorDeps): SocketActorLogic {
-  const callback: Parameters<typeof fromCallback<SocketCommand, ConnectionSettings, SocketReport>>[0] = ({ input, receive, self, system }) => {
-    const adapter = startAdapter(explicitDeps, input, self, system);
-    if (adapter === undefined) return;
-    receive((command) => adapter.obey(command));
-    return () => adapter.dispose();
-  };
   return {
-    ...fromCallback(callback),
     start(snapshot, { self, system }) {
-      const adapter = startAdapter(explicitDeps, snapshot.input, self, system);
-      if (adapter !== undefined) adapters.set(self, adapter);
+      const deps = explicitDeps ?? connectionDepsOf(system);
+      if (deps === undefined) {
+        sendToParent(self, system, { type: 'SOCKET.ERROR', message: NO_DEPS });
+        sendToParent(self, system, { type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
+        return;
+      }
+      const adapter = new SocketAdapter(deps, snapshot.input, self, system);
+      adapters.set(self, adapter);
+      adapter.start();
     },
     transition(snapshot, event, { self }) {
       const adapter = adapters.get(self);
@@ -72,29 +71,17 @@ export function createSocketActor(explicitDeps?: SocketActorDeps): SocketActorLo
       adapter?.obey(event);
       return snapshot;
     },
+    getInitialSnapshot: (_, input) => ({ status: 'active', output: undefined, error: undefined, input }),
+    getPersistedSnapshot: (snapshot) => snapshot,
+    restoreSnapshot: (snapshot) => snapshot as CallbackSnapshot<ConnectionSettings>,
   };
 }
 
+/** The socket events the adapter listens to, in the order it adds its listeners. */
+const SOCKET_EVENTS = ['open', 'message', 'error', 'close'] as const;
+
 /** The event xstate sends an actor it stops. */
 const XSTATE_STOP = 'xstate.stop';
-
-/** Starts an adapter on the deps given or bound to `system`; without either, fails the attempt at once. */
-function startAdapter(
-  explicitDeps: SocketActorDeps | undefined,
-  input: ConnectionSettings,
-  self: AnyActorRef,
-  system: AnyActorSystem,
-): SocketAdapter | undefined {
-  const deps = explicitDeps ?? connectionDepsOf(system);
-  if (deps === undefined) {
-    sendToParent(self, system, { type: 'SOCKET.ERROR', message: NO_DEPS });
-    sendToParent(self, system, { type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
-    return undefined;
-  }
-  const adapter = new SocketAdapter(deps, input, self, system);
-  adapter.start();
-  return adapter;
-}
 
 /**
  * What `fromCallback`'s `sendBack` does: nothing once the actor is stopped, else the event to the
@@ -116,12 +103,11 @@ function sendToParent(self: AnyActorRef, system: AnyActorSystem, event: SocketRe
  * prototype: a handful of fields and four small listener functions per connection, where a
  * closure per callback cost about 1.5 KB (bench/RESULTS.md, candidate 2).
  */
-class SocketAdapter implements SocketTransport {
+class SocketAdapter extends SilenceMeter implements SocketTransport {
   private socket: WebSocketLike | null = null;
   private disposed = false;
   private closeRequested = false;
   private upgradeStatus: number | null = null;
-  private readonly silence: SilenceMeter;
   /**
    * The functions added as the socket's listeners, one per event type (an implementation may
    * call a listener with no event, so the type cannot be read from the event). They share one
@@ -135,13 +121,14 @@ class SocketAdapter implements SocketTransport {
     private readonly self: AnyActorRef,
     private readonly system: AnyActorSystem,
   ) {
+    super(deps.now);
     this.listeners = {
       open: () => this.onOpen(),
       message: (event: WebSocketEventMapLike['message']) => this.onMessage(event.data),
       error: (event: WebSocketEventMapLike['error']) => this.onError(event),
       close: (event: WebSocketEventMapLike['close']) => this.onClose(event),
     };
-    this.silence = new SilenceMeter(deps.now, this);
+    this.opened(); // the silence meter starts
   }
 
   /** Opens the socket once this attempt's URL is known. */
@@ -154,11 +141,8 @@ class SocketAdapter implements SocketTransport {
   }
 
   // Report: to the machine, and never after disposal.
-  private sendBack(event: SocketReport): void {
-    sendToParent(this.self, this.system, event);
-  }
   private report(event: SocketReport): void {
-    if (!this.disposed) this.sendBack(event);
+    if (!this.disposed) sendToParent(this.self, this.system, event);
   }
   private reportError(message: string, error: unknown): void {
     this.report({ type: 'SOCKET.ERROR', message, error });
@@ -182,8 +166,8 @@ class SocketAdapter implements SocketTransport {
       return undefined;
     }
   }
-  /** The silence meter's clock threw (`SilenceOwner`). */
-  nowThrew(error: unknown): void {
+  /** The silence meter's clock threw. */
+  protected override nowThrew(error: unknown): void {
     this.reportError(`clock.now threw: ${messageOf(error)}; performance.now() used instead`, error);
   }
 
@@ -198,18 +182,18 @@ class SocketAdapter implements SocketTransport {
   // The socket's events, reported.
   private onOpen(): void {
     if (this.disposed) return;
-    this.silence.opened();
+    this.opened();
     this.deps.onTransport?.(this);
     this.report({ type: 'SOCKET.OPENED', protocol: this.socket?.protocol ?? '' });
   }
   private onMessage(data: unknown): void {
     if (this.disposed) return;
     if (this.input.heartbeat !== null) {
-      if (this.silence.heard()) this.sendBack({ type: 'SOCKET.ALIVE' });
+      if (this.heard()) this.report({ type: 'SOCKET.ALIVE' });
       if (this.isPong(data)) return;
     }
     if (this.deps.onMessage) this.deps.onMessage(data);
-    else this.sendBack({ type: 'SOCKET.MESSAGE', data });
+    else this.report({ type: 'SOCKET.MESSAGE', data });
   }
   private onError(event: WebSocketEventMapLike['error']): void {
     const message = errorMessage(event);
@@ -241,20 +225,11 @@ class SocketAdapter implements SocketTransport {
   }
 
   private attach(ws: WebSocketLike): void {
-    const { open, message, error, close } = this.listeners;
-    ws.addEventListener('open', open);
-    ws.addEventListener('message', message);
-    ws.addEventListener('error', error);
-    ws.addEventListener('close', close);
+    for (const type of SOCKET_EVENTS) ws.addEventListener(type, this.listeners[type]);
   }
   private detach(): void {
     const socket = this.socket;
-    if (socket === null) return;
-    const { open, message, error, close } = this.listeners;
-    socket.removeEventListener('open', open);
-    socket.removeEventListener('message', message);
-    socket.removeEventListener('error', error);
-    socket.removeEventListener('close', close);
+    if (socket !== null) for (const type of SOCKET_EVENTS) socket.removeEventListener(type, this.listeners[type]);
   }
 
   /** Opens one socket at `source` (unless closed or disposed meanwhile). */
@@ -334,11 +309,11 @@ class SocketAdapter implements SocketTransport {
         return;
       }
       case 'SEND_PING':
-        this.silence.pinged();
+        this.pinged();
         this.sendPing();
         return;
       case 'REPORT_SILENCE':
-        this.report({ type: 'SOCKET.SILENCE', silentMs: this.silence.silentMs() });
+        this.report({ type: 'SOCKET.SILENCE', silentMs: this.silentMs() });
         return;
     }
   }

@@ -5,12 +5,12 @@
  * of `connectionMachine.config` with the same implementations; implementation changes go
  * through `connectionMachine.provide(...)`.
  */
-import { assign, createMachine, fromCallback, raise } from 'xstate';
+import { assign, createMachine, raise } from 'xstate';
 import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
 import { connectionMachine } from '../../src/connection.machine.js';
 import { nextDraw } from '../../src/jitter.js';
 import { ABANDONED_CLOSE, createSocketActor } from '../../src/socket.actor.js';
-import type { ConnectionContext, ConnectionSettings, SocketCommand, SocketReport } from '../../src/index.js';
+import type { ConnectionContext } from '../../src/index.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
 // The config is plain data plus the context factory: copy objects and arrays, keep functions.
@@ -132,12 +132,14 @@ export const unguardedUrlThen: MachineUnderTest = {
   machine: connectionMachine,
   socketActor: (deps) => {
     const real = createSocketActor(deps);
-    const start = real.config as (args: unknown) => (() => void) | void;
-    return fromCallback<SocketCommand, ConnectionSettings, SocketReport>((args) => {
-      const url = deps!.url;
-      if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
-      return start(args);
-    }) as ReturnType<typeof createSocketActor>;
+    return {
+      ...real,
+      start(snapshot, scope) {
+        const url = deps!.url;
+        if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
+        real.start!(snapshot, scope);
+      },
+    };
   },
 };
 
