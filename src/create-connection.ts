@@ -6,11 +6,11 @@ import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from '
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
-import type { CloseInfo, ConnectionEmitted, ConnectionStatus } from './connection.types.js';
+import type { CloseInfo, ConnectionCommand, ConnectionEmitted, ConnectionSettings, ConnectionStatus } from './connection.types.js';
 import { describe, messageOf } from './describe.js';
-import { resolveOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
-import type { SocketTransport } from './connection.deps.js';
+import type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 import type { OutgoingData } from './websocket.types.js';
 
 /**
@@ -132,153 +132,216 @@ interface Registration<T> {
 /** `createConnection` with its policies given (internal). */
 export function buildConnection(options: ConnectionOptions, policies: HandlePolicies): Connection {
   const { settings, adapter, handle } = resolveOptions(options);
-  // Registration arrays are created on first subscription and replaced (not mutated) on change,
-  // so an idle connection carries no empty collections and delivery iterates a stable snapshot.
-  const listeners: { [K in keyof ConnectionEventMap]?: Array<Registration<ConnectionEventMap[K]>> } = {};
-  const queue: OutgoingData[] = [];
-  let transport: SocketTransport | null = null;
-  let stopped = false;
-  /** Whether the app called connect, close, reconnect or stop (cancels the deferred auto-connect). */
-  let called = false;
+  return new ConnectionHandle(settings, adapter, handle, policies);
+}
 
-  function fire<K extends keyof ConnectionEventMap>(event: K, payload: ConnectionEventMap[K]) {
-    const list = listeners[event];
+type Listeners = { [K in keyof ConnectionEventMap]?: Array<Registration<ConnectionEventMap[K]>> };
+
+/**
+ * The handle: one object with its methods on the prototype (a closure per method and callback
+ * cost about 0.8 KB per connection). Three functions remain per connection: the actor's emitted-
+ * event and snapshot subscribers, and the `online` listener where the platform has one.
+ */
+class ConnectionHandle implements Connection {
+  readonly actor: Actor<typeof connectionMachine>;
+  /**
+   * Registration arrays are created on first subscription and replaced (not mutated) on change,
+   * so an idle connection carries no empty collections and delivery iterates a stable snapshot.
+   */
+  private readonly listeners: Listeners = {};
+  private readonly queue: OutgoingData[] = [];
+  private transport: SocketTransport | null = null;
+  private stopped = false;
+  /** Whether the app called connect, close, reconnect or stop (cancels the deferred auto-connect). */
+  private called = false;
+  /** The status last announced by a `status` event. */
+  private announced: ConnectionStatus;
+  private readonly maxQueuedMessages: number;
+  private readonly online: (() => void) | null;
+
+  constructor(
+    settings: ConnectionSettings,
+    adapter: SocketActorDeps,
+    handle: ResolvedOptions['handle'],
+    private readonly policies: HandlePolicies,
+  ) {
+    this.maxQueuedMessages = handle.maxQueuedMessages;
+    // One shared machine for every connection; this connection's dependencies are bound to its
+    // own actor system (providing a machine per connection would cost ~30 KB of heap each).
+    const actor = createActor(connectionMachine, {
+      input: settings,
+      ...(handle.clock ? { clock: handle.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
+      ...(handle.inspect ? { inspect: handle.inspect } : {}),
+    });
+    this.actor = actor;
+    bindConnectionDeps(actor.system, new HostDeps(adapter, this));
+
+    // Every emitted event is a handle event of the same name, its payload the emitted object without
+    // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).
+    actor.on('*', ({ type, ...payload }) => {
+      if (type !== 'message') this.fire(type, payload as ConnectionEventMap[Forwarded]);
+    });
+
+    this.announced = getStatus(actor.getSnapshot());
+    actor.subscribe((snapshot) => {
+      const next = getStatus(snapshot);
+      if (next === this.announced) return;
+      this.announced = next;
+      this.fire('status', next);
+    });
+
+    this.online = watchesNetwork() ? () => actor.send({ type: 'NETWORK.ONLINE' }) : null;
+    if (this.online) windowLike().addEventListener!('online', this.online);
+
+    actor.start();
+    // Connect on the next microtask, so listeners attached right after creation see every event.
+    // Any call before then is final: the deferred CONNECT does not run after it.
+    if (handle.autoConnect) queueMicrotask(() => this.autoConnect());
+  }
+
+  get status(): ConnectionStatus {
+    return this.stopped ? 'manuallyClosed' : getStatus(this.actor.getSnapshot());
+  }
+
+  connect(): void {
+    this.request('connect', { type: 'CONNECT' });
+  }
+
+  close(code = 1000, reason = ''): void {
+    this.request('close', { type: 'DISCONNECT', code, reason }, () => checkCloseArguments(code, reason));
+  }
+
+  reconnect(): void {
+    this.request('reconnect', { type: 'RECONNECT' });
+  }
+
+  send(data: OutgoingData): boolean {
+    checkOutgoing(data);
+    const { queue, transport } = this;
+    if (queue.length === 0 && transport !== null) {
+      try {
+        if (transport.send(data)) return true;
+      } catch (error) {
+        this.refused(data, error);
+        return false;
+      }
+    }
+    if (this.stopped || queue.length >= this.maxQueuedMessages) {
+      this.fire('dropped', { data, reason: this.stopped ? 'stopped' : 'queue-full' });
+      return false;
+    }
+    queue.push(snapshotOutgoing(data));
+    return true;
+  }
+
+  on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void {
+    if (!EVENT_NAMES.includes(event)) {
+      throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
+    }
+    if (typeof listener !== 'function') throw new TypeError(`xstate-websocket: the listener for '${event}' must be a function.`);
+    const table = this.listeners as Record<string, Array<Registration<never>> | undefined>;
+    const registration: Registration<never> = { listener };
+    table[event] = [...(table[event] ?? []), registration];
+    return () => {
+      const remaining = table[event]?.filter((r) => r !== registration);
+      table[event] = remaining && remaining.length > 0 ? remaining : undefined;
+    };
+  }
+
+  stop(): void {
+    if (this.stopped) return;
+    const before = getStatus(this.actor.getSnapshot());
+    this.stopped = true;
+    this.called = true;
+    const unsent = this.queue.splice(0);
+    if (this.online) windowLike().removeEventListener!('online', this.online);
+    this.actor.stop();
+    this.transport = null;
+    if (SOCKET_STATUSES.has(before)) this.fire('close', STOP_CLOSE);
+    if (before !== 'manuallyClosed') this.fire('status', 'manuallyClosed');
+    for (const data of unsent) this.fire('dropped', { data, reason: 'stopped' });
+  }
+
+  /** The adapter's direct send path while the socket is open, else `null` (`HostDeps.onTransport`). */
+  transportChanged(next: SocketTransport | null): void {
+    this.transport = next === null ? null : this.policies.transport(next);
+    this.flush();
+  }
+
+  fire<K extends keyof ConnectionEventMap>(event: K, payload: ConnectionEventMap[K]): void {
+    const list = this.listeners[event];
     if (list) for (const registration of list) call(registration.listener, payload);
   }
 
-  function refused(data: OutgoingData, error: unknown) {
-    fire('dropped', { data, reason: 'refused', error });
-    fire('error', { message: `the WebSocket refused a message (dropped): ${messageOf(error)}`, error });
+  private autoConnect(): void {
+    if (this.policies.autoConnects({ called: this.called, stopped: this.stopped })) this.actor.send({ type: 'CONNECT' });
   }
 
-  // Each message leaves the queue before anything is reported: a listener may send or stop().
-  function flush() {
+  private refused(data: OutgoingData, error: unknown): void {
+    this.fire('dropped', { data, reason: 'refused', error });
+    this.fire('error', { message: `the WebSocket refused a message (dropped): ${messageOf(error)}`, error });
+  }
+
+  /** Each message leaves the queue before anything is reported: a listener may send or stop(). */
+  private flush(): void {
+    const queue = this.queue;
     let sent = 0;
-    while (sent < queue.length && transport !== null) {
+    while (sent < queue.length && this.transport !== null) {
       const data = queue[sent]!;
       try {
-        if (!transport.send(data)) break;
+        if (!this.transport.send(data)) break;
         sent++;
       } catch (error) {
         queue.splice(0, sent + 1);
         sent = 0;
-        refused(data, error);
+        this.refused(data, error);
       }
     }
     queue.splice(0, sent);
   }
 
-  // One shared machine for every connection; this connection's dependencies are bound to its
-  // own actor system (providing a machine per connection would cost ~30 KB of heap each).
-  const actor = createActor(connectionMachine, {
-    input: settings,
-    ...(handle.clock ? { clock: handle.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
-    ...(handle.inspect ? { inspect: handle.inspect } : {}),
-  });
+  /** An app's call: refused after stop() and on bad arguments (`check` throws), else final and sent to the machine. */
+  private request(method: string, command: ConnectionCommand, check?: () => void): void {
+    if (this.stopped) throw new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`);
+    check?.();
+    this.called = true;
+    this.actor.send(command);
+  }
+}
 
-  bindConnectionDeps(actor.system, {
-    ...adapter,
-    onMessage: (data) => fire('message', data),
-    onTransport(next) {
-      transport = next === null ? null : policies.transport(next);
-      flush();
-    },
-  });
+/**
+ * The adapter's dependencies as bound to one connection's actor system: the resolved ones, and
+ * the handle's hooks as prototype methods (no closures).
+ */
+class HostDeps implements SocketActorDeps {
+  declare readonly url: SocketActorDeps['url'];
+  declare readonly WebSocket: SocketActorDeps['WebSocket'];
+  declare readonly now: SocketActorDeps['now'];
+  declare readonly clock: SocketActorDeps['clock'];
+  declare readonly ping: SocketActorDeps['ping'];
+  declare readonly isPong: SocketActorDeps['isPong'];
+  declare readonly shouldReconnect: SocketActorDeps['shouldReconnect'];
 
-  // Every emitted event is a handle event of the same name, its payload the emitted object without
-  // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).
-  actor.on('*', ({ type, ...payload }) => {
-    if (type !== 'message') fire(type, payload as ConnectionEventMap[Forwarded]);
-  });
-
-  let status = getStatus(actor.getSnapshot());
-  actor.subscribe((snapshot) => {
-    const next = getStatus(snapshot);
-    if (next === status) return;
-    status = next;
-    fire('status', next);
-  });
-
-  const online = () => actor.send({ type: 'NETWORK.ONLINE' });
-  const windowLike = globalThis as { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
-  const watchesNetwork = typeof windowLike.addEventListener === 'function' && 'navigator' in globalThis;
-  if (watchesNetwork) windowLike.addEventListener!('online', online);
-
-  actor.start();
-  // Connect on the next microtask, so listeners attached right after creation see every event.
-  // Any call before then is final: the deferred CONNECT does not run after it.
-  if (handle.autoConnect) queueMicrotask(() => policies.autoConnects({ called, stopped }) && actor.send({ type: 'CONNECT' }));
-
-  function assertLive(method: string) {
-    if (stopped) throw new Error(`xstate-websocket: ${method}() after stop(); create a new connection instead.`);
+  constructor(
+    adapter: SocketActorDeps,
+    private readonly handle: ConnectionHandle,
+  ) {
+    Object.assign(this, adapter);
   }
 
-  return {
-    get status() {
-      return stopped ? 'manuallyClosed' : getStatus(actor.getSnapshot());
-    },
-    actor,
-    connect() {
-      assertLive('connect');
-      called = true;
-      actor.send({ type: 'CONNECT' });
-    },
-    close(code = 1000, reason = '') {
-      assertLive('close');
-      checkCloseArguments(code, reason);
-      called = true;
-      actor.send({ type: 'DISCONNECT', code, reason });
-    },
-    reconnect() {
-      assertLive('reconnect');
-      called = true;
-      actor.send({ type: 'RECONNECT' });
-    },
-    send(data) {
-      checkOutgoing(data);
-      if (queue.length === 0 && transport !== null) {
-        try {
-          if (transport.send(data)) return true;
-        } catch (error) {
-          refused(data, error);
-          return false;
-        }
-      }
-      if (stopped || queue.length >= handle.maxQueuedMessages) {
-        fire('dropped', { data, reason: stopped ? 'stopped' : 'queue-full' });
-        return false;
-      }
-      queue.push(snapshotOutgoing(data));
-      return true;
-    },
-    on(event, listener) {
-      if (!EVENT_NAMES.includes(event)) {
-        throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
-      }
-      if (typeof listener !== 'function') throw new TypeError(`xstate-websocket: the listener for '${event}' must be a function.`);
-      const table = listeners as Record<string, Array<Registration<never>> | undefined>;
-      const registration: Registration<never> = { listener };
-      table[event] = [...(table[event] ?? []), registration];
-      return () => {
-        const remaining = table[event]?.filter((r) => r !== registration);
-        table[event] = remaining && remaining.length > 0 ? remaining : undefined;
-      };
-    },
-    stop() {
-      if (stopped) return;
-      const before = getStatus(actor.getSnapshot());
-      stopped = true;
-      called = true;
-      const unsent = queue.splice(0);
-      if (watchesNetwork) windowLike.removeEventListener!('online', online);
-      actor.stop();
-      transport = null;
-      if (SOCKET_STATUSES.has(before)) fire('close', STOP_CLOSE);
-      if (before !== 'manuallyClosed') fire('status', 'manuallyClosed');
-      for (const data of unsent) fire('dropped', { data, reason: 'stopped' });
-    },
-  };
+  onMessage(data: unknown): void {
+    this.handle.fire('message', data);
+  }
+
+  onTransport(transport: SocketTransport | null): void {
+    this.handle.transportChanged(transport);
+  }
 }
+
+type WindowLike = { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
+const windowLike = () => globalThis as WindowLike;
+/** Whether the platform says when the network comes back (a browser's `online` event). */
+const watchesNetwork = () => typeof windowLike().addEventListener === 'function' && 'navigator' in globalThis;
 
 function call<T>(listener: (payload: T) => void, payload: T) {
   try {

@@ -4,50 +4,53 @@
  * and reports what it reads; what silence means is the chart's decision.
  */
 
-/** A silence meter on one socket. */
-export interface SilenceMeter {
-  /** The socket opened: silence is counted from now. */
-  opened(): void;
-  /** Something arrived: silence starts over. Returns `true` if a ping was awaiting it (now answered). */
-  heard(): boolean;
-  /** A ping went out: the next message heard answers it. */
-  pinged(): void;
-  /** Milliseconds since the socket opened or was last heard (since the meter started, before). */
-  silentMs(): number;
-}
-
 /**
- * A silence meter reading `now` (monotonic milliseconds). A `now` that throws is passed to
- * `onNowThrew` once and replaced by `performance.now()` from then on.
+ * A silence meter on one socket, reading `now` (monotonic milliseconds); counting starts at
+ * `opened()`. A `now` that throws is passed to `nowThrew` once and replaced by
+ * `performance.now()` from then on. The adapter extends it, so meter and adapter are one object.
  */
-export function createSilenceMeter(now: (() => number) | undefined, onNowThrew: (error: unknown) => void): SilenceMeter {
-  let nowBroken = false;
-  const read = () => {
-    if (now && !nowBroken) {
+export class SilenceMeter {
+  private lastHeardAt = 0;
+  private awaitingPong = false;
+  private nowBroken = false;
+
+  constructor(private readonly now: (() => number) | undefined) {}
+
+  /** Told once when `now` throws (the adapter reports it). */
+  protected nowThrew(_error: unknown): void {}
+
+  /** The socket opened (or the meter starts): silence is counted from now. */
+  opened(): void {
+    this.lastHeardAt = this.read();
+  }
+
+  /** Something arrived: silence starts over. Returns `true` if a ping was awaiting it (now answered). */
+  heard(): boolean {
+    this.lastHeardAt = this.read();
+    const answered = this.awaitingPong;
+    this.awaitingPong = false;
+    return answered;
+  }
+
+  /** A ping went out: the next message heard answers it. */
+  pinged(): void {
+    this.awaitingPong = true;
+  }
+
+  /** Milliseconds since `opened()` or the last message heard. */
+  silentMs(): number {
+    return this.read() - this.lastHeardAt;
+  }
+
+  private read(): number {
+    if (this.now !== undefined && !this.nowBroken) {
       try {
-        return now();
+        return this.now();
       } catch (error) {
-        nowBroken = true;
-        onNowThrew(error);
+        this.nowBroken = true;
+        this.nowThrew(error);
       }
     }
     return performance.now();
-  };
-  let lastHeardAt = read();
-  let awaitingPong = false;
-  return {
-    opened() {
-      lastHeardAt = read();
-    },
-    heard() {
-      lastHeardAt = read();
-      const answered = awaitingPong;
-      awaitingPong = false;
-      return answered;
-    },
-    pinged() {
-      awaitingPong = true;
-    },
-    silentMs: () => read() - lastHeardAt,
-  };
+  }
 }

@@ -3,15 +3,23 @@
  * reports what the socket does to the machine, and obeys the machine's commands. It never
  * decides whether to retry. Its disposer leaves no listener behind and no socket open.
  */
-import { fromCallback } from 'xstate';
+import type { ActorSystem, AnyActorRef, CallbackActorLogic, CallbackSnapshot } from 'xstate';
 import { messageOf } from './describe.js';
 import { connectionDepsOf, type SocketActorDeps, type SocketTransport } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
 import { upgradeCloseCode } from './close-codes.js';
 import { closeWithin, letGo, safeClose } from './let-go.js';
-import { createSilenceMeter } from './silence.js';
+import { SilenceMeter } from './silence.js';
 import { normaliseUrl, resolveUrlSource } from './url.js';
-import { CLOSED, CONNECTING, OPEN, type OutgoingData, type WebSocketEventMapLike, type WebSocketLike } from './websocket.types.js';
+import {
+  CLOSED,
+  CONNECTING,
+  OPEN,
+  type AnyListener,
+  type OutgoingData,
+  type WebSocketEventMapLike,
+  type WebSocketLike,
+} from './websocket.types.js';
 
 export type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 export type { TimerClock } from './let-go.js';
@@ -23,216 +31,304 @@ export const NO_DEPS =
 /** Reported (with the app's verdict) when a socket does not close within `closeTimeoutMs`. */
 export const ABANDONED_CLOSE = { code: 1006, reason: 'close timed out: socket abandoned', wasClean: false } as const;
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnyActorSystem = ActorSystem<any>;
+
+/** The socket actor's logic: xstate's callback actor logic, as `fromCallback` types it. */
+export type SocketActorLogic = CallbackActorLogic<SocketCommand, ConnectionSettings, SocketReport>;
+
+/** The adapter of each running socket actor, by actor (what `fromCallback` keeps per instance, without its closures). */
+const adapters = new WeakMap<AnyActorRef, SocketAdapter>();
+
 /**
  * Creates the socket actor logic with `deps` (see `resolveOptions(options).adapter`), or, given
  * none, with the dependencies `createConnection` bound to its actor system (`connection.deps.ts`).
  * With neither, every attempt fails at once with an error saying what to provide.
+ *
+ * It behaves as a `fromCallback` actor, but runs the adapter object directly: no callback
+ * arguments, `sendBack`/`receive` closures or receiver set per connection.
  */
-export function createSocketActor(explicitDeps?: SocketActorDeps) {
-  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>(({ input, sendBack, receive, system }) => {
-    const found = explicitDeps ?? connectionDepsOf(system);
-    if (found === undefined) {
-      sendBack({ type: 'SOCKET.ERROR', message: NO_DEPS });
-      sendBack({ type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
+export function createSocketActor(explicitDeps?: SocketActorDeps): SocketActorLogic {
+  return {
+    start(snapshot, { self, system }) {
+      const deps = explicitDeps ?? connectionDepsOf(system);
+      if (deps === undefined) {
+        sendToParent(self, system, { type: 'SOCKET.ERROR', message: NO_DEPS });
+        sendToParent(self, system, { type: 'SOCKET.CLOSED', code: 1006, reason: NO_DEPS, wasClean: false });
+        return;
+      }
+      const adapter = new SocketAdapter(deps, snapshot.input, self, system);
+      adapters.set(self, adapter);
+      adapter.start();
+    },
+    transition(snapshot, event, { self }) {
+      const adapter = adapters.get(self);
+      if ((event as { type: string }).type === XSTATE_STOP) {
+        adapters.delete(self);
+        adapter?.dispose();
+        return { ...snapshot, status: 'stopped', error: undefined };
+      }
+      adapter?.obey(event);
+      return snapshot;
+    },
+    getInitialSnapshot: (_, input) => ({ status: 'active', output: undefined, error: undefined, input }),
+    getPersistedSnapshot: (snapshot) => snapshot,
+    restoreSnapshot: (snapshot) => snapshot as CallbackSnapshot<ConnectionSettings>,
+  };
+}
+
+/** The socket events the adapter listens to, in the order it adds its listeners. */
+const SOCKET_EVENTS = ['open', 'message', 'error', 'close'] as const;
+
+/** The event xstate sends an actor it stops. */
+const XSTATE_STOP = 'xstate.stop';
+
+/**
+ * What `fromCallback`'s `sendBack` does: nothing once the actor is stopped, else the event to the
+ * parent through the system's relay (so the inspector sees the socket actor as its source), or,
+ * should a later xstate not have that relay, sent to the parent directly.
+ */
+function sendToParent(self: AnyActorRef, system: AnyActorSystem, event: SocketReport): void {
+  if (self.getSnapshot().status === 'stopped') return;
+  const parent = self._parent;
+  if (parent === undefined) return;
+  const { _relay } = system as AnyActorSystem & { _relay?: (source: AnyActorRef, target: AnyActorRef, event: SocketReport) => void };
+  if (typeof _relay === 'function') _relay(self, parent, event);
+  else parent.send(event);
+}
+
+/**
+ * One invocation of the adapter: one socket, its listeners, its silence meter and its direct send
+ * path (`send`, handed to the host as the transport), as one object with its methods on the
+ * prototype: a handful of fields and four small listener functions per connection, where a
+ * closure per callback cost about 1.5 KB (bench/RESULTS.md, candidate 2).
+ */
+class SocketAdapter extends SilenceMeter implements SocketTransport {
+  private socket: WebSocketLike | null = null;
+  private disposed = false;
+  private closeRequested = false;
+  private upgradeStatus: number | null = null;
+  /**
+   * The functions added as the socket's listeners, one per event type (an implementation may
+   * call a listener with no event, so the type cannot be read from the event). They share one
+   * closure context: the adapter.
+   */
+  private readonly listeners: Readonly<Record<keyof WebSocketEventMapLike, AnyListener>>;
+
+  constructor(
+    private readonly deps: SocketActorDeps,
+    private readonly input: ConnectionSettings,
+    private readonly self: AnyActorRef,
+    private readonly system: AnyActorSystem,
+  ) {
+    super(deps.now);
+    this.listeners = {
+      open: () => this.onOpen(),
+      message: (event: WebSocketEventMapLike['message']) => this.onMessage(event.data),
+      error: (event: WebSocketEventMapLike['error']) => this.onError(event),
+      close: (event: WebSocketEventMapLike['close']) => this.onClose(event),
+    };
+    this.opened(); // the silence meter starts
+  }
+
+  /** Opens the socket once this attempt's URL is known. */
+  start(): void {
+    resolveUrlSource(
+      this.deps.url,
+      (source) => this.open(source),
+      (how, error) => this.fail(`url function ${how}: ${messageOf(error)}`, error),
+    );
+  }
+
+  // Report: to the machine, and never after disposal.
+  private report(event: SocketReport): void {
+    if (!this.disposed) sendToParent(this.self, this.system, event);
+  }
+  private reportError(message: string, error: unknown): void {
+    this.report({ type: 'SOCKET.ERROR', message, error });
+  }
+  private reportClosed(close: CloseInfo): void {
+    const verdict = this.askShouldReconnect(close);
+    this.report(verdict === undefined ? { type: 'SOCKET.CLOSED', ...close } : { type: 'SOCKET.CLOSED', ...close, shouldReconnect: verdict });
+  }
+  /** Every failure before a socket exists is a close like any other: the app's policy is asked. */
+  private fail(message: string, error?: unknown): void {
+    this.reportError(message, error);
+    this.reportClosed({ code: 1006, reason: message, wasClean: false });
+  }
+  private askShouldReconnect(close: CloseInfo): boolean | undefined {
+    const { shouldReconnect } = this.deps;
+    if (!shouldReconnect || this.disposed) return undefined;
+    try {
+      return shouldReconnect(close) === true;
+    } catch (error) {
+      this.reportError(`shouldReconnect threw: ${messageOf(error)}`, error);
+      return undefined;
+    }
+  }
+  /** The silence meter's clock threw. */
+  protected override nowThrew(error: unknown): void {
+    this.reportError(`clock.now threw: ${messageOf(error)}; performance.now() used instead`, error);
+  }
+
+  /** The direct send path (`SocketTransport`). */
+  send(data: OutgoingData): boolean {
+    const socket = this.socket;
+    if (this.disposed || socket === null || socket.readyState !== OPEN) return false;
+    socket.send(data as never);
+    return true;
+  }
+
+  // The socket's events, reported.
+  private onOpen(): void {
+    if (this.disposed) return;
+    this.opened();
+    this.deps.onTransport?.(this);
+    this.report({ type: 'SOCKET.OPENED', protocol: this.socket?.protocol ?? '' });
+  }
+  private onMessage(data: unknown): void {
+    if (this.disposed) return;
+    if (this.input.heartbeat !== null) {
+      if (this.heard()) this.report({ type: 'SOCKET.ALIVE' });
+      if (this.isPong(data)) return;
+    }
+    if (this.deps.onMessage) this.deps.onMessage(data);
+    else this.report({ type: 'SOCKET.MESSAGE', data });
+  }
+  private onError(event: WebSocketEventMapLike['error']): void {
+    const message = errorMessage(event);
+    this.upgradeStatus = upgradeStatusIn(message) ?? this.upgradeStatus;
+    this.reportError(message, event?.error ?? event);
+    if (isStuckConnecting(this.socket)) {
+      this.detach();
+      this.socket = null;
+      this.reportClosed({ code: 1006, reason: message, wasClean: false });
+    }
+  }
+  private onClose(event: WebSocketEventMapLike['close']): void {
+    this.detach();
+    const status = this.upgradeStatus;
+    this.reportClosed(
+      status === null
+        ? { code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false }
+        : { code: upgradeCloseCode(status), reason: `HTTP ${status} on upgrade`, wasClean: false },
+    );
+  }
+  /** The app's `isPong`; one that throws recognises nothing. */
+  private isPong(data: unknown): boolean {
+    const { isPong } = this.deps;
+    try {
+      return isPong(data);
+    } catch {
+      return false;
+    }
+  }
+
+  private attach(ws: WebSocketLike): void {
+    for (const type of SOCKET_EVENTS) ws.addEventListener(type, this.listeners[type]);
+  }
+  private detach(): void {
+    const socket = this.socket;
+    if (socket !== null) for (const type of SOCKET_EVENTS) socket.removeEventListener(type, this.listeners[type]);
+  }
+
+  /** Opens one socket at `source` (unless closed or disposed meanwhile). */
+  private open(source: string | URL): void {
+    if (this.disposed || this.closeRequested) return;
+    let url: string;
+    try {
+      url = normaliseUrl(source);
+    } catch (error) {
+      this.fail(messageOf(error), error);
       return;
     }
-    const deps: SocketActorDeps = found;
-    const { ping, isPong } = deps;
-    const deliver = deps.onMessage ?? ((data: unknown) => sendBack({ type: 'SOCKET.MESSAGE', data }));
-
-    let socket: WebSocketLike | null = null;
-    let disposed = false;
-    let closeRequested = false;
-    let upgradeStatus: number | null = null;
-
-    // Report: to the machine, and never after disposal.
-    const report = (event: SocketReport) => {
-      if (!disposed) sendBack(event);
-    };
-    const reportError = (message: string, error: unknown) => report({ type: 'SOCKET.ERROR', message, error });
-    const reportClosed = (close: CloseInfo) => {
-      const verdict = askShouldReconnect(close);
-      report(verdict === undefined ? { type: 'SOCKET.CLOSED', ...close } : { type: 'SOCKET.CLOSED', ...close, shouldReconnect: verdict });
-    };
-    // Every failure before a socket exists is a close like any other: the app's policy is asked.
-    const fail = (message: string, error?: unknown) => {
-      reportError(message, error);
-      reportClosed({ code: 1006, reason: message, wasClean: false });
-    };
-    function askShouldReconnect(close: CloseInfo): boolean | undefined {
-      if (!deps.shouldReconnect || disposed) return undefined;
-      try {
-        return deps.shouldReconnect(close) === true;
-      } catch (error) {
-        reportError(`shouldReconnect threw: ${messageOf(error)}`, error);
-        return undefined;
-      }
+    const { WebSocket } = this.deps;
+    const { protocols } = this.input;
+    let socket: WebSocketLike;
+    try {
+      socket = protocols.length > 0 ? new WebSocket(url, [...protocols]) : new WebSocket(url);
+    } catch (error) {
+      this.fail(`WebSocket constructor threw: ${messageOf(error)}`, error);
+      return;
     }
-
-    const silence = createSilenceMeter(deps.now, (error) =>
-      reportError(`clock.now threw: ${messageOf(error)}; performance.now() used instead`, error),
-    );
-    const transport: SocketTransport = {
-      send(data) {
-        if (disposed || socket === null || socket.readyState !== OPEN) return false;
-        socket.send(data as never);
-        return true;
-      },
-    };
-
-    // The socket's events, reported.
-    const onOpen = () => {
-      if (disposed) return;
-      silence.opened();
-      deps.onTransport?.(transport);
-      report({ type: 'SOCKET.OPENED', protocol: socket?.protocol ?? '' });
-    };
-    const onMessage =
-      input.heartbeat !== null
-        ? (event: WebSocketEventMapLike['message']) => {
-            if (disposed) return;
-            if (silence.heard()) sendBack({ type: 'SOCKET.ALIVE' });
-            const data = event.data;
-            if (!isPongSafe(data)) deliver(data);
-          }
-        : (event: WebSocketEventMapLike['message']) => {
-            if (!disposed) deliver(event.data);
-          };
-    const onError = (event: WebSocketEventMapLike['error']) => {
-      const message = errorMessage(event);
-      upgradeStatus = upgradeStatusIn(message) ?? upgradeStatus;
-      reportError(message, event?.error ?? event);
-      if (isStuckConnecting(socket)) {
-        detach();
-        socket = null;
-        reportClosed({ code: 1006, reason: message, wasClean: false });
-      }
-    };
-    const onClose = (event: WebSocketEventMapLike['close']) => {
-      detach();
-      reportClosed(
-        upgradeStatus === null
-          ? { code: event.code, reason: event.reason ?? '', wasClean: event.wasClean ?? false }
-          : { code: upgradeCloseCode(upgradeStatus), reason: `HTTP ${upgradeStatus} on upgrade`, wasClean: false },
-      );
-    };
-
-    function isPongSafe(data: unknown): boolean {
-      try {
-        return isPong(data);
-      } catch {
-        return false;
-      }
+    this.socket = socket;
+    try {
+      socket.binaryType = this.input.binaryType;
+    } catch {
+      // An implementation without this binaryType keeps its default.
     }
-
-    function attach(ws: WebSocketLike) {
-      ws.addEventListener('open', onOpen as never);
-      ws.addEventListener('message', onMessage as never);
-      ws.addEventListener('error', onError as never);
-      ws.addEventListener('close', onClose as never);
+    try {
+      this.attach(socket);
+    } catch (error) {
+      this.detach();
+      this.socket = null;
+      letGo(socket);
+      this.fail(`WebSocket addEventListener threw: ${messageOf(error)}`, error);
     }
-    function detach() {
-      if (socket === null) return;
-      socket.removeEventListener('open', onOpen as never);
-      socket.removeEventListener('message', onMessage as never);
-      socket.removeEventListener('error', onError as never);
-      socket.removeEventListener('close', onClose as never);
-    }
+  }
 
-    // Open: one socket, once this attempt's URL is known (unless closed or disposed meanwhile).
-    function open(source: string | URL) {
-      if (disposed || closeRequested) return;
-      let url: string;
-      try {
-        url = normaliseUrl(source);
-      } catch (error) {
-        fail(messageOf(error), error);
-        return;
-      }
-      const { WebSocket } = deps;
-      try {
-        socket = input.protocols.length > 0 ? new WebSocket(url, [...input.protocols]) : new WebSocket(url);
-      } catch (error) {
-        fail(`WebSocket constructor threw: ${messageOf(error)}`, error);
-        return;
-      }
-      try {
-        socket.binaryType = input.binaryType;
-      } catch {
-        // An implementation without this binaryType keeps its default.
-      }
-      try {
-        attach(socket);
-      } catch (error) {
-        const ws = socket;
-        detach();
-        socket = null;
-        letGo(ws);
-        fail(`WebSocket addEventListener threw: ${messageOf(error)}`, error);
-      }
+  private sendPing(): void {
+    const { ping } = this.deps;
+    let data: OutgoingData;
+    try {
+      data = ping();
+    } catch (error) {
+      this.reportError(`heartbeat.ping threw: ${messageOf(error)}`, error);
+      return;
     }
-
-    function sendPing() {
-      let data: OutgoingData;
-      try {
-        data = ping();
-      } catch (error) {
-        reportError(`heartbeat.ping threw: ${messageOf(error)}`, error);
-        return;
-      }
-      try {
-        transport.send(data);
-      } catch (error) {
-        reportError(`the WebSocket refused the heartbeat ping: ${messageOf(error)}`, error);
-      }
+    try {
+      this.send(data);
+    } catch (error) {
+      this.reportError(`the WebSocket refused the heartbeat ping: ${messageOf(error)}`, error);
     }
+  }
 
-    // Obey: the machine's commands.
-    receive((command) => {
-      switch (command.type) {
-        case 'CLOSE_SOCKET':
-          closeRequested = true;
-          if (socket === null) {
-            // No socket yet (an async url is pending): the attempt is over at once.
-            reportClosed({ code: command.code, reason: command.reason, wasClean: true });
-          } else if (socket.readyState !== CLOSED) {
-            safeClose(socket, command.code, command.reason);
-          }
-          return;
-        case 'ABANDON_SOCKET': {
-          // The close did not complete within closeTimeoutMs: let the socket go and report the
-          // close the machine waited for, with the app's verdict like any other close.
-          closeRequested = true;
-          const ws = socket;
-          detach();
-          socket = null;
-          if (ws !== null && ws.readyState !== CLOSED) letGo(ws);
-          reportClosed({ ...ABANDONED_CLOSE });
-          return;
+  /** Obey: the machine's commands. */
+  obey(command: SocketCommand): void {
+    switch (command.type) {
+      case 'CLOSE_SOCKET': {
+        this.closeRequested = true;
+        const socket = this.socket;
+        if (socket === null) {
+          // No socket yet (an async url is pending): the attempt is over at once.
+          this.reportClosed({ code: command.code, reason: command.reason, wasClean: true });
+        } else if (socket.readyState !== CLOSED) {
+          safeClose(socket, command.code, command.reason);
         }
-        case 'SEND_PING':
-          silence.pinged();
-          sendPing();
-          return;
-        case 'REPORT_SILENCE':
-          report({ type: 'SOCKET.SILENCE', silentMs: silence.silentMs() });
-          return;
+        return;
       }
-    });
+      case 'ABANDON_SOCKET': {
+        // The close did not complete within closeTimeoutMs: let the socket go and report the
+        // close the machine waited for, with the app's verdict like any other close.
+        this.closeRequested = true;
+        const ws = this.socket;
+        this.detach();
+        this.socket = null;
+        if (ws !== null && ws.readyState !== CLOSED) letGo(ws);
+        this.reportClosed({ ...ABANDONED_CLOSE });
+        return;
+      }
+      case 'SEND_PING':
+        this.pinged();
+        this.sendPing();
+        return;
+      case 'REPORT_SILENCE':
+        this.report({ type: 'SOCKET.SILENCE', silentMs: this.silentMs() });
+        return;
+    }
+  }
 
-    resolveUrlSource(deps.url, open, (how, error) => fail(`url function ${how}: ${messageOf(error)}`, error));
-
-    return () => {
-      disposed = true;
-      deps.onTransport?.(null);
-      const ws = socket;
-      if (ws === null) return;
-      detach();
-      if (ws.readyState === CLOSED) return;
-      if (ws.readyState === OPEN) closeWithin(ws, input.closeTimeoutMs, deps.clock);
-      else letGo(ws);
-    };
-  });
+  /** The disposer: no listener of ours left, no socket left open. */
+  dispose(): void {
+    this.disposed = true;
+    this.deps.onTransport?.(null);
+    const ws = this.socket;
+    if (ws === null) return;
+    this.detach();
+    if (ws.readyState === CLOSED) return;
+    if (ws.readyState === OPEN) closeWithin(ws, this.input.closeTimeoutMs, this.deps.clock);
+    else letGo(ws);
+  }
 }
 
 /**

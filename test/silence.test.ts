@@ -1,5 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createSilenceMeter } from '../src/silence.js';
+import { SilenceMeter } from '../src/silence.js';
+
+/** A started meter (as the adapter starts its own) whose `nowThrew` calls `onNowThrew`. */
+function createSilenceMeter(now: (() => number) | undefined, onNowThrew: (error: unknown) => void): SilenceMeter {
+  const meter = new (class extends SilenceMeter {
+    protected override nowThrew(error: unknown) {
+      onNowThrew(error);
+    }
+  })(now);
+  meter.opened();
+  return meter;
+}
 
 /** A clock the test sets by hand. */
 function manualClock(start = 0) {

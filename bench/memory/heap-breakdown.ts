@@ -75,7 +75,7 @@ const SOURCES: Array<[string, RegExp]> = [
   ['ws + net (what raw ws holds too)', /@ ws\/|^(\(\w+\) .* of )?(WebSocket|Socket|Receiver|Sender|TCP|WritableState|ReadableState|HTTPParser|Node \/ TCPSocketWrap)$|TCPSocketWrap|Object \{close, error, prefinish|native_bind|bound arguments/],
   ['ours: closures of handle, adapter, silence meter', /@ (src|dist)\//],
   ['ours: plain-data objects (options, deps, context, handle, listeners)',
-    /Object \{[^}]*get status|Object \{(?=[^}]*message)(?=[^}]*open)|Object \{(settings|WebSocket, url|url, protocols|actor, send|connect, actor|reconnect, status|opened, heard|open, close, error|message, error|error, message|listener|send|reason|socket|session)\b/],
+    /^(\(\w+\) .* of )?(ConnectionHandle|SocketAdapter|HostDeps)$|Object \{[^}]*get status|Object \{(?=[^}]*message)(?=[^}]*open)|Object \{(settings|WebSocket, url|url, protocols|actor, send|connect, actor|reconnect, status|opened, heard|open, close, error|message, error|error, message|listener|send|reason|socket|session)\b/],
   ['xstate: two actors, their system, snapshots, timers', /@ xstate\/|\b(Actor|Mailbox|Set|Map|WeakMap|Timeout)$|(of|^)(Set|Map|WeakMap)$|Object \{(self, id|status, output|clock, logger|_snapshot|_scheduledEvents|schedule, cancel|source, target|next, error|receivers, dispose)/],
   ['strings and numbers', /^\((string|number|concatenated string|sliced string)\)$/],
   ['compiled code, shapes, feedback (V8)', /^\((code|object shape)\)|DescriptorArray|FeedbackVector|WeakArrayList|CleanupQueue/],

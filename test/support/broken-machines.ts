@@ -5,12 +5,12 @@
  * of `connectionMachine.config` with the same implementations; implementation changes go
  * through `connectionMachine.provide(...)`.
  */
-import { assign, createMachine, fromCallback, raise } from 'xstate';
+import { assign, createMachine, raise } from 'xstate';
 import { backoffDelayMs, type BackoffSettings } from '../../src/backoff.js';
 import { connectionMachine } from '../../src/connection.machine.js';
 import { nextDraw } from '../../src/jitter.js';
 import { ABANDONED_CLOSE, createSocketActor } from '../../src/socket.actor.js';
-import type { ConnectionContext, ConnectionSettings, SocketCommand, SocketReport } from '../../src/index.js';
+import type { ConnectionContext } from '../../src/index.js';
 import type { InvariantId } from './invariants.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
 
@@ -53,12 +53,15 @@ function planRetryWith(
 
 /** Invariant 15: a socket actor that subscribes to the url thenable itself, unguarded, before the real one starts. */
 function unguarded(deps: Parameters<typeof createSocketActor>[0]): ReturnType<typeof createSocketActor> {
-  const start = createSocketActor(deps).config as (args: unknown) => (() => void) | void;
-  return fromCallback<SocketCommand, ConnectionSettings, SocketReport>((args) => {
-    const url = deps!.url;
-    if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
-    return start(args);
-  }) as ReturnType<typeof createSocketActor>;
+  const real = createSocketActor(deps);
+  return {
+    ...real,
+    start(snapshot, scope) {
+      const url = deps!.url;
+      if (typeof url === 'function') (url() as PromiseLike<unknown>).then?.(() => {}, () => {});
+      real.start!(snapshot, scope);
+    },
+  };
 }
 
 /** A broken variant and the invariant it breaks. */
