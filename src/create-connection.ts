@@ -204,18 +204,19 @@ class ConnectionHandle implements Connection {
   }
 
   connect(): void {
-    this.request('connect', { type: 'CONNECT' });
+    attached(this, 'connect').request('connect', { type: 'CONNECT' });
   }
 
   close(code = 1000, reason = ''): void {
-    this.request('close', { type: 'DISCONNECT', code, reason }, () => checkCloseArguments(code, reason));
+    attached(this, 'close').request('close', { type: 'DISCONNECT', code, reason }, () => checkCloseArguments(code, reason));
   }
 
   reconnect(): void {
-    this.request('reconnect', { type: 'RECONNECT' });
+    attached(this, 'reconnect').request('reconnect', { type: 'RECONNECT' });
   }
 
   send(data: OutgoingData): boolean {
+    attached(this, 'send');
     checkOutgoing(data);
     const { queue, transport } = this;
     if (queue.length === 0 && transport !== null) {
@@ -235,6 +236,7 @@ class ConnectionHandle implements Connection {
   }
 
   on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void {
+    attached(this, 'on');
     if (!EVENT_NAMES.includes(event)) {
       throw new TypeError(`xstate-websocket: unknown event ${describe(event)}; use one of ${EVENT_NAMES.join(', ')}.`);
     }
@@ -249,7 +251,7 @@ class ConnectionHandle implements Connection {
   }
 
   stop(): void {
-    if (this.stopped) return;
+    if (attached(this, 'stop').stopped) return;
     const before = getStatus(this.actor.getSnapshot());
     this.stopped = true;
     this.called = true;
@@ -307,6 +309,18 @@ class ConnectionHandle implements Connection {
     this.called = true;
     this.actor.send(command);
   }
+}
+
+/**
+ * The handle itself, or a `TypeError` that says how to call a method taken off it: the methods
+ * live on the prototype (no closures per connection), so `const { send } = connection` detaches them.
+ */
+function attached(self: unknown, method: string): ConnectionHandle {
+  if (self instanceof ConnectionHandle) return self;
+  throw new TypeError(
+    `xstate-websocket: ${method}() was called without its connection (a method taken off the handle); ` +
+      `call connection.${method}(...), or pass a wrapper such as (...args) => connection.${method}(...args).`,
+  );
 }
 
 /**

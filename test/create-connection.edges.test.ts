@@ -230,3 +230,25 @@ describe('one on() registration, one removal', () => {
     expect(calls).toEqual(['g:manuallyClosed']);
   });
 });
+
+describe('methods taken off the handle (they live on its prototype)', () => {
+  it.each(['connect', 'close', 'reconnect', 'send', 'on', 'stop'] as const)(
+    '%s() called detached throws a TypeError that says how to call it, and changes nothing',
+    (method) => {
+      const { conn, server } = autoConnecting({ autoConnect: false });
+      const detached = conn[method] as (...args: unknown[]) => unknown;
+      expect(() => detached('x')).toThrow(
+        new TypeError(
+          `xstate-websocket: ${method}() was called without its connection (a method taken off the handle); ` +
+            `call connection.${method}(...), or pass a wrapper such as (...args) => connection.${method}(...args).`,
+        ),
+      );
+      expect(conn.status).toBe('idle');
+      expect(server.sockets).toHaveLength(0);
+      const bound = conn.connect.bind(conn);
+      bound();
+      expect(conn.status).toBe('connecting');
+      conn.stop();
+    },
+  );
+});
