@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { WebSocketServer } from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { waitFor } from './support/wait-for.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Inside the checkout (git-ignored), so `ws` and the tsconfig `paths` resolve as for examples/.
@@ -95,6 +96,8 @@ describe('README examples, run as written against a local echo server', () => {
       'status closing',
       'status manuallyClosed',
     ]);
+    // The server may hear the close a moment after the client process has exited (a loaded machine).
+    await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
     expect(closeCodes).toEqual([1000]);
   });
 
@@ -106,6 +109,7 @@ describe('README examples, run as written against a local echo server', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toEqual(['connecting', 'open', 'message hello']);
+    await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
     expect(closeCodes).toHaveLength(1);
   });
 });
