@@ -2,8 +2,8 @@
 // costs, and what it would cost (a) without the invoked socket child and (b) sharing one actor
 // system. Heap per instance from heapUsed after forced GC (N instances, minus the same process
 // before), and µs per instance for creating them; one variant per process (argument 2 = its index).
-// Run: for i in 0 1 2 3 4 5; do node --expose-gc --import tsx bench/prototypes/actor-floors.ts 2000 $i; done
-import { createActor, fromCallback, setup, spawnChild, type AnyActorRef } from 'xstate';
+// Run: for i in 0 1 2 3 4 5 6 7 8; do node --expose-gc --import tsx bench/prototypes/actor-floors.ts 2000 $i; done
+import { createActor, createMachine, fromCallback, setup, spawnChild, type AnyActorRef } from 'xstate';
 import type * as Ours from '../../src/index.js';
 // The published build (run `npm run build` first): tsx would wrap src closures in `__name` and inflate them.
 const { connectionMachine, resolveOptions } = (await import(new URL('../../dist/index.js', import.meta.url).href)) as typeof Ours;
@@ -30,6 +30,21 @@ class NullSocket {
 const settings = resolveOptions({ url: 'ws://127.0.0.1:1', WebSocket: NullSocket as never, heartbeat: { intervalMs: 25_000, timeoutMs: 10_000 } }).settings;
 const noSocket = connectionMachine.provide({ actors: { socket: fromCallback(() => () => {}) as never } });
 
+// Candidate 1 as a chart: no invoked socket actor; `session` opens and releases the socket in
+// entry/exit actions instead (no-ops here, as the callback child above does nothing either).
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+const copy = (v: unknown): unknown =>
+  Array.isArray(v) ? v.map(copy) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, copy(x)])) : v;
+const entryExitConfig = copy(connectionMachine.config) as Json;
+delete entryExitConfig.states.session.invoke;
+entryExitConfig.states.session.entry = [...[entryExitConfig.states.session.entry ?? []].flat(), 'openSocket'];
+entryExitConfig.states.session.exit = [...[entryExitConfig.states.session.exit ?? []].flat(), 'releaseSocket'];
+const entryExit = createMachine(entryExitConfig as never, {
+  ...connectionMachine.implementations,
+  actions: { ...connectionMachine.implementations.actions, openSocket: () => {}, releaseSocket: () => {} },
+} as never) as unknown as typeof noSocket;
+const opened = { type: 'SOCKET.OPENED', protocol: '' } as const;
+
 const trivial = setup({}).createMachine({ initial: 'a', states: { a: { on: { GO: 'b' } }, b: {} } });
 const trivialWithChild = setup({ actors: { child: fromCallback(() => () => {}) } }).createMachine({
   initial: 'a',
@@ -49,6 +64,23 @@ const cases: Record<string, () => unknown> = {
     a.send({ type: 'CONNECT' });
     return a;
   },
+  'connectionMachine connecting, socket as session entry/exit actions (candidate 1)': () => {
+    const a = createActor(entryExit, { input: settings }).start();
+    a.send({ type: 'CONNECT' });
+    return a;
+  },
+  'connectionMachine open (CONNECT, SOCKET.OPENED), invoked socket child': () => {
+    const a = createActor(noSocket, { input: settings }).start();
+    a.send({ type: 'CONNECT' });
+    a.send(opened);
+    return a;
+  },
+  'connectionMachine open (CONNECT, SOCKET.OPENED), socket as entry/exit actions (candidate 1)': () => {
+    const a = createActor(entryExit, { input: settings }).start();
+    a.send({ type: 'CONNECT' });
+    a.send(opened);
+    return a;
+  },
 };
 
 const results: string[] = [];
@@ -65,7 +97,7 @@ for (const [name, make] of Object.entries(cases).filter((_, i) => i === only)) {
 }
 
 // One shared system: a root actor spawns every connection as a child.
-for (const connect of [false, true].filter((_, i) => i + 4 === only)) {
+for (const connect of [false, true].filter((_, i) => i + 7 === only)) {
   const root = setup({
     actors: { connection: noSocket },
   }).createMachine({
