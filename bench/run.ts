@@ -1,6 +1,6 @@
 // Runs the benchmark suite: `npm run bench` (full, writes bench/RESULTS.md) or
 // `npm run bench -- --quick` (smaller counts, prints summary lines only).
-// Options: --only=message-path,echo,memory,bundle,herd   --clients=raw-ws,ours,...
+// Options: --only=message-path,echo,memory,bundle,herd (prints; RESULTS.md is left alone)   --clients=raw-ws,ours,...   --out=FILE
 //          --out=<file> (write the results file in quick mode too, or elsewhere)
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,7 +31,8 @@ const quick = argv.includes('--quick');
 const opt = (name: string) => argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const only = opt('only')?.split(',');
 const wantedClients = opt('clients')?.split(',') ?? CLIENT_NAMES;
-const out = opt('out') ?? (quick ? undefined : path.join(benchDir, 'RESULTS.md'));
+// Only a full run of every benchmark rewrites RESULTS.md; a quick or partial (--only) run prints, or writes --out.
+const out = opt('out') ?? (quick || only ? undefined : path.join(benchDir, 'RESULTS.md'));
 for (const c of wantedClients) adapterByName(c); // validate names
 if (only) for (const o of only) if (!BENCHES.some((b) => b.id === o)) throw new Error(`unknown benchmark ${o}`);
 
@@ -75,6 +76,9 @@ const totalSecs = (Date.now() - started) / 1000;
 // Summary: one line per benchmark on stdout.
 process.stdout.write(`\nSummary (${quick ? 'quick' : 'full'}, ${fmt(totalSecs, 0)} s):\n`);
 for (const o of outcomes) process.stdout.write(`${o.outcome ? o.outcome.summary : `${o.id}: FAILED (see above)`}\n`);
+
+// A partial run prints its sections' tables too (paste them into RESULTS.md by hand if wanted).
+if (only && !out) for (const o of outcomes) if (o.outcome) process.stdout.write(`\n## ${o.title}\n\n${o.outcome.markdown}\n`);
 
 if (out) {
   const versions = [
