@@ -259,10 +259,15 @@ export const DELAY_DOCS: Readonly<Record<string, { readonly from: string; readon
       `min(${DEFAULTS.backoff.maxDelayMs}, ${DEFAULTS.backoff.initialDelayMs} × ${DEFAULTS.backoff.factor}^(n−1))`,
     meaning: 'the wait in `backoff` before retry n (n ≤ `maxRetries`)',
   },
+  handshakeTimeout: {
+    from: '`settings.handshake.timeoutMs` (the machine input; `createConnection` takes no `handshake` option yet)',
+    defaultMs: String(DEFAULTS.handshake.timeoutMs),
+    meaning: 'longest wait in `session.handshaking` for the verdict; then the socket is closed with 3008 and the attempt counts as failed',
+  },
   stableUptime: {
     from: '`stableUptimeMs`',
     defaultMs: String(DEFAULTS.stableUptimeMs),
-    meaning: 'time open before the retry budget resets',
+    meaning: 'time open (with a handshake: since ready) before the retry budget resets',
   },
   heartbeatWait: {
     from: '`context.heartbeatWaitMs`: `heartbeat.intervalMs` less the silence already seen',

@@ -9,6 +9,12 @@
 /** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
 export const TIMEOUT_CLOSE_CODE = 3008;
 
+/**
+ * Close code the client sends when the server rejects the handshake (the app range: not retried
+ * by the policy, and the chart gives up on a rejection whatever the policy says).
+ */
+export const HANDSHAKE_REJECTED_CLOSE_CODE = 4403;
+
 /** How the policy treats one close code. */
 export interface CloseCodePolicy {
   /** `true`: reconnect with backoff; `false`: stop and enter `gaveUp`. */

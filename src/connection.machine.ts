@@ -8,7 +8,7 @@
  */
 import { assign, emit, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
-import { isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
+import { HANDSHAKE_REJECTED_CLOSE_CODE, isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 import {
   CONNECTION_STATUSES,
   type ConnectionContext,
@@ -41,6 +41,7 @@ const DISCONNECT = { target: 'manuallyClosed', actions: because('close requested
 const SESSION = '#connection.session';
 const CLOSING = '#connection.session.closing';
 const MANUALLY_CLOSED = '#connection.manuallyClosed';
+const GAVE_UP = '#connection.gaveUp';
 
 export const connectionMachine = setup({
   // Types only: one empty object at run time.
@@ -59,12 +60,16 @@ export const connectionMachine = setup({
     hasRetriesLeft: ({ context }) => context.retries < context.settings.maxRetries,
     isManualIntent: ({ context }) => context.closeIntent === 'manual',
     isReconnectIntent: ({ context }) => context.closeIntent === 'reconnect',
+    isRejectIntent: ({ context }) => context.closeIntent === 'reject',
+    hasHandshake: ({ context }) => context.settings.handshake !== null,
+    isRejected: ({ event }) => event.type === 'SOCKET.HANDSHAKE' && event.verdict === 'rejected',
     isHeartbeatEnabled: ({ context }) => context.settings.heartbeat !== null,
     isSilentForInterval: ({ context, event }) =>
       event.type === 'SOCKET.SILENCE' && event.silentMs >= (context.settings.heartbeat?.intervalMs ?? Infinity),
   },
   delays: {
     connectTimeout: ({ context }) => context.settings.connectTimeoutMs,
+    handshakeTimeout: ({ context }) => context.settings.handshake?.timeoutMs ?? 0,
     closeTimeout: ({ context }) => context.settings.closeTimeoutMs,
     backoffDelay: ({ context }) => context.retryDelayMs,
     stableUptime: ({ context }) => context.settings.stableUptimeMs,
@@ -83,6 +88,18 @@ export const connectionMachine = setup({
       closeIntent: 'retry' as const,
       closeRequest: { code: TIMEOUT_CLOSE_CODE, reason: 'connect timeout' },
     }),
+    planHandshakeTimeoutClose: assign({
+      closeIntent: 'retry' as const,
+      closeRequest: { code: TIMEOUT_CLOSE_CODE, reason: 'handshake timeout' },
+    }),
+    planHelloFailedClose: assign({ closeIntent: 'retry' as const, closeRequest: { code: 1000, reason: 'hello failed' } }),
+    planRejectedClose: assign(({ event }) => ({
+      closeIntent: 'reject' as const,
+      closeRequest: {
+        code: HANDSHAKE_REJECTED_CLOSE_CODE,
+        reason: (event.type === 'SOCKET.HANDSHAKE' && event.reason) || 'handshake rejected',
+      },
+    })),
     planHeartbeatClose: assign({
       closeIntent: 'retry' as const,
       closeRequest: { code: TIMEOUT_CLOSE_CODE, reason: 'heartbeat timeout' },
@@ -98,18 +115,26 @@ export const connectionMachine = setup({
     ),
     abandonSocket: sendTo('socket', { type: 'ABANDON_SOCKET' as const }),
     recordGaveUpMaxRetries: assign({ gaveUpReason: 'max-retries' as const }),
+    recordGaveUpRejected: assign({ gaveUpReason: 'handshake-rejected' as const }),
+    recordProtocol: assign(({ event }) => (event.type === 'SOCKET.OPENED' ? { protocol: event.protocol } : {})),
+    recordOpened: assign({ hasBeenOpen: true }),
     recordGaveUpCloseCode: assign(({ event }) =>
       event.type === 'SOCKET.CLOSED' ? { gaveUpReason: `close-code ${event.code}` as const } : {},
     ),
     recordReason: assign(({ context, event }, params: { reason: ReasonLabel }) => ({ reason: formatReason(params.reason, context, event) })),
     requestSocketClose: sendTo('socket', ({ context }) => ({ type: 'CLOSE_SOCKET' as const, ...context.closeRequest })),
     sendPing: sendTo('socket', { type: 'SEND_PING' as const }),
+    sendHello: sendTo('socket', { type: 'SEND_HELLO' as const }),
     requestSilenceReport: sendTo('socket', { type: 'REPORT_SILENCE' as const }),
-    emitOpen: emit(({ event }) => ({ type: 'open' as const, protocol: event.type === 'SOCKET.OPENED' ? event.protocol : '' })),
+    emitOpen: emit(({ context, event }) => ({
+      type: 'open' as const,
+      protocol: event.type === 'SOCKET.OPENED' ? event.protocol : context.protocol,
+      reconnected: context.hasBeenOpen,
+    })),
     // On `session`'s exit, after `recordClose`: `lastClose` is the close that ended this session.
     emitClose: emit(({ context }) => ({ type: 'close' as const, ...context.lastClose! })),
     emitError: emit(({ event }) =>
-      event.type === 'SOCKET.ERROR'
+      event.type === 'SOCKET.ERROR' || event.type === 'SOCKET.HELLO_FAILED'
         ? { type: 'error' as const, message: event.message, error: event.error }
         : { type: 'error' as const, message: 'unknown error' },
     ),
@@ -134,6 +159,8 @@ export const connectionMachine = setup({
     closeRequest: { code: 1000, reason: '' },
     lastClose: null,
     gaveUpReason: null,
+    protocol: '',
+    hasBeenOpen: false,
     reason: 'created',
   }),
   initial: 'idle',
@@ -172,16 +199,36 @@ export const connectionMachine = setup({
           },
           on: {
             'SOCKET.OPENED': [
+              { guard: 'hasHandshake', target: 'handshaking', actions: because('socket opened') },
               { guard: 'isHeartbeatEnabled', target: 'open.listening', actions: because('socket opened') },
               { target: 'open', actions: because('socket opened') },
             ],
             RECONNECT: { actions: ['resetRetries', because('reconnect requested')] },
           },
         },
+        handshaking: {
+          description:
+            'The socket is OPEN, the session is not: the hello went first and nothing from the app goes out; waiting for the verdict `handshake.reply` reads in the server\'s messages, at most `handshakeTimeout`.',
+          tags: 'connecting',
+          entry: ['recordProtocol', 'sendHello'],
+          after: {
+            handshakeTimeout: { target: 'closing', actions: ['planHandshakeTimeoutClose', because('handshake timeout')] },
+          },
+          on: {
+            'SOCKET.HANDSHAKE': [
+              { guard: 'isRejected', target: 'closing', actions: ['planRejectedClose', because('handshake rejected')] },
+              { guard: 'isHeartbeatEnabled', target: 'open.listening', actions: because('handshake ready') },
+              { target: 'open', actions: because('handshake ready') },
+            ],
+            'SOCKET.HELLO_FAILED': { target: 'closing', actions: ['emitError', 'planHelloFailedClose', because('hello failed')] },
+            RECONNECT: { actions: ['resetRetries', because('reconnect requested')] },
+          },
+        },
         open: {
-          description: 'The socket is OPEN: sends and messages take the direct path, not the statechart. After `stableUptime` the retry budget resets.',
+          description:
+            'The session is open (the socket OPEN and, with a handshake, the server ready): sends and messages take the direct path, not the statechart. After `stableUptime` the retry budget resets.',
           tags: 'open',
-          entry: 'emitOpen',
+          entry: ['emitOpen', 'recordOpened'],
           after: {
             stableUptime: { actions: ['resetRetries', because('stable uptime')] },
           },
@@ -224,7 +271,7 @@ export const connectionMachine = setup({
         },
         closing: {
           description:
-            'A close was requested (close(), reconnect(), connect or heartbeat timeout); waiting for CLOSED, at most `closeTimeout`, then the socket is abandoned. `closeIntent` decides where CLOSED leads.',
+            'A close was requested (close(), reconnect(), a connect, handshake or heartbeat timeout, a failed hello, a rejected handshake); waiting for CLOSED, at most `closeTimeout`, then the socket is abandoned. `closeIntent` decides where CLOSED leads.',
           tags: 'closing',
           entry: 'requestSocketClose',
           after: {
@@ -234,6 +281,7 @@ export const connectionMachine = setup({
             'SOCKET.CLOSED': [
               { guard: 'isManualIntent', target: MANUALLY_CLOSED, actions: because('socket closed') },
               { guard: 'isReconnectIntent', target: SESSION, actions: ['resetRetries', because('socket closed')] },
+              { guard: 'isRejectIntent', target: GAVE_UP, actions: ['recordGaveUpRejected', because('gave up')] },
               // A retry close falls through to the session's SOCKET.CLOSED: policy, then budget.
             ],
             DISCONNECT: { actions: ['planManualClose', because('close requested')] },
@@ -257,7 +305,7 @@ export const connectionMachine = setup({
       },
     },
     gaveUp: {
-      description: 'Retries exhausted, or a terminal close code. Nothing happens until connect() or reconnect().',
+      description: 'Retries exhausted, a terminal close code, or the handshake rejected. Nothing happens until connect() or reconnect().',
       tags: 'gaveUp',
       entry: 'emitGaveUp',
       on: { CONNECT, RECONNECT, DISCONNECT },

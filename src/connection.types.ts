@@ -17,7 +17,8 @@ export const CONNECTION_STATUSES = [
 /**
  * Where the connection is:
  * - `idle`: created, never asked to connect (`autoConnect: false`).
- * - `connecting`: a socket is being opened (URL resolved, handshake under way).
+ * - `connecting`: a socket is being opened (URL resolved, opening handshake under way) or, with a
+ *   `handshake`, it is open and the app-level handshake runs: the session is not open until `'ready'`.
  * - `open`: the socket is OPEN; sends go straight to it.
  * - `closing`: a close was requested; waiting for the socket to be CLOSED, at most `closeTimeoutMs`.
  * - `backoff`: the last attempt failed or dropped; waiting before the next one.
@@ -39,6 +40,12 @@ export interface HeartbeatSettings {
   readonly timeoutMs: number;
 }
 
+/** The app-level handshake's timing, when there is one (what the chart needs of `handshake`; `hello` and `reply` are the adapter's). */
+export interface HandshakeSettings {
+  /** Longest wait, in ms, from the socket opening to the server's verdict. */
+  readonly timeoutMs: number;
+}
+
 /**
  * The machine's input: the resolved, validated settings (plain data only). The URL is not here:
  * the adapter asks its `url` source once per attempt (`resolveOptions(options).adapter.url`).
@@ -57,6 +64,12 @@ export interface ConnectionSettings {
     readonly jitter: number;
   };
   readonly heartbeat: HeartbeatSettings | null;
+  /**
+   * The app-level handshake: `null` for none (the session is open as soon as the socket is). With
+   * one, an open socket goes to `session.handshaking` (status `connecting`): the adapter sends the
+   * hello and reports the server's verdict (SOCKET.HANDSHAKE) within `timeoutMs`, or the attempt fails.
+   */
+  readonly handshake: HandshakeSettings | null;
   /** Seeds the jitter generator (a uint32): the same seed and events give the same retry delays. */
   readonly seed: number;
 }
@@ -67,12 +80,19 @@ export type BinaryTypeName = 'arraybuffer' | 'blob' | 'nodebuffer';
 /**
  * Why the socket is being closed, which decides where `closing` leads:
  * `manual` → `manuallyClosed`; `reconnect` → a new attempt at once with a fresh budget;
- * `retry` → `backoff` (or `gaveUp` when no retry is left).
+ * `retry` → `backoff` (or `gaveUp` when no retry is left); `reject` (the server rejected the
+ * handshake) → `gaveUp`, whatever the close code and `shouldReconnect` say.
  */
-export type CloseIntent = 'manual' | 'reconnect' | 'retry';
+export type CloseIntent = 'manual' | 'reconnect' | 'retry' | 'reject';
 
-/** Why the machine stopped retrying. */
-export type GaveUpReason = 'max-retries' | `close-code ${number}`;
+/**
+ * Why the machine stopped retrying: retries exhausted, a terminal close code, or the server's
+ * `'rejected'` verdict in the handshake (never retried, like 1008).
+ */
+export type GaveUpReason = 'max-retries' | `close-code ${number}` | 'handshake-rejected';
+
+/** The server's verdict on the handshake, as `handshake.reply` gave it. */
+export type HandshakeVerdict = 'ready' | 'rejected';
 
 /** The machine's context. */
 export interface ConnectionContext {
@@ -91,6 +111,10 @@ export interface ConnectionContext {
   /** The last close the adapter reported (a socket abandoned after `closeTimeoutMs` included). */
   readonly lastClose: CloseInfo | null;
   readonly gaveUpReason: GaveUpReason | null;
+  /** The subprotocol of the current socket, from SOCKET.OPENED (the `open` event carries it after the handshake). */
+  readonly protocol: string;
+  /** Whether a session of this connection has been open before: the next `open` is then a reconnect. */
+  readonly hasBeenOpen: boolean;
   /**
    * Why the last transition happened, as one line: a label from `REASONS` and its details,
    * e.g. `retry scheduled {attempt: 1, delayMs: 1250, closeCode: 1006}` or
@@ -123,7 +147,14 @@ export type SocketReport =
       readonly silentMs: number;
     }
   /** The first inbound message after a ping: the connection is alive. */
-  | { readonly type: 'SOCKET.ALIVE' };
+  | { readonly type: 'SOCKET.ALIVE' }
+  /**
+   * The handshake's verdict: `handshake.reply` returned `'ready'` or `'rejected'` for an inbound
+   * message (`reason`: why, for the close sent on a rejection; at most 123 UTF-8 bytes).
+   */
+  | { readonly type: 'SOCKET.HANDSHAKE'; readonly verdict: HandshakeVerdict; readonly reason?: string }
+  /** `handshake.hello` threw or rejected, or the socket refused the hello: the attempt fails (and is retried). */
+  | { readonly type: 'SOCKET.HELLO_FAILED'; readonly message: string; readonly error?: unknown };
 
 /** Every event the machine accepts. */
 export type ConnectionEvent = ConnectionCommand | SocketReport;
@@ -134,11 +165,28 @@ export type SocketCommand =
   /** The close did not complete within `closeTimeoutMs`: let the socket go and report it CLOSED. */
   | { readonly type: 'ABANDON_SOCKET' }
   | { readonly type: 'SEND_PING' }
-  | { readonly type: 'REPORT_SILENCE' };
+  | { readonly type: 'REPORT_SILENCE' }
+  /**
+   * The socket opened and there is a handshake: send `handshake.hello()`'s data first, as it is,
+   * then read inbound messages with `handshake.reply` until it gives a verdict (SOCKET.HANDSHAKE).
+   */
+  | { readonly type: 'SEND_HELLO' };
 
 /** Events the machine emits (`actor.on(type, ...)`). */
 export type ConnectionEmitted =
-  | { readonly type: 'open'; readonly protocol: string }
+  | {
+      readonly type: 'open';
+      readonly protocol: string;
+      /**
+       * `true` when an earlier session of this connection was open, however it ended (a drop,
+       * `reconnect()`, `close()` or `gaveUp` then `connect()`): whatever that socket set up on the
+       * server is gone, so `if (reconnected) resubscribeAll()` is right every time. `false` exactly
+       * once, on the first open since creation (after `connect()` with `autoConnect: false`).
+       * A `connect()` does not make the next open a first one: the server forgot the earlier
+       * socket's subscriptions just the same, and messages queued meanwhile survive `close()`.
+       */
+      readonly reconnected: boolean;
+    }
   | ({ readonly type: 'close' } & CloseInfo)
   | { readonly type: 'error'; readonly message: string; readonly error?: unknown }
   | { readonly type: 'message'; readonly data: unknown }

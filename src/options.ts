@@ -4,15 +4,17 @@
  * an unknown key gets a "did you mean". The options themselves are documented in `options.types.ts`.
  */
 import type { SocketActorDeps } from './connection.deps.js';
-import type { ConnectionSettings } from './connection.types.js';
+import type { ConnectionSettings, HandshakeSettings } from './connection.types.js';
 import { describe, mustBe, PREFIX } from './describe.js';
 import { freshSeed, isSeed } from './jitter.js';
 import { defaultNow, isPongOption, pingOption } from './options.runtime.js';
 import {
   DEFAULTS,
   type BackoffOptions,
+  type Codec,
   type ConnectionClock,
   type ConnectionOptions,
+  type HandshakeOptions,
   type HeartbeatOptions,
 } from './options.types.js';
 import { normaliseUrl, type UrlSource } from './url.js';
@@ -24,13 +26,17 @@ const TOP_LEVEL_KEYS = [
 ] as const satisfies readonly (keyof ConnectionOptions)[];
 const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
 const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
+const HANDSHAKE_KEYS = ['hello', 'reply', 'timeoutMs'] as const satisfies readonly (keyof HandshakeOptions)[];
+const CODEC_KEYS = ['parse', 'serialize'] as const satisfies readonly (keyof Codec)[];
 /** `tsc` fails here when an option is added to an interface but not to its key list. */
 type Complete<T, List extends readonly string[]> = [Exclude<keyof T, List[number]>] extends [never] ? true : false;
 type KeyListsAreComplete = [
   Complete<ConnectionOptions, typeof TOP_LEVEL_KEYS>,
   Complete<BackoffOptions, typeof BACKOFF_KEYS>,
   Complete<HeartbeatOptions, typeof HEARTBEAT_KEYS>,
-] extends [true, true, true] ? true : false;
+  Complete<HandshakeOptions, typeof HANDSHAKE_KEYS>,
+  Complete<Codec, typeof CODEC_KEYS>,
+] extends [true, true, true, true, true] ? true : false;
 type AssertTrue<T extends true> = T;
 type _KeyListsChecked = AssertTrue<KeyListsAreComplete>;
 
@@ -42,6 +48,8 @@ export const KNOWN_KEYS: readonly string[] = [
   ...TOP_LEVEL_KEYS,
   ...BACKOFF_KEYS.map((key) => `backoff.${key}`),
   ...HEARTBEAT_KEYS.map((key) => `heartbeat.${key}`),
+  ...HANDSHAKE_KEYS.map((key) => `handshake.${key}`),
+  ...CODEC_KEYS.map((key) => `codec.${key}`),
 ];
 
 /** Options after validation, one object per concern, every default filled in. */
@@ -116,6 +124,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       maxRetries,
       backoff: { initialDelayMs, maxDelayMs, factor, jitter },
       heartbeat,
+      handshake: null,
       seed: seedOption(options.seed),
     },
     adapter: {
@@ -134,6 +143,40 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       inspect: options.inspect,
     },
   };
+}
+
+/**
+ * The `handshake` option: the chart's timing (plain data, for the settings) and the adapter's
+ * functions. `null` without one. Not yet accepted by `createConnection`: the adapter and the
+ * handle take it once they send the hello, read the verdict and hold the queue until ready.
+ */
+export function handshakeOption(value: HandshakeOptions | undefined): {
+  settings: HandshakeSettings;
+  hello: HandshakeOptions['hello'];
+  reply: HandshakeOptions['reply'];
+} | null {
+  const input = optionalObject('handshake', value);
+  if (input === undefined) return null;
+  checkKeys(input, HANDSHAKE_KEYS, 'handshake.');
+  if (typeof input.reply !== 'function') {
+    mustBe('handshake.reply', "a function that returns 'ready', 'rejected' or undefined for each inbound message", input.reply);
+  }
+  return {
+    settings: { timeoutMs: duration(input, DEFAULTS.handshake, 'handshake.', 'timeoutMs', 1) },
+    hello: optionalOf('handshake.hello', input.hello, 'function'),
+    reply: input.reply,
+  };
+}
+
+/** The `codec` option: `parse` and `serialize` functions, or `null` without one (raw data both ways). */
+export function codecOption(value: Codec<unknown, unknown> | undefined): Codec<unknown, unknown> | null {
+  const input = optionalObject('codec', value);
+  if (input === undefined) return null;
+  checkKeys(input, CODEC_KEYS, 'codec.');
+  for (const key of CODEC_KEYS) {
+    if (typeof input[key] !== 'function') mustBe(`codec.${key}`, 'a function (e.g. `codec: json()`)', input[key]);
+  }
+  return input;
 }
 
 /** Throws a `TypeError` for a key that is not an option, suggesting the nearest known key. */

@@ -4,7 +4,7 @@
  * Validation lives in `options.ts`.
  */
 import type { InspectionEvent, Observer } from 'xstate';
-import type { BinaryTypeName, CloseInfo } from './connection.types.js';
+import type { BinaryTypeName, CloseInfo, HandshakeVerdict } from './connection.types.js';
 import type { UrlSource } from './url.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
 
@@ -75,6 +75,40 @@ export interface HeartbeatOptions {
    * @default 'pong'
    */
   isPong?: PongData | ((data: unknown) => boolean);
+}
+
+/**
+ * An app-level handshake on every new socket: the hello goes out first, then nothing from the
+ * app until `reply` says `'ready'`. The public status stays `connecting` meanwhile.
+ */
+export interface HandshakeOptions {
+  /**
+   * Makes the hello, sent first on every new socket (before anything queued), as it is (not through
+   * the codec). May be async, e.g. to fetch a fresh token. Throwing or rejecting is reported as
+   * `error` and fails the attempt, which is retried. Leave it out when the server speaks first.
+   * @default undefined
+   */
+  hello?: () => OutgoingData | PromiseLike<OutgoingData>;
+  /**
+   * Reads each inbound message (raw, before the codec) until it decides: `'ready'` opens the
+   * session, `'rejected'` closes the socket with 4403 and gives up (no retry, like 1008),
+   * `undefined` waits for the next message. Pings and pongs never reach it.
+   */
+  reply: (data: unknown) => HandshakeVerdict | undefined;
+  /**
+   * Longest wait, in ms, from the socket opening to a verdict. Past it the socket is closed with
+   * 3008 `handshake timeout` and the attempt retried like any other.
+   * @default 10000
+   */
+  timeoutMs?: number;
+}
+
+/** Turns inbound data into the app's messages and the app's messages into data to send. */
+export interface Codec<In = unknown, Out = never> {
+  /** Parses one inbound message (raw WebSocket data). Throwing means the message is invalid. */
+  parse(data: unknown): In;
+  /** Serialises one outgoing message. */
+  serialize(message: Out): OutgoingData;
 }
 
 /** Options of `createConnection`. Only `url` is required. */
@@ -186,6 +220,7 @@ export const DEFAULTS = {
   maxRetries: 15,
   stableUptimeMs: 5_000,
   heartbeat: { intervalMs: 25_000, timeoutMs: 10_000 },
+  handshake: { timeoutMs: 10_000 },
   /** `heartbeat.ping` and `heartbeat.isPong` (kept apart from `heartbeat`, which is plain machine settings). */
   heartbeatData: { ping: 'ping', isPong: 'pong' },
   maxQueuedMessages: 1_000,

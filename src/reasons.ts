@@ -17,7 +17,11 @@ export const REASONS = {
   'close requested': '`close(code, reason)` (DISCONNECT): close for good',
   'network online': 'the network came back (NETWORK.ONLINE) during backoff: retry at once',
   'backoff elapsed': 'the retry delay has passed: the next attempt starts',
-  'socket opened': 'the handshake completed; the socket is OPEN',
+  'socket opened': 'the opening handshake completed; the socket is OPEN (with `handshake`, the hello goes out and the verdict is awaited)',
+  'handshake ready': "`handshake.reply` said 'ready': the session is open, the queue flushes",
+  'handshake rejected': "`handshake.reply` said 'rejected': the socket is closed with 4403 and the connection gives up",
+  'handshake timeout': 'no verdict within handshake.timeoutMs of the socket opening: the socket is closed with 3008',
+  'hello failed': '`handshake.hello` threw or rejected: an error event, and the socket is closed and the attempt retried',
   'socket error': 'the socket reported an error (a close follows)',
   'socket closed': 'the socket reached CLOSED (or was abandoned after closeTimeoutMs)',
   'connect timeout': 'the handshake took longer than connectTimeoutMs: the socket is closed with 3008',
@@ -59,6 +63,12 @@ function detailsOf(label: ReasonLabel, context: ConnectionContext, event: Connec
       return event.type === 'SOCKET.CLOSED' ? { code: event.code, reason: event.reason } : null;
     case 'connect timeout':
       return { timeoutMs: settings.connectTimeoutMs };
+    case 'handshake rejected':
+      return { reason: context.closeRequest.reason };
+    case 'handshake timeout':
+      return { timeoutMs: settings.handshake?.timeoutMs ?? 0 };
+    case 'hello failed':
+      return event.type === 'SOCKET.HELLO_FAILED' ? { message: event.message } : null;
     case 'close timeout':
       return { timeoutMs: settings.closeTimeoutMs };
     case 'stable uptime':

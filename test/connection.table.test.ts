@@ -29,8 +29,11 @@ const EVENTS: Record<string, ConnectionEvent> = {
   'SOCKET.SILENCE silent': { type: 'SOCKET.SILENCE', silentMs: 1_000 },
   'SOCKET.SILENCE heard': { type: 'SOCKET.SILENCE', silentMs: 400 },
   'SOCKET.ALIVE': { type: 'SOCKET.ALIVE' },
+  'SOCKET.HANDSHAKE ready': { type: 'SOCKET.HANDSHAKE', verdict: 'ready' },
+  'SOCKET.HANDSHAKE rejected': { type: 'SOCKET.HANDSHAKE', verdict: 'rejected', reason: 'denied' },
+  'SOCKET.HELLO_FAILED': { type: 'SOCKET.HELLO_FAILED', message: 'no token' },
 };
-const DELAYS = ['connectTimeout', 'stableUptime', 'heartbeatWait', 'heartbeatTimeout', 'closeTimeout', 'backoffDelay'] as const;
+const DELAYS = ['connectTimeout', 'handshakeTimeout', 'stableUptime', 'heartbeatWait', 'heartbeatTimeout', 'closeTimeout', 'backoffDelay'] as const;
 const COLUMNS = [...Object.keys(EVENTS), ...DELAYS.map((d) => `after ${d}`)];
 
 const label = (s: Snapshot): string => {
@@ -55,6 +58,9 @@ const listening = step(connecting1, 'SOCKET.OPENED');
 const probingSilence = step(listening, 'after heartbeatWait');
 const awaitingPong = step(probingSilence, 'SOCKET.SILENCE silent');
 const [idleNoHeartbeat] = initialTransition(machine, explorationSettings({ maxRetries: 2, heartbeat: false }));
+// With a handshake (timeoutMs 700): the open socket waits in handshaking for the verdict.
+const [idleHandshake] = initialTransition(machine, explorationSettings({ maxRetries: 2, heartbeat: true, handshake: true }));
+const handshaking = step(idleHandshake, 'CONNECT', 'SOCKET.CLOSED 1006', 'after backoffDelay', 'SOCKET.OPENED');
 const SITUATIONS: Record<string, Snapshot> = {
   idle,
   'connecting (first attempt)': connecting,
@@ -63,7 +69,9 @@ const SITUATIONS: Record<string, Snapshot> = {
   'open.listening': listening,
   'open.probingSilence': probingSilence,
   'open.awaitingPong': awaitingPong,
+  'handshaking (retry 1)': handshaking,
   'closing (retry: connect timeout)': step(connecting1, 'after connectTimeout'),
+  'closing (handshake rejected)': step(handshaking, 'SOCKET.HANDSHAKE rejected'),
   'closing (close())': step(listening, 'DISCONNECT'),
   'closing (reconnect())': step(listening, 'RECONNECT'),
   'backoff (retry 1 of 2)': backoff1,
@@ -99,7 +107,9 @@ const TABLE: Record<string, Record<string, string>> = {
   'open.listening': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after stableUptime': '=', 'after heartbeatWait': 'open.probingSilence' },
   'open.probingSilence': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.SILENCE silent': 'open.awaitingPong', 'SOCKET.SILENCE heard': 'open.listening', 'after stableUptime': '=' },
   'open.awaitingPong': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.ALIVE': 'open.listening', 'after stableUptime': '=', 'after heartbeatTimeout': 'closing' },
+  'handshaking (retry 1)': { RECONNECT: '=', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.HANDSHAKE ready': 'open.listening', 'SOCKET.HANDSHAKE rejected': 'closing', 'SOCKET.HELLO_FAILED': 'closing', 'after handshakeTimeout': 'closing' },
   'closing (retry: connect timeout)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after closeTimeout': 'backoff' },
+  'closing (handshake rejected)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'gaveUp', 'SOCKET.CLOSED 1008': 'gaveUp', 'after closeTimeout': 'gaveUp' },
   'closing (close())': { CONNECT: '=', RECONNECT: '=', 'SOCKET.CLOSED 1006': 'manuallyClosed', 'SOCKET.CLOSED 1008': 'manuallyClosed', 'after closeTimeout': 'manuallyClosed' },
   'closing (reconnect())': { DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'connecting (new socket)', 'SOCKET.CLOSED 1008': 'connecting (new socket)', 'after closeTimeout': 'connecting (new socket)' },
   'backoff (retry 1 of 2)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'after backoffDelay': 'connecting (new socket)' },
@@ -117,7 +127,9 @@ const ARMED: Record<string, string[]> = {
   'open.listening': ['stableUptime 5000', 'heartbeatWait 1000'],
   'open.probingSilence': ['stableUptime 5000'],
   'open.awaitingPong': ['stableUptime 5000', 'heartbeatTimeout 500'],
+  'handshaking (retry 1)': ['handshakeTimeout 700'],
   'closing (retry: connect timeout)': ['closeTimeout 300'],
+  'closing (handshake rejected)': ['closeTimeout 300'],
   'closing (close())': ['closeTimeout 300'],
   'closing (reconnect())': ['closeTimeout 300'],
   'backoff (retry 1 of 2)': ['backoffDelay 100'],
@@ -203,7 +215,18 @@ const REASON_TABLE: Record<string, Record<string, string>> = {
     'after stableUptime': 'stable uptime {uptimeMs: 5000}',
     'after heartbeatTimeout': 'heartbeat timeout {timeoutMs: 500}',
   }),
+  'handshaking (retry 1)': sessionReasons({
+    'SOCKET.HANDSHAKE ready': 'handshake ready',
+    'SOCKET.HANDSHAKE rejected': 'handshake rejected {reason: "denied"}',
+    'SOCKET.HELLO_FAILED': 'hello failed {message: "no token"}',
+    'after handshakeTimeout': 'handshake timeout {timeoutMs: 700}',
+  }),
   'closing (retry: connect timeout)': sessionReasons({ 'after closeTimeout': closeTimeout }),
+  'closing (handshake rejected)': sessionReasons({
+    'SOCKET.CLOSED 1006': 'gave up {reason: "handshake-rejected", retries: 1, closeCode: 1006}',
+    'SOCKET.CLOSED 1008': 'gave up {reason: "handshake-rejected", retries: 1, closeCode: 1008}',
+    'after closeTimeout': closeTimeout,
+  }),
   'closing (close())': {
     CONNECT: 'connect requested',
     RECONNECT: 'reconnect requested',

@@ -27,7 +27,7 @@ describe('connecting', () => {
     expect(socket.binaryType).toBe('arraybuffer');
     socket.accept('chat.v2');
     expect(h.conn.status).toBe('open');
-    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2' }]);
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2', reconnected: false }]);
     expect(h.statuses()).toEqual(['connecting', 'open']);
   });
 
@@ -420,10 +420,23 @@ describe('a fresh retry budget', () => {
 });
 
 describe('events a listener sees', () => {
+  it('fires open with reconnected: false the first time, true after a drop and after close() then connect()', () => {
+    const h = connectWithFake(fast);
+    h.server.latest().accept();
+    h.server.latest().drop();
+    h.advance(100); // the first retry's delay is at most 100 ms
+    h.server.latest().accept();
+    h.conn.close();
+    h.server.latest().completeClose();
+    h.conn.connect();
+    h.server.latest().accept();
+    expect(h.payloads('open').map((open) => open.reconnected)).toEqual([false, true, true]);
+  });
+
   it('fires open with the protocol when the heartbeat is on, and starts the heartbeat', () => {
     const h = connectWithFake({ ...fast, heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
     h.server.latest().accept('chat.v1');
-    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v1' }]);
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v1', reconnected: false }]);
     expect(h.statuses()).toEqual(['connecting', 'open']);
     h.advance(1000);
     expect(h.server.latest().sent).toEqual(['ping']);

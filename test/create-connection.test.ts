@@ -431,7 +431,7 @@ describe('re-entrant calls and defaults', () => {
     const again = conn.on('open', (payload) => seen.push(payload));
     conn.connect();
     server.latest().accept();
-    expect(seen).toEqual([{ protocol: '' }]);
+    expect(seen).toEqual([{ protocol: '', reconnected: false }]);
     again();
     conn.stop();
   });

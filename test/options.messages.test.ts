@@ -1,7 +1,7 @@
 // Every option error, its message pinned word for word: each names the option and the value and
 // says how to fix it. Size work (issue 11) may reshape the code that builds them, never the text.
 import { describe, expect, it } from 'vitest';
-import { resolveOptions } from '../src/options.js';
+import { codecOption, handshakeOption, resolveOptions } from '../src/options.js';
 import type { ConnectionOptions } from '../src/options.types.js';
 import { createFakeWebSocketServer } from './support/fake-websocket.js';
 
@@ -86,6 +86,43 @@ describe('option error messages', () => {
     let thrown: unknown;
     try {
       resolveOptions(options as ConnectionOptions);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(error);
+    expect((thrown as Error).message).toBe(message);
+  });
+});
+
+// `handshake` and `codec` are validated by their own resolvers until createConnection takes them
+// (issue 12: the adapter and the handle wiring come next); their messages are pinned the same way.
+const reply = () => undefined;
+const PART_CASES: [name: string, resolve: () => unknown, error: ErrorConstructor, message: string][] = [
+  ['{ handshake: null }', () => handshakeOption(null as never), TypeError,
+    'xstate-websocket: `handshake` must be an object, got null.'],
+  ['{ handshake: {} }', () => handshakeOption({} as never), TypeError,
+    "xstate-websocket: `handshake.reply` must be a function that returns 'ready', 'rejected' or undefined for each inbound message, got undefined."],
+  [`{ handshake: { reply, hello: 'hi' } }`, () => handshakeOption({ reply, hello: 'hi' as never }), TypeError,
+    'xstate-websocket: `handshake.hello` must be a function, got "hi".'],
+  ['{ handshake: { reply, timeoutMs: 0 } }', () => handshakeOption({ reply, timeoutMs: 0 }), RangeError,
+    'xstate-websocket: `handshake.timeoutMs` must be a whole number of milliseconds ≥ 1 (timers cap at 2147483647), got 0.'],
+  ['{ handshake: { reply, timeout: 5 } }', () => handshakeOption({ reply, timeout: 5 } as never), TypeError,
+    'xstate-websocket: unknown option `handshake.timeout`; did you mean `handshake.timeoutMs`?'],
+  ['{ handshake: { reply, frobnicate: 1 } }', () => handshakeOption({ reply, frobnicate: 1 } as never), TypeError,
+    'xstate-websocket: unknown option `handshake.frobnicate`; the `handshake` options are hello, reply, timeoutMs.'],
+  ['{ codec: JSON }', () => codecOption(JSON as never), TypeError,
+    'xstate-websocket: `codec.serialize` must be a function (e.g. `codec: json()`), got undefined.'],
+  ['{ codec: { parse } }', () => codecOption({ parse: JSON.parse } as never), TypeError,
+    'xstate-websocket: `codec.serialize` must be a function (e.g. `codec: json()`), got undefined.'],
+  ['{ codec: { parse, serialise } }', () => codecOption({ parse: JSON.parse, serialise: JSON.stringify } as never), TypeError,
+    'xstate-websocket: unknown option `codec.serialise`; did you mean `codec.serialize`?'],
+];
+
+describe('option error messages of handshake and codec', () => {
+  it.each(PART_CASES)('%s throws the exact fix-it message', (_name, resolve, error, message) => {
+    let thrown: unknown;
+    try {
+      resolve();
     } catch (e) {
       thrown = e;
     }

@@ -12,6 +12,7 @@ import { fromCallback, transition, type AnyStateNode, type StateValue } from 'xs
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
 import { getStatus, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
+import { handshakeOption } from '../../src/options.js';
 import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
 import type { InvariantId } from './invariants.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
@@ -24,6 +25,8 @@ export interface Edge {
   readonly event: ConnectionEvent;
   readonly to: string;
   readonly actions: readonly Action[];
+  /** The snapshot the step reached (its key leaves out fields such as `gaveUpReason`). */
+  readonly next: Snapshot;
 }
 
 export interface Exploration {
@@ -48,8 +51,8 @@ export interface StatechartViolation {
  * so every delay sits at its ceiling whatever the generator draws, and the generator's state
  * (which only feeds the draws) can be left out of a state's key.
  */
-export function explorationSettings(overrides: { maxRetries?: number; heartbeat?: boolean } = {}): ConnectionSettings {
-  return resolveOptions({
+export function explorationSettings(overrides: { maxRetries?: number; heartbeat?: boolean; handshake?: boolean } = {}): ConnectionSettings {
+  const settings = resolveOptions({
     url: 'ws://graph.invalid/',
     WebSocket: class {} as never,
     maxRetries: overrides.maxRetries ?? 2,
@@ -60,6 +63,9 @@ export function explorationSettings(overrides: { maxRetries?: number; heartbeat?
     heartbeat: overrides.heartbeat ? { intervalMs: 1_000, timeoutMs: 500 } : false,
     seed: 0,
   }).settings;
+  // The handshake's timeout sits between the heartbeat's and stableUptimeMs (not yet a createConnection option).
+  const handshake = overrides.handshake ? handshakeOption({ reply: () => undefined, timeoutMs: 700 })!.settings : null;
+  return { ...settings, handshake };
 }
 
 const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
@@ -79,6 +85,8 @@ function eventVariants(type: string, settings: ConnectionSettings): ConnectionEv
     'SOCKET.ERROR': [{ message: 'error' }],
     'SOCKET.MESSAGE': [{ data: 'hello' }],
     'SOCKET.SILENCE': [{ silentMs: 0 }, { silentMs: settings.heartbeat?.intervalMs ?? 0 }],
+    'SOCKET.HANDSHAKE': [{ verdict: 'ready' }, { verdict: 'rejected', reason: 'denied' }],
+    'SOCKET.HELLO_FAILED': [{ message: 'hello failed' }],
   };
   // CONNECT, RECONNECT, NETWORK.ONLINE, SOCKET.ALIVE and every xstate.after.* delayed event carry none.
   return (payloads[type] ?? [{}]).map((payload) => ({ type, ...payload }) as ConnectionEvent);
@@ -140,7 +148,7 @@ export function explore(machineUnderTest: MachineUnderTest, settings: Connection
     transition: {
       value: (snapshot: Snapshot, event: ConnectionEvent) => {
         const [next, actions] = transitionWithAdapter(machine, snapshot, event);
-        edges.push({ from: key(snapshot), event, to: key(next), actions });
+        edges.push({ from: key(snapshot), event, to: key(next), actions, next });
         return next;
       },
     },
