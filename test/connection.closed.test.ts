@@ -25,7 +25,8 @@ const stepOf = (snapshot: Snapshot): Step => ({ value: snapshot.value, context: 
 function settingsOf(config: SystemConfig): ConnectionSettings {
   const { maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, heartbeat, seed } = config;
   const options = { url: 'ws://closed.invalid/', WebSocket: class {} as never, maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, seed };
-  return resolveOptions({ ...options, heartbeat: heartbeat ?? false }).settings;
+  // With the drawn handshake, so the replay also runs through session.handshaking.
+  return { ...resolveOptions({ ...options, heartbeat: heartbeat ?? false }).settings, handshake: config.handshake ?? null };
 }
 
 /** Payloads per event type: retryable, clean and terminal closes, both kinds of silence report. */
@@ -43,6 +44,10 @@ function variants(type: string): ConnectionEvent[] {
       return [{ type, data: 'hello' }];
     case 'DISCONNECT':
       return [{ type, code: 1000, reason: '' }];
+    case 'SOCKET.HANDSHAKE':
+      return [{ type, verdict: 'ready' }, { type, verdict: 'rejected', reason: 'denied' }];
+    case 'SOCKET.HELLO_FAILED':
+      return [{ type, message: 'hello failed' }];
     default:
       return [{ type } as ConnectionEvent]; // commands, SOCKET.ALIVE and every xstate.after.* event
   }

@@ -18,34 +18,45 @@ const GRAPH_CLAIMS: Partial<Record<InvariantId, string>> = {
   4: 'after close() only closing/manuallyClosed, no socket, until connect()/reconnect()',
   5: 'no socket actor and no delayed transition armed in idle, gaveUp, manuallyClosed',
   6: 'pings only on open → open edges; waits never exceed intervalMs and timeoutMs',
+  16: "with a handshake, every edge into open is the server's ready",
+  17: 'after a rejected handshake only closing, gaveUp (handshake-rejected) or manuallyClosed, no socket, until connect()/reconnect()',
 };
 
 const explorations = new Map<string, Exploration>();
-function exploration(maxRetries: number, heartbeat: boolean): Exploration {
-  const key = `${maxRetries}/${heartbeat}`;
-  if (!explorations.has(key)) explorations.set(key, explore(shippedMachine, explorationSettings({ maxRetries, heartbeat })));
+function exploration(maxRetries: number, heartbeat: boolean, handshake: boolean): Exploration {
+  const key = `${maxRetries}/${heartbeat}/${handshake}`;
+  if (!explorations.has(key)) explorations.set(key, explore(shippedMachine, explorationSettings({ maxRetries, heartbeat, handshake })));
   return explorations.get(key)!;
 }
 
 describe.each([
-  { maxRetries: 2, heartbeat: false },
-  { maxRetries: 2, heartbeat: true },
-  { maxRetries: 1, heartbeat: true },
-])('connectionMachine explored exhaustively (maxRetries $maxRetries, heartbeat $heartbeat)', ({ maxRetries, heartbeat }) => {
+  { maxRetries: 2, heartbeat: false, handshake: false },
+  { maxRetries: 2, heartbeat: true, handshake: false },
+  { maxRetries: 1, heartbeat: true, handshake: false },
+  { maxRetries: 2, heartbeat: false, handshake: true },
+  { maxRetries: 2, heartbeat: true, handshake: true },
+])('connectionMachine explored exhaustively (maxRetries $maxRetries, heartbeat $heartbeat, handshake $handshake)', ({ maxRetries, heartbeat, handshake }) => {
   it('reaches every public status, every retry count up to maxRetries, and follows delayed transitions', () => {
-    const exp = exploration(maxRetries, heartbeat);
+    const exp = exploration(maxRetries, heartbeat, handshake);
     const statuses = new Set([...exp.states.values()].map((s) => getStatus(s)));
     expect([...statuses].sort()).toEqual([...CONNECTION_STATUSES].sort());
     const retries = new Set([...exp.states.values()].map((s) => s.context.retries));
     expect([...retries].sort()).toEqual(Array.from({ length: maxRetries + 1 }, (_, i) => i));
     const delayed = new Set(exp.edges.filter((e) => e.event.type.startsWith('xstate.after.')).map((e) => e.event.type.split('.')[2]));
-    const expected = ['backoffDelay', 'closeTimeout', 'connectTimeout', 'stableUptime', ...(heartbeat ? ['heartbeatTimeout', 'heartbeatWait'] : [])];
+    const expected = [
+      'backoffDelay', 'closeTimeout', 'connectTimeout', 'stableUptime',
+      ...(heartbeat ? ['heartbeatTimeout', 'heartbeatWait'] : []),
+      ...(handshake ? ['handshakeTimeout'] : []),
+    ];
     expect([...delayed].sort()).toEqual(expected.sort());
-    console.log(`explored ${exp.states.size} states, ${exp.edges.length} edges (maxRetries ${maxRetries}, heartbeat ${heartbeat})`);
+    // The handshake's states exist exactly when there is a handshake, and its rejection is reached.
+    expect([...exp.states.values()].some((s) => s.matches({ session: 'handshaking' }))).toBe(handshake);
+    expect(exp.edges.some((e) => e.next.context.gaveUpReason === 'handshake-rejected')).toBe(handshake);
+    console.log(`explored ${exp.states.size} states, ${exp.edges.length} edges (maxRetries ${maxRetries}, heartbeat ${heartbeat}, handshake ${handshake})`);
   });
 
   it.each(titledProofs('test/connection.graph.test.ts', GRAPH_CLAIMS))('%s', (_title, invariant) => {
-    const violations = checkStatechart(exploration(maxRetries, heartbeat)).filter((v) => v.invariant === invariant);
+    const violations = checkStatechart(exploration(maxRetries, heartbeat, handshake)).filter((v) => v.invariant === invariant);
     expect(violations.map((v) => `${v.message} after ${v.path.join(' → ')}`)).toEqual([]);
   });
 });

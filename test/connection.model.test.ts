@@ -27,6 +27,8 @@ const MODEL_CLAIMS: Partial<Record<InvariantId, string>> = {
   13: 'every retry waits what the next draw of the generator seeded by `seed` gives, the model running the same generator',
   14: 'closeTimeoutMs after stop(), no socket is CONNECTING, OPEN or CLOSING where terminate() exists, and no timer is left',
   15: 'whatever url and shouldReconnect do, the actor stays active',
+  16: "with a handshake, status open and the open event only after the server said ready on the current socket",
+  17: 'after a rejected handshake no socket until connect()/reconnect(), only closing, gaveUp (handshake-rejected) or manuallyClosed',
 };
 
 /** Invariants checked under fixed settings, once per setting; the others with every setting drawn. */

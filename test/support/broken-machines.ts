@@ -134,6 +134,39 @@ export const BROKEN_MACHINES = [
 ];
 
 /**
+ * Broken handshakes (issue 12): caught by the model with a handshake in every run
+ * (`HANDSHAKE_RUNS`) and by the exploration with a handshake (`explorationSettings({ handshake: true })`).
+ */
+export const HANDSHAKE_BROKEN_MACHINES = [
+  // Invariant 16 (socket.io-client #305): the session opens when the socket does, so the queue
+  // would flush before the server said ready.
+  variant(
+    16,
+    'opens the session on SOCKET.OPENED even with a handshake (open before ready)',
+    chartVariant(({ session: { states } }) => {
+      states.connecting.on['SOCKET.OPENED'] = toArray(states.connecting.on['SOCKET.OPENED']).filter((t: Json) => t.guard !== 'hasHandshake');
+    }),
+  ),
+  // Invariant 17: a rejection closes with a retry intent, so the policy and the budget decide.
+  variant(
+    17,
+    'retries a rejected handshake like a failed attempt',
+    connectionMachine.provide({
+      actions: { planRejectedClose: assign({ closeIntent: 'retry' as const, closeRequest: { code: 4403, reason: 'handshake rejected' } }) },
+    }),
+  ),
+  // Invariant 2 (subscriptions-transport-ws #135): time in the handshake counts toward stable
+  // uptime, so a server that accepts and never says ready resets the budget forever.
+  variant(
+    2,
+    'resets the retry budget after stableUptimeMs in the handshake (before ready)',
+    chartVariant(({ session: { states } }) => {
+      states.handshaking.after = { ...states.handshaking.after, stableUptime: { actions: ['resetRetries'] } };
+    }),
+  ),
+];
+
+/**
  * Broken variants only the model-based properties can see: the exploration is pure, with no app
  * callbacks and a stub adapter, so it cannot express `shouldReconnect`'s verdict (its
  * ABANDON_SOCKET step takes the adapter's answer without a verdict) or a `url` function.

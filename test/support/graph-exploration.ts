@@ -297,9 +297,20 @@ function check(exp: Exploration): StatechartViolation[] {
     if (sendsPing(edge) && (from !== 'open' || to !== 'open')) report(6, `ping sent on ${from} → ${to}`, edge.from, edge.event);
   }
 
-  // 2. Between user actions and without stable uptime: at most maxRetries + 1 sockets, and at
-  // most the sum of the capped delays spent in backoff.
-  const isBudgetReset = (e: Edge) => USER_ACTIONS.has(e.event.type) || e.event.type.startsWith('xstate.after.stableUptime.');
+  // 16. With a handshake, the session opens only on the server's 'ready'.
+  const isReady = (e: ConnectionEvent) => e.type === 'SOCKET.HANDSHAKE' && e.verdict === 'ready';
+  if (settings.handshake) {
+    for (const edge of edges) {
+      if (statusOf(edge.to) === 'open' && statusOf(edge.from) !== 'open' && !isReady(edge.event)) {
+        report(16, `${statusOf(edge.from)} → open on ${describeEvent(edge.event)}, not on the server's ready`, edge.from, edge.event);
+      }
+    }
+  }
+
+  // 2. Between user actions and without stable uptime (a session open for stableUptimeMs): at most
+  // maxRetries + 1 sockets, and at most the sum of the capped delays spent in backoff.
+  const isBudgetReset = (e: Edge) =>
+    USER_ACTIONS.has(e.event.type) || (e.event.type.startsWith('xstate.after.stableUptime.') && statusOf(e.from) === 'open');
   const sockets = longestPaths(exp, (e) => (spawnsSocket(e) ? 1 : 0), isBudgetReset);
   let sumOfCeilings = 0;
   for (let n = 1; n <= settings.maxRetries; n++) sumOfCeilings += backoffCeilingMs(n, settings.backoff);
@@ -319,6 +330,28 @@ function check(exp: Exploration): StatechartViolation[] {
     if (waited.get(start.at)! > sumOfCeilings) {
       report(2, `${waited.get(start.at)} ms of backoff can follow, bound ${sumOfCeilings} ms`, where, start.edge?.event);
       break;
+    }
+  }
+
+  // 17. After a rejection: no new socket and no backoff until connect()/reconnect(); only closing, gaveUp or (after close()) manuallyClosed.
+  const rejectedSeen = new Set<string>();
+  const isRejection = (e: Edge) => e.event.type === 'SOCKET.HANDSHAKE' && e.event.verdict === 'rejected' && e.to !== e.from;
+  const afterRejection = new Set(['closing', 'gaveUp', 'manuallyClosed']);
+  for (const rejection of edges.filter(isRejection)) {
+    const queue = [rejection.to];
+    while (queue.length > 0) {
+      const s = queue.shift()!;
+      if (rejectedSeen.has(s)) continue;
+      rejectedSeen.add(s);
+      if (!afterRejection.has(statusOf(s))) report(17, `${statusOf(s)} reached after a rejected handshake without a user action`, s);
+      for (const e of edges) {
+        if (e.from !== s || USER_ACTIONS.has(e.event.type)) continue;
+        if (spawnsSocket(e)) report(17, 'a socket is created after a rejected handshake without a user action', e.from, e.event);
+        if (statusOf(e.to) === 'gaveUp' && statusOf(e.from) !== 'gaveUp' && e.next.context.gaveUpReason !== 'handshake-rejected') {
+          report(17, `gave up with ${e.next.context.gaveUpReason} after a rejected handshake`, e.from, e.event);
+        }
+        queue.push(e.to);
+      }
     }
   }
 

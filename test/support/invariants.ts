@@ -40,7 +40,7 @@ export const INVARIANT_CATALOGUE = [
     id: 2,
     name: 'Bounded retries',
     statement:
-      'Between two user actions (`connect`, `reconnect`) and without a stable uptime, at most `maxRetries` + 1 sockets are created, and the machine then sits in `gaveUp` for any amount of time. Each `connect()`/`reconnect()` grants a fresh budget: no give-up on max-retries before `maxRetries` + 1 sockets since then. Total time spent in backoff is bounded by the sum of the capped delays.',
+      'Between two user actions (`connect`, `reconnect`) and without a stable uptime (a session open for `stableUptimeMs`; with a handshake, counted from the server\'s `\'ready\'`, so a server that accepts and never says ready, or says ready and drops at once, still ends in `gaveUp`), at most `maxRetries` + 1 sockets are created, and the machine then sits in `gaveUp` for any amount of time. Each `connect()`/`reconnect()` grants a fresh budget: no give-up on max-retries before `maxRetries` + 1 sockets since then. Total time spent in backoff is bounded by the sum of the capped delays.',
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'graph', file: 'test/connection.graph.test.ts' },
@@ -170,6 +170,26 @@ export const INVARIANT_CATALOGUE = [
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'adapter', file: 'test/socket.actor.test.ts' },
+    ],
+  },
+  {
+    id: 16,
+    name: 'Nothing before ready',
+    statement:
+      "With a handshake (the machine's `settings.handshake`: `createConnection` takes no `handshake` option yet), the session opens (status `open`, the `open` event) only after the server's `'ready'` on the current socket; until then the status is `connecting` and no timer of an open session (heartbeat, stable uptime) runs.",
+    provedBy: [
+      { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'graph', file: 'test/connection.graph.test.ts' },
+    ],
+  },
+  {
+    id: 17,
+    name: 'A rejection is final',
+    statement:
+      "After the server rejects the handshake, no socket is created and no retry is scheduled until `connect()` or `reconnect()`: the connection ends in `gaveUp` with reason `handshake-rejected` (or `manuallyClosed` after `close()`), whatever the close code and `shouldReconnect` say.",
+    provedBy: [
+      { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'graph', file: 'test/connection.graph.test.ts' },
     ],
   },
 ] as const satisfies readonly Invariant[];

@@ -17,7 +17,7 @@ import {
   type ConnectionModel,
 } from './connection.model.js';
 import { advance } from '../virtual-time.js';
-import type { System } from './system.js';
+import type { RecordedSocket, System } from './system.js';
 
 type Cmd = fc.Command<ConnectionModel, System>;
 type Check = (m: Readonly<ConnectionModel>) => boolean;
@@ -147,6 +147,32 @@ const serverCloses = (code: number) =>
 const serverSends = (data: 'pong' | 'hello') =>
   onSocket(data === 'pong' ? 'pong arrives' : 'server message', 'receive', (s) => s.receive(data));
 
+/**
+ * The server's verdict on the handshake (machine runs with a handshake): its message arrives, and
+ * the event the adapter sends once `reply` decides (the adapter does not read replies yet, so the
+ * command sends it). A verdict counts only while the handshake runs: status connecting, socket OPEN.
+ */
+const serverSays = (verdict: 'ready' | 'rejected') =>
+  command(`server says ${verdict}`, notStopped, (m, sys) => {
+    const socket = current(sys) as RecordedSocket | undefined;
+    if (!sys.handshake || !socket || socket.readyState !== 1) return;
+    const handshaking = sys.status() === 'connecting';
+    socket.receive(verdict);
+    if (handshaking && verdict === 'ready') socket.readyAt ??= sys.clock.now();
+    if (handshaking && verdict === 'rejected') m.rejection ??= { sockets: sys.server.sockets.length, gaveUps: sys.gaveUpReasons.length };
+    sys.actor.send(verdict === 'ready' ? { type: 'SOCKET.HANDSHAKE', verdict } : { type: 'SOCKET.HANDSHAKE', verdict, reason: 'denied' });
+  });
+
+/** The server answers the hello with something that is not a verdict (`reply` returns undefined). */
+const serverSaysGarbage = onSocket('server says garbage (no verdict)', 'receive', (s) => s.receive('garbage'));
+
+/** `handshake.hello` throws or rejects: the adapter's report (machine runs with a handshake). */
+const helloFails = command('hello fails', notStopped, (_, sys) => {
+  const socket = current(sys);
+  if (!sys.handshake || !socket || socket.readyState !== 1) return;
+  sys.actor.send({ type: 'SOCKET.HELLO_FAILED', message: 'model hello fails', error: new Error('model hello fails') });
+});
+
 const networkOffline = command('network offline', (m) => m.online, (m, sys) => {
   m.online = false;
   const socket = current(sys);
@@ -236,6 +262,9 @@ export function connectionCommands(options: { handle?: boolean } = {}): Array<fc
     fc.constant(nextTimer),
     fc.constant(nextTimer),
     fc.constant(drop),
+    // The handshake (no-ops without one): ready twice as often, so sessions open.
+    fc.constantFrom<'ready' | 'rejected'>('ready', 'ready', 'rejected').map(serverSays),
+    fc.constantFrom(serverSaysGarbage, helloFails),
     fc
       .tuple(fc.nat({ max: 7 }), fc.constantFrom(...(Object.keys(SOCKET_EVENTS) as SocketEvent[])))
       .map(([pick, event]) => lateEvent(pick, event)),

@@ -42,6 +42,8 @@ export function createModel(checks: Iterable<InvariantId>) {
     stopMark: null as number | null,
     /** `on('status', …)` registrations of the model listeners, in order (handle runs). */
     registrations: [] as Array<{ fn: number; active: boolean; off: () => void }>,
+    /** Invariant 17: set when the server rejected the handshake (cleared by a user action): sockets and gaveUp events then. */
+    rejection: null as { sockets: number; gaveUps: number } | null,
     /** Invariant 13: the jitter generator as the model runs it from the config's seed, and the retries predicted so far. */
     jitter: null as { state: number; predicted: number } | null,
   };
@@ -107,6 +109,7 @@ export function checkStop(model: ConnectionModel, sys: System, before: Connectio
 export function userAction(model: ConnectionModel, sys: System, keepsAttempt = false): void {
   model.userActionsAt.add(sys.attempts());
   model.closedByUser = null;
+  model.rejection = null;
   // The kept attempt counts only once its socket exists (an async url may still be pending).
   const keptSocket = keepsAttempt && sys.server.sockets.some((s) => s.listenerCount() > 0);
   const socketsBefore = sys.server.sockets.length - (keptSocket ? 1 : 0);
@@ -169,8 +172,10 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
   // 2. Bounded retries: a socket open for stableUptimeMs starts a fresh budget, else count.
   const latest = server.sockets.length - 1;
   const latestLog = sockets[latest];
-  if (latestLog?.openedAt != null && model.budget.stableSocket !== latest && latest >= model.budget.socketsBefore) {
-    const uptime = (latestLog.leftOpenAt ?? now) - latestLog.openedAt;
+  // With a handshake, the session is up from the server's ready, not from the socket opening.
+  const upAt = sys.handshake ? latestLog?.readyAt : latestLog?.openedAt;
+  if (upAt != null && model.budget.stableSocket !== latest && latest >= model.budget.socketsBefore) {
+    const uptime = (latestLog!.leftOpenAt ?? now) - upAt;
     if (uptime >= config.stableUptimeMs) model.budget = { socketsBefore: latest, backoffMsBefore: sys.backoffMs(), stableSocket: latest };
   }
   const created = server.sockets.length - model.budget.socketsBefore;
@@ -179,7 +184,7 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
   }
   // ... and a fresh budget is spent in full: no max-retries give-up before maxRetries retries.
   const surelyFreshFrom = model.budget.surelyFreshFrom ?? 0;
-  if (latestLog?.openedAt != null && latest >= surelyFreshFrom && (latestLog.leftOpenAt ?? now) - latestLog.openedAt > config.stableUptimeMs) {
+  if (upAt != null && latest >= surelyFreshFrom && (latestLog!.leftOpenAt ?? now) - upAt > config.stableUptimeMs) {
     model.budget.surelyFreshFrom = latest;
   }
   // Counted in sockets, so only where every attempt creates one (an async url can fail an attempt before).
@@ -241,6 +246,21 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     const silence = now - latestLog.lastInboundAt;
     const limit = config.heartbeat.intervalMs + config.heartbeat.timeoutMs;
     if (silence >= limit) fail(model, 6, `still open after ${silence} ms of silence (limit ${limit} ms)`);
+  }
+
+  // 16. Nothing before ready: with a handshake, open only once the server said ready on the current socket.
+  if (sys.handshake && status === 'open' && !model.stopped && latestLog?.readyAt == null) {
+    fail(model, 16, `status open at t=${now}, but the server never said ready on socket #${latest}`);
+  }
+
+  // 17. A rejection is final: no socket and no retry until a user action; gaveUp says handshake-rejected.
+  if (model.rejection && !model.stopped) {
+    if (server.sockets.length !== model.rejection.sockets) {
+      fail(model, 17, `a socket was created after the server rejected the handshake (${model.rejection.sockets} → ${server.sockets.length})`);
+    }
+    if (status !== 'closing' && status !== 'gaveUp' && status !== 'manuallyClosed') fail(model, 17, `status ${status} after a rejected handshake`);
+    const reasons = sys.gaveUpReasons.slice(model.rejection.gaveUps);
+    if (reasons.some((r) => r !== 'handshake-rejected')) fail(model, 17, `gave up with ${reasons.join(', ')} after a rejected handshake`);
   }
 
   // 7. Handed over or reported: what was handed to a socket is in order and once; nothing is both sent and dropped.

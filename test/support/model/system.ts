@@ -73,6 +73,9 @@ export const systemConfigArbitrary = fc
     // The `url` option: a string, a function returning a thenable a command settles (so timeouts can
     // fire while it is pending, and it can fulfil twice or late), or one whose `then` throws.
     url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
+    // Machine runs only (createConnection takes no `handshake` yet): the app-level handshake's
+    // timeout, on either side of stableUptimeMs; the verdict commands stand in for the adapter.
+    handshake: fc.option(fc.record({ timeoutMs: fc.integer({ min: 1, max: 1_500 }) })),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,
@@ -80,8 +83,8 @@ export const systemConfigArbitrary = fc
   }));
 
 type Drawn = typeof systemConfigArbitrary extends fc.Arbitrary<infer C> ? C : never;
-type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url';
-/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent' and 'string'. */
+type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url' | 'handshake';
+/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent', 'string' and no handshake. */
 export type SystemConfig = Omit<Drawn, Optional> & Partial<Pick<Drawn, Optional>>;
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
@@ -140,6 +143,8 @@ export interface RecordedSocket extends FakeWebSocket {
   leftOpenAt: number | null;
   closeRequestedAt: number | null;
   lastInboundAt: number;
+  /** With a handshake: when the server said ready on it while the handshake ran. */
+  readyAt: number | null;
 }
 
 /** The fake server, its sockets recording; facts that break an invariant go to `violations` as they happen. */
@@ -152,6 +157,7 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, viol
     leftOpenAt: number | null = null;
     closeRequestedAt: number | null = null;
     lastInboundAt = clock.now();
+    readyAt: number | null = null;
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
       const now = clock.now();
@@ -286,9 +292,11 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   let controls: Controls;
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
+  // The handshake reaches the chart through its input; the handle cannot take it yet.
+  const handshake = machine ? (config.handshake ?? null) : null;
   if (machine) {
     current = adapter;
-    actor = createActor(machineFor(machine), { input: settings, clock });
+    actor = createActor(machineFor(machine), { input: { ...settings, handshake }, clock });
     // An actor in xstate's error state is invariant 15's finding (checkInvariants), not an unhandled error.
     actor.subscribe({ error: () => {} });
     actor.start();
@@ -323,7 +331,17 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   const retries: Array<{ attempt: number; delayMs: number }> = [];
   actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs }));
   const gaveUps: Array<{ reason: string; sockets: number }> = [];
-  actor.on('gaveUp', ({ reason }) => gaveUps.push({ reason, sockets: sockets.length }));
+  const gaveUpReasons: string[] = [];
+  actor.on('gaveUp', ({ reason }) => {
+    gaveUps.push({ reason, sockets: sockets.length });
+    gaveUpReasons.push(reason);
+  });
+  // 16. With a handshake, an open event only for a socket the server said ready on.
+  actor.on('open', () => {
+    if (handshake && sockets.at(-1)?.readyAt == null) {
+      violations.push({ invariant: 16, message: `open emitted at t=${clock.now()} before the server said ready on socket #${sockets.length - 1}` });
+    }
+  });
   let backoffTotal = 0;
   let backoffSince: number | null = null;
   let status = getStatus(actor.getSnapshot());
@@ -368,6 +386,10 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     retries,
     /** Every `gaveUp` event not yet checked: its reason and how many sockets existed then. */
     gaveUps,
+    /** Every `gaveUp` event's reason, in order (invariant 17). */
+    gaveUpReasons,
+    /** The handshake the chart runs (machine runs with one drawn), else null. */
+    handshake,
     status: () => status_(),
     ...controls,
     stop() {
