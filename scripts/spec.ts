@@ -260,7 +260,7 @@ export const DELAY_DOCS: Readonly<Record<string, { readonly from: string; readon
     meaning: 'the wait in `backoff` before retry n (n ≤ `maxRetries`)',
   },
   handshakeTimeout: {
-    from: '`settings.handshake.timeoutMs` (the machine input; `createConnection` takes no `handshake` option yet)',
+    from: '`handshake.timeoutMs`',
     defaultMs: String(DEFAULTS.handshake.timeoutMs),
     meaning: 'longest wait in `session.handshaking` for the verdict; then the socket is closed with 3008 and the attempt counts as failed',
   },

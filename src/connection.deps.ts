@@ -5,7 +5,7 @@
  * 30 KB of heap per connection) while all connections can share one machine.
  */
 import type { ActorSystem } from 'xstate';
-import type { CloseInfo } from './connection.types.js';
+import type { CloseInfo, HandshakeVerdict } from './connection.types.js';
 import type { TimerClock } from './let-go.js';
 import type { UrlSource } from './url.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
@@ -45,9 +45,19 @@ export interface SocketActorDeps {
    * answer with SOCKET.CLOSED (`shouldReconnect`); the chart's `isRetryableClose` guard decides.
    */
   readonly shouldReconnect: ((close: CloseInfo) => boolean) | undefined;
+  /**
+   * With a handshake (`input.handshake` not null): makes the hello, sent first on each socket as
+   * it is; `undefined` when the server speaks first.
+   */
+  readonly hello?: (() => OutgoingData | PromiseLike<OutgoingData>) | undefined;
+  /** With a handshake: reads each inbound message until it returns a verdict. */
+  readonly reply?: ((data: unknown) => HandshakeVerdict | undefined) | undefined;
   /** Fast path for inbound messages. Without it, each message is sent to the machine as SOCKET.MESSAGE (emitted as `message`). */
   readonly onMessage?: (data: unknown) => void;
-  /** Told the direct send path when the socket opens, and `null` when this adapter is disposed. */
+  /**
+   * Told the direct send path when the session opens (the socket opens or, with a handshake, the
+   * server says ready: nothing from the app goes out before), and `null` when this adapter is disposed.
+   */
   readonly onTransport?: (transport: SocketTransport | null) => void;
 }
 

@@ -16,17 +16,19 @@ export type {
   ConnectionSettings,
   ConnectionStatus,
   GaveUpReason,
+  HandshakeSettings,
+  HandshakeVerdict,
   HeartbeatSettings,
   SocketCommand,
   SocketReport,
 } from './connection.types.js';
 export { resolveOptions } from './options.js';
 export { DEFAULTS } from './options.types.js';
-export type { BackoffOptions, ConnectionClock, ConnectionOptions, HeartbeatOptions, PongData, UrlSource } from './options.types.js';
+export type { BackoffOptions, ConnectionClock, ConnectionOptions, HandshakeOptions, HeartbeatOptions, PongData, UrlSource } from './options.types.js';
 export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
 export type { BackoffSettings } from './backoff.js';
 export { formatReason, REASONS } from './reasons.js';
 export type { ReasonLabel } from './reasons.js';
-export { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
+export { CLOSE_CODE_TABLE, closeCodePolicy, HANDSHAKE_REJECTED_CLOSE_CODE, isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 export type { CloseCodePolicy } from './close-codes.js';
 export type { OutgoingData, WebSocketConstructor, WebSocketLike } from './websocket.types.js';

@@ -22,7 +22,7 @@ import type { WebSocketConstructor } from './websocket.types.js';
 
 const TOP_LEVEL_KEYS = [
   'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
-  'maxRetries', 'stableUptimeMs', 'heartbeat', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed', 'inspect',
+  'maxRetries', 'stableUptimeMs', 'heartbeat', 'handshake', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed', 'inspect',
 ] as const satisfies readonly (keyof ConnectionOptions)[];
 const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
 const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
@@ -102,6 +102,8 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       }
     : null;
 
+  const handshake = handshakeOption(options.handshake);
+
   const maxRetries = count('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries, ' (or Infinity)');
   const maxQueuedMessages = count('maxQueuedMessages', options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages);
   const binaryType = options.binaryType ?? DEFAULTS.binaryType;
@@ -124,7 +126,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       maxRetries,
       backoff: { initialDelayMs, maxDelayMs, factor, jitter },
       heartbeat,
-      handshake: null,
+      handshake: handshake?.settings ?? null,
       seed: seedOption(options.seed),
     },
     adapter: {
@@ -135,6 +137,8 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       ping: pingOption(heartbeatInput?.ping),
       isPong: isPongOption(heartbeatInput?.isPong),
       shouldReconnect: optionalOf('shouldReconnect', options.shouldReconnect, 'function'),
+      hello: handshake?.hello,
+      reply: handshake?.reply,
     },
     handle: {
       autoConnect: booleanOption('autoConnect', options.autoConnect, DEFAULTS.autoConnect),
@@ -145,11 +149,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
   };
 }
 
-/**
- * The `handshake` option: the chart's timing (plain data, for the settings) and the adapter's
- * functions. `null` without one. Not yet accepted by `createConnection`: the adapter and the
- * handle take it once they send the hello, read the verdict and hold the queue until ready.
- */
+/** The `handshake` option: the chart's timing (plain data, for the settings) and the adapter's functions; `null` without one. */
 export function handshakeOption(value: HandshakeOptions | undefined): {
   settings: HandshakeSettings;
   hello: HandshakeOptions['hello'];

@@ -184,6 +184,16 @@ export interface ConnectionOptions {
    */
   shouldReconnect?: (close: CloseInfo) => boolean;
   /**
+   * An app-level handshake on every new socket: `hello` goes out first, then nothing from the app
+   * until `reply` says `'ready'` (the status stays `connecting` meanwhile); then status `open`, the
+   * `open` event, the queue's flush, and the messages that came before the verdict, in order.
+   * `'rejected'` closes with 4403 and gives up (`gaveUp` reason `handshake-rejected`); no verdict
+   * within `timeoutMs` closes with 3008 and retries. The retry budget resets only after the
+   * session has been ready for `stableUptimeMs`.
+   * @default undefined
+   */
+  handshake?: HandshakeOptions;
+  /**
    * Messages kept while not open, flushed in order on open. When full, `send` returns `false`
    * and a `dropped` event reports the message.
    * @default 1000

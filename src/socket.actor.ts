@@ -5,6 +5,7 @@
  */
 import type { ActorSystem, AnyActorRef, CallbackActorLogic, CallbackSnapshot } from 'xstate';
 import { messageOf } from './describe.js';
+import { checkOutgoing } from './outgoing.js';
 import { connectionDepsOf, type SocketActorDeps, type SocketTransport } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
 import { upgradeCloseCode } from './close-codes.js';
@@ -108,6 +109,10 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
   private disposed = false;
   private closeRequested = false;
   private upgradeStatus: number | null = null;
+  /** The handshake on this socket: none configured, waiting for the verdict, or decided. */
+  private handshake: 'none' | 'running' | 'ready' | 'rejected';
+  /** Messages that came during the handshake and were not the verdict: delivered after ready. */
+  private early: unknown[] | null = null;
   /**
    * The functions added as the socket's listeners, one per event type (an implementation may
    * call a listener with no event, so the type cannot be read from the event). They share one
@@ -122,6 +127,7 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
     private readonly system: AnyActorSystem,
   ) {
     super(deps.now);
+    this.handshake = input.handshake === null ? 'none' : 'running';
     this.listeners = {
       open: () => this.onOpen(),
       message: (event: WebSocketEventMapLike['message']) => this.onMessage(event.data),
@@ -183,7 +189,8 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
   private onOpen(): void {
     if (this.disposed) return;
     this.opened();
-    this.deps.onTransport?.(this);
+    // With a handshake the app's messages wait for the server's ready (see `readReply`).
+    if (this.handshake === 'none') this.deps.onTransport?.(this);
     this.report({ type: 'SOCKET.OPENED', protocol: this.socket?.protocol ?? '' });
   }
   private onMessage(data: unknown): void {
@@ -192,8 +199,69 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
       if (this.heard()) this.report({ type: 'SOCKET.ALIVE' });
       if (this.isPong(data)) return;
     }
+    if (this.handshake === 'running') this.readReply(data);
+    else if (this.handshake !== 'rejected') this.deliver(data);
+  }
+  private deliver(data: unknown): void {
     if (this.deps.onMessage) this.deps.onMessage(data);
     else this.report({ type: 'SOCKET.MESSAGE', data });
+  }
+
+  // The handshake: the hello first, then each message to `reply` until it decides.
+  private sendHello(): void {
+    const { hello } = this.deps;
+    if (hello === undefined || this.handshake !== 'running') return;
+    let made: OutgoingData | PromiseLike<OutgoingData>;
+    try {
+      made = hello();
+    } catch (error) {
+      this.helloFailed(`handshake.hello threw: ${messageOf(error)}`, error);
+      return;
+    }
+    if (!isThenable(made)) {
+      this.sendHelloData(made);
+      return;
+    }
+    // Promise.resolve adopts a thenable whose `then` throws as a rejection.
+    Promise.resolve(made).then(
+      (data) => this.sendHelloData(data),
+      (error: unknown) => this.helloFailed(`handshake.hello rejected: ${messageOf(error)}`, error),
+    );
+  }
+  private sendHelloData(data: OutgoingData): void {
+    if (this.disposed || this.handshake !== 'running') return;
+    try {
+      checkOutgoing(data, '`handshake.hello`', ', or a promise of one');
+      if (!this.send(data)) this.helloFailed('the hello could not be sent: the socket is no longer open', undefined);
+    } catch (error) {
+      this.helloFailed(`the hello could not be sent: ${messageOf(error)}`, error);
+    }
+  }
+  private helloFailed(message: string, error: unknown): void {
+    if (!this.disposed && this.handshake === 'running') this.report({ type: 'SOCKET.HELLO_FAILED', message, error });
+  }
+  private readReply(data: unknown): void {
+    let verdict: unknown;
+    try {
+      verdict = this.deps.reply?.(data);
+    } catch (error) {
+      // A reply that throws decides nothing: the message waits with the others.
+      this.reportError(`handshake.reply threw: ${messageOf(error)}`, error);
+    }
+    if (verdict === 'ready') {
+      this.handshake = 'ready';
+      const early = this.early;
+      this.early = null;
+      this.deps.onTransport?.(this);
+      this.report({ type: 'SOCKET.HANDSHAKE', verdict });
+      for (const message of early ?? []) if (!this.disposed) this.deliver(message);
+    } else if (verdict === 'rejected') {
+      this.handshake = 'rejected';
+      this.early = null;
+      this.report({ type: 'SOCKET.HANDSHAKE', verdict });
+    } else {
+      (this.early ??= []).push(data);
+    }
   }
   private onError(event: WebSocketEventMapLike['error']): void {
     const message = errorMessage(event);
@@ -315,6 +383,9 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
       case 'REPORT_SILENCE':
         this.report({ type: 'SOCKET.SILENCE', silentMs: this.silentMs() });
         return;
+      case 'SEND_HELLO':
+        this.sendHello();
+        return;
     }
   }
 
@@ -329,6 +400,10 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
     if (ws.readyState === OPEN) closeWithin(ws, this.input.closeTimeoutMs, this.deps.clock);
     else letGo(ws);
   }
+}
+
+function isThenable(value: unknown): value is PromiseLike<OutgoingData> {
+  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**

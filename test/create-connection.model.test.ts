@@ -31,6 +31,10 @@ describe('invariants of the createConnection handle (model-based, send queue inc
     await fc.assert(handleModelProperty([11]), params);
   });
 
+  it(invariantTitle(16, 'with a handshake, no message from the app is handed to a socket before the server said ready on it'), async () => {
+    await fc.assert(handleModelProperty([16], undefined, { handshake: { timeoutMs: 1_000 } }), params);
+  });
+
   it(`every invariant of the catalogue (${INVARIANT_IDS[0]}–${INVARIANT_IDS.at(-1)}) holds through the handle as well`, async () => {
     await fc.assert(handleModelProperty([...INVARIANT_IDS]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
   });

@@ -18,7 +18,7 @@ const CASES: [name: string, options: unknown, error: ErrorConstructor, message: 
   ['{ autoconnect: false }', { ...base, autoconnect: false }, TypeError,
     'xstate-websocket: unknown option `autoconnect`; did you mean `autoConnect`?'],
   ['{ frobnicate: true }', { ...base, frobnicate: true }, TypeError,
-    'xstate-websocket: unknown option `frobnicate`; the options are url, protocols, WebSocket, binaryType, autoConnect, connectTimeoutMs, closeTimeoutMs, backoff, maxRetries, stableUptimeMs, heartbeat, shouldReconnect, maxQueuedMessages, clock, seed, inspect.'],
+    'xstate-websocket: unknown option `frobnicate`; the options are url, protocols, WebSocket, binaryType, autoConnect, connectTimeoutMs, closeTimeoutMs, backoff, maxRetries, stableUptimeMs, heartbeat, handshake, shouldReconnect, maxQueuedMessages, clock, seed, inspect.'],
   ['{ backoff: { frobnicate: 1 } }', { ...base, backoff: { frobnicate: 1 } }, TypeError,
     'xstate-websocket: unknown option `backoff.frobnicate`; the `backoff` options are initialDelayMs, maxDelayMs, factor, jitter.'],
   ['{ heartbeat: { frobnicate: 1 } }', { ...base, heartbeat: { frobnicate: 1 } }, TypeError,
@@ -94,11 +94,11 @@ describe('option error messages', () => {
   });
 });
 
-// `handshake` and `codec` are validated by their own resolvers until createConnection takes them
-// (issue 12: the adapter and the handle wiring come next); their messages are pinned the same way.
+// `handshake` (and `codec`, until createConnection takes it) through their own resolvers, which
+// resolveOptions calls; their messages are pinned the same way.
 const reply = () => undefined;
 const PART_CASES: [name: string, resolve: () => unknown, error: ErrorConstructor, message: string][] = [
-  ['{ handshake: null }', () => handshakeOption(null as never), TypeError,
+  ['{ handshake: null } (through resolveOptions)', () => resolveOptions({ ...base, handshake: null as never }), TypeError,
     'xstate-websocket: `handshake` must be an object, got null.'],
   ['{ handshake: {} }', () => handshakeOption({} as never), TypeError,
     "xstate-websocket: `handshake.reply` must be a function that returns 'ready', 'rejected' or undefined for each inbound message, got undefined."],

@@ -60,16 +60,33 @@ async function run(name: string, code: string): Promise<Run> {
   return { stdout: stdout.split('\n').filter((line) => line !== ''), stderr, code: exitCode, exitedByItself };
 }
 
+function authOf(text: string): { token: unknown } | null {
+  try {
+    const message = JSON.parse(text) as { type?: unknown; token?: unknown };
+    return message?.type === 'auth' ? { token: message.token } : null;
+  } catch {
+    return null;
+  }
+}
+
 let server: WebSocketServer;
 let url: string;
 const closeCodes: number[] = [];
+/** Every message the server received, as text, in order. */
+const received: string[] = [];
 
 beforeAll(async () => {
   await mkdir(WORK_DIR, { recursive: true });
   server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => server.once('listening', resolve));
   server.on('connection', (socket) => {
-    socket.on('message', (data, isBinary) => socket.send(data, { binary: isBinary }));
+    // Echoes, but answers an auth message (the handshake example) with ready for the token 'secret', else denied.
+    socket.on('message', (data, isBinary) => {
+      received.push(String(data));
+      const auth = authOf(String(data));
+      if (auth) socket.send(JSON.stringify({ type: auth.token === 'secret' ? 'ready' : 'denied' }));
+      else socket.send(data, { binary: isBinary });
+    });
     socket.on('close', (code) => closeCodes.push(code));
   });
   url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/readme`;
@@ -97,6 +114,27 @@ describe('README examples, run as written against a local echo server', () => {
       'status manuallyClosed',
     ]);
     // The server may hear the close a moment after the client process has exited (a loaded machine).
+    await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
+    expect(closeCodes).toEqual([1000]);
+  });
+
+  it('Handshake and resync: the hello first, the queued join only after ready, the echo, and the process exits by itself', async () => {
+    const code = withUrl(await readmeExample('Handshake and resync'), 'ws://localhost:8080/live', url);
+    closeCodes.length = 0;
+    received.length = 0;
+    const result = await run('handshake', code);
+    expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toEqual([
+      'status connecting',
+      'open, reconnected: false',
+      'status open',
+      'message {"type":"join","room":"lobby"}',
+      'status closing',
+      'status manuallyClosed',
+    ]);
+    expect(received).toEqual(['{"type":"auth","token":"secret"}', '{"type":"join","room":"lobby"}']);
     await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
     expect(closeCodes).toEqual([1000]);
   });

@@ -176,9 +176,10 @@ export const INVARIANT_CATALOGUE = [
     id: 16,
     name: 'Nothing before ready',
     statement:
-      "With a handshake (the machine's `settings.handshake`: `createConnection` takes no `handshake` option yet), the session opens (status `open`, the `open` event) only after the server's `'ready'` on the current socket; until then the status is `connecting` and no timer of an open session (heartbeat, stable uptime) runs.",
+      "With a `handshake`, nothing from the app goes out before the server's `'ready'` on the current socket (only the hello, and pings once open): the session opens (status `open`, the `open` event, the queue's flush) only then; until then the status is `connecting` and no timer of an open session (heartbeat, stable uptime) runs.",
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'model, through the handle', file: 'test/create-connection.model.test.ts' },
       { label: 'graph', file: 'test/connection.graph.test.ts' },
     ],
   },

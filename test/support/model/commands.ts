@@ -148,29 +148,26 @@ const serverSends = (data: 'pong' | 'hello') =>
   onSocket(data === 'pong' ? 'pong arrives' : 'server message', 'receive', (s) => s.receive(data));
 
 /**
- * The server's verdict on the handshake (machine runs with a handshake): its message arrives, and
- * the event the adapter sends once `reply` decides (the adapter does not read replies yet, so the
- * command sends it). A verdict counts only while the handshake runs: status connecting, socket OPEN.
+ * The server's verdict on the handshake (runs with a handshake): 'ready' or 'denied', which the
+ * model's `reply` reads as 'ready' and 'rejected'. It counts while the handshake runs (status
+ * connecting, socket OPEN); the model notes it before the message arrives.
  */
 const serverSays = (verdict: 'ready' | 'rejected') =>
-  command(`server says ${verdict}`, notStopped, (m, sys) => {
+  command(`server says ${verdict}`, always, (m, sys) => {
     const socket = current(sys) as RecordedSocket | undefined;
     if (!sys.handshake || !socket || socket.readyState !== 1) return;
-    const handshaking = sys.status() === 'connecting';
-    socket.receive(verdict);
+    const handshaking = sys.status() === 'connecting' && !m.stopped;
     if (handshaking && verdict === 'ready') socket.readyAt ??= sys.clock.now();
     if (handshaking && verdict === 'rejected') m.rejection ??= { sockets: sys.server.sockets.length, gaveUps: sys.gaveUpReasons.length };
-    sys.actor.send(verdict === 'ready' ? { type: 'SOCKET.HANDSHAKE', verdict } : { type: 'SOCKET.HANDSHAKE', verdict, reason: 'denied' });
+    socket.receive(verdict === 'ready' ? 'ready' : 'denied');
   });
 
 /** The server answers the hello with something that is not a verdict (`reply` returns undefined). */
 const serverSaysGarbage = onSocket('server says garbage (no verdict)', 'receive', (s) => s.receive('garbage'));
 
-/** `handshake.hello` throws or rejects: the adapter's report (machine runs with a handshake). */
-const helloFails = command('hello fails', notStopped, (_, sys) => {
-  const socket = current(sys);
-  if (!sys.handshake || !socket || socket.readyState !== 1) return;
-  sys.actor.send({ type: 'SOCKET.HELLO_FAILED', message: 'model hello fails', error: new Error('model hello fails') });
+/** `handshake.hello` throws, on the next socket that opens. */
+const helloFails = command('next hello throws', always, (_, sys) => {
+  sys.helloControl.failNext = true;
 });
 
 const networkOffline = command('network offline', (m) => m.online, (m, sys) => {

@@ -73,8 +73,8 @@ export const systemConfigArbitrary = fc
     // The `url` option: a string, a function returning a thenable a command settles (so timeouts can
     // fire while it is pending, and it can fulfil twice or late), or one whose `then` throws.
     url: fc.constantFrom('string', 'string', 'thenable', 'thenable', 'throwingThen'),
-    // Machine runs only (createConnection takes no `handshake` yet): the app-level handshake's
-    // timeout, on either side of stableUptimeMs; the verdict commands stand in for the adapter.
+    // The `handshake` option's timeout, on either side of stableUptimeMs (hello 'hello', the
+    // server's verdicts 'ready' and 'denied'; see the commands).
     handshake: fc.option(fc.record({ timeoutMs: fc.integer({ min: 1, max: 1_500 }) })),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
@@ -202,6 +202,9 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, viol
       super.close(code, reason);
     }
     override send(data: unknown) {
+      if (config.handshake && data !== 'ping' && data !== 'hello' && this.readyAt === null && this.readyState === 1) {
+        violations.push({ invariant: 16, message: `app message ${messageId(data)} handed to socket #${sockets.indexOf(this)} before the server said ready` });
+      }
       const status = sys().status();
       if (data === 'ping' && (status !== 'open' || this.readyState !== 1 || this.listenerCount() === 0)) {
           violations.push({ invariant: 6, message: `ping sent in status ${status}, readyState ${this.readyState}` });
@@ -273,7 +276,16 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     urlCalls++;
     return thenables[urlKind as keyof typeof thenables];
   };
+  /** Set by the command 'hello fails': the next hello throws. */
+  const helloControl = { failNext: false };
+  const hello = () => {
+    if (!helloControl.failNext) return 'hello';
+    helloControl.failNext = false;
+    throw new Error('model hello fails');
+  };
+  const reply = (data: unknown) => (data === 'ready' ? 'ready' : data === 'denied' ? 'rejected' : undefined);
   const options = {
+    ...(config.handshake ? { handshake: { hello, reply, timeoutMs: config.handshake.timeoutMs } } : {}),
     maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed,
     url: urlKind === 'string' ? URL_ : (url as unknown as UrlSource),
     ...(shouldReconnect ? { shouldReconnect } : {}),
@@ -292,11 +304,10 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   let controls: Controls;
   let status_: () => ConnectionStatus = () => getStatus(actor.getSnapshot());
 
-  // The handshake reaches the chart through its input; the handle cannot take it yet.
-  const handshake = machine ? (config.handshake ?? null) : null;
+  const handshake = config.handshake ?? null;
   if (machine) {
     current = adapter;
-    actor = createActor(machineFor(machine), { input: { ...settings, handshake }, clock });
+    actor = createActor(machineFor(machine), { input: settings, clock });
     // An actor in xstate's error state is invariant 15's finding (checkInvariants), not an unhandled error.
     actor.subscribe({ error: () => {} });
     actor.start();
@@ -388,8 +399,10 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     gaveUps,
     /** Every `gaveUp` event's reason, in order (invariant 17). */
     gaveUpReasons,
-    /** The handshake the chart runs (machine runs with one drawn), else null. */
+    /** The handshake's settings, if the run has one. */
     handshake,
+    /** `failNext`: the next `handshake.hello` throws. */
+    helloControl,
     status: () => status_(),
     ...controls,
     stop() {
