@@ -38,7 +38,12 @@ type _EveryEmittedEventChecked = AssertTrue<EveryEmittedEventIsMapped>;
  */
 export interface ConnectionEventMap {
   status: ConnectionStatus;
-  open: WritableEmitted<'open'>;
+  /**
+   * The session is open. `reconnected`: an earlier session of this connection was open (re-subscribe
+   * then); `downtimeMs`: time since that session ended (its status left `open`), on the `clock`'s
+   * `now()`; 0 on the first open.
+   */
+  open: { protocol: string; reconnected: boolean; downtimeMs: number };
   message: unknown;
   close: Emitted<'close'>;
   error: WritableEmitted<'error'>;
@@ -158,6 +163,9 @@ class ConnectionHandle implements Connection {
   private announced: ConnectionStatus;
   private readonly maxQueuedMessages: number;
   private readonly online: (() => void) | null;
+  /** When the last open session ended (its status left `open`), for the next `open` event's `downtimeMs`. */
+  private openEndedAt: number | null = null;
+  private readonly now: () => number;
 
   constructor(
     settings: ConnectionSettings,
@@ -166,6 +174,7 @@ class ConnectionHandle implements Connection {
     private readonly policies: HandlePolicies,
   ) {
     this.maxQueuedMessages = handle.maxQueuedMessages;
+    this.now = adapter.now;
     // One shared machine for every connection; this connection's dependencies are bound to its
     // own actor system (providing a machine per connection would cost ~30 KB of heap each).
     const actor = createActor(connectionMachine, {
@@ -179,13 +188,15 @@ class ConnectionHandle implements Connection {
     // Every emitted event is a handle event of the same name, its payload the emitted object without
     // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).
     actor.on('*', ({ type, ...payload }) => {
-      if (type !== 'message') this.fire(type, payload as ConnectionEventMap[Forwarded]);
+      if (type === 'open') this.fire('open', { ...(payload as Emitted<'open'>), downtimeMs: this.downtimeMs() });
+      else if (type !== 'message') this.fire(type, payload as ConnectionEventMap[Exclude<Forwarded, 'open'>]);
     });
 
     this.announced = getStatus(actor.getSnapshot());
     actor.subscribe((snapshot) => {
       const next = getStatus(snapshot);
       if (next === this.announced) return;
+      if (this.announced === 'open') this.openEndedAt = this.safeNow();
       this.announced = next;
       this.fire('status', next);
     });
@@ -197,6 +208,20 @@ class ConnectionHandle implements Connection {
     // Connect on the next microtask, so listeners attached right after creation see every event.
     // Any call before then is final: the deferred CONNECT does not run after it.
     if (handle.autoConnect) queueMicrotask(() => this.autoConnect());
+  }
+
+  /** Time since the last open session ended; 0 before the first one ended. */
+  private downtimeMs(): number {
+    return this.openEndedAt === null ? 0 : Math.max(0, this.safeNow() - this.openEndedAt);
+  }
+  /** The clock's `now()`; a clock that throws is reported by the adapter's heartbeat, here it reads as `performance.now()`. */
+  private safeNow(): number {
+    try {
+      const now = this.now();
+      return Number.isFinite(now) ? now : performance.now();
+    } catch {
+      return performance.now();
+    }
   }
 
   get status(): ConnectionStatus {

@@ -32,7 +32,7 @@ describe('handshake through createConnection', () => {
     socket.receive('ready');
     expect(h.conn.status).toBe('open');
     expect(socket.sent).toEqual(['hello', 'a', 'b']);
-    expect(h.payloads('open')).toEqual([{ protocol: '', reconnected: false }]);
+    expect(h.payloads('open')).toEqual([{ protocol: '', reconnected: false, downtimeMs: 0 }]);
     expect(messages).toEqual(['welcome', 'news']); // the verdict itself is not delivered
     socket.receive('later');
     h.conn.send('c');

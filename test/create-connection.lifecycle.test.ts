@@ -27,7 +27,7 @@ describe('connecting', () => {
     expect(socket.binaryType).toBe('arraybuffer');
     socket.accept('chat.v2');
     expect(h.conn.status).toBe('open');
-    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2', reconnected: false }]);
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2', reconnected: false, downtimeMs: 0 }]);
     expect(h.statuses()).toEqual(['connecting', 'open']);
   });
 
@@ -433,10 +433,22 @@ describe('events a listener sees', () => {
     expect(h.payloads('open').map((open) => open.reconnected)).toEqual([false, true, true]);
   });
 
+  it('fires open with the downtime since the last open session ended (0 the first time), on the clock', () => {
+    const h = connectWithFake({ ...fast, backoff: { initialDelayMs: 100, maxDelayMs: 100, factor: 1, jitter: 0 } });
+    h.advance(40); // time spent connecting before any session is not downtime
+    h.server.latest().accept();
+    h.advance(1_000);
+    h.server.latest().drop(); // the session ends here
+    h.advance(100); // the retry's delay
+    h.advance(30);
+    h.server.latest().accept();
+    expect(h.payloads('open').map((open) => open.downtimeMs)).toEqual([0, 130]);
+  });
+
   it('fires open with the protocol when the heartbeat is on, and starts the heartbeat', () => {
     const h = connectWithFake({ ...fast, heartbeat: { intervalMs: 1000, timeoutMs: 500 } });
     h.server.latest().accept('chat.v1');
-    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v1', reconnected: false }]);
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v1', reconnected: false, downtimeMs: 0 }]);
     expect(h.statuses()).toEqual(['connecting', 'open']);
     h.advance(1000);
     expect(h.server.latest().sent).toEqual(['ping']);

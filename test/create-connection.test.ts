@@ -431,7 +431,7 @@ describe('re-entrant calls and defaults', () => {
     const again = conn.on('open', (payload) => seen.push(payload));
     conn.connect();
     server.latest().accept();
-    expect(seen).toEqual([{ protocol: '', reconnected: false }]);
+    expect(seen).toEqual([{ protocol: '', reconnected: false, downtimeMs: 0 }]);
     again();
     conn.stop();
   });

@@ -7,7 +7,7 @@ import type { OutgoingData } from '../src/websocket.types.js';
 describe('ConnectionEventMap: the payload of every handle event', () => {
   it('keeps each payload exactly as published (a drift in ConnectionEmitted fails tsc here)', () => {
     expectTypeOf<ConnectionEventMap['status']>().toEqualTypeOf<ConnectionStatus>();
-    expectTypeOf<ConnectionEventMap['open']>().toEqualTypeOf<{ protocol: string; reconnected: boolean }>();
+    expectTypeOf<ConnectionEventMap['open']>().toEqualTypeOf<{ protocol: string; reconnected: boolean; downtimeMs: number }>();
     expectTypeOf<ConnectionEventMap['message']>().toEqualTypeOf<unknown>();
     expectTypeOf<ConnectionEventMap['close']>().toEqualTypeOf<CloseInfo>();
     expectTypeOf<ConnectionEventMap['error']>().toEqualTypeOf<{ message: string; error?: unknown }>();

@@ -364,13 +364,13 @@ describe('what the adapter reports from the events an implementation fires', () 
   it('reports the protocol the server chose, and "" when the implementation has none', () => {
     const h = connectWithFake({});
     h.server.latest().accept('chat.v2');
-    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2', reconnected: false }]);
+    expect(h.payloads('open')).toEqual([{ protocol: 'chat.v2', reconnected: false, downtimeMs: 0 }]);
     const g = connectWithFake({});
     const socket = g.server.latest();
     socket.protocol = undefined as never;
     socket.readyState = 1;
     fire(socket, 'open', {});
-    expect(g.payloads('open')).toEqual([{ protocol: '', reconnected: false }]);
+    expect(g.payloads('open')).toEqual([{ protocol: '', reconnected: false, downtimeMs: 0 }]);
   });
 });
 
