@@ -36,7 +36,7 @@ type _EveryEmittedEventChecked = AssertTrue<EveryEmittedEventIsMapped>;
  * machine's emitted events (`ConnectionEmitted`) without `type`; `status`, `message` (the bare
  * data) and `dropped` are the handle's own.
  */
-export interface ConnectionEventMap {
+export interface ConnectionEventMap<In = unknown> {
   status: ConnectionStatus;
   /**
    * The session is open. `reconnected`: an earlier session of this connection was open (re-subscribe
@@ -44,9 +44,11 @@ export interface ConnectionEventMap {
    * `now()`; 0 on the first open.
    */
   open: { protocol: string; reconnected: boolean; downtimeMs: number };
-  message: unknown;
+  /** An inbound message: the data as received, or what `codec.parse` made of it. */
+  message: In;
   close: Emitted<'close'>;
-  error: WritableEmitted<'error'>;
+  /** `data`: the raw message `codec.parse` threw on (`error` is what it threw); that message was not delivered. */
+  error: { message: string; error?: unknown; data?: unknown };
   retry: WritableEmitted<'retry'>;
   gaveUp: WritableEmitted<'gaveUp'>;
   /**
@@ -57,8 +59,8 @@ export interface ConnectionEventMap {
   dropped: { data: OutgoingData; reason: DropReason; error?: unknown };
 }
 
-/** The handle returned by `createConnection`. */
-export interface Connection {
+/** The handle returned by `createConnection`; `In`/`Out` are the `codec`'s messages (raw data without one). */
+export interface Connection<In = unknown, Out = OutgoingData> {
   /** The current public status; `manuallyClosed` after `stop()`. */
   readonly status: ConnectionStatus;
   /** The running actor of `connectionMachine` (inspect it, `subscribe`, `getSnapshot`). */
@@ -79,14 +81,16 @@ export interface Connection {
    * goes out with the bytes it had at `send()`. Returns `false` when the message was dropped
    * (queue full, stopped, or refused by the WebSocket); a `dropped` event reports it too, and an
    * `error` event a refusal. Throws a `TypeError` for data a WebSocket cannot send (serialise
-   * objects first; copy a SharedArrayBuffer or a view on one into an ArrayBuffer).
+   * objects first; copy a SharedArrayBuffer or a view on one into an ArrayBuffer). With a `codec`,
+   * takes its messages and sends what `serialize` makes (a `TypeError` if it throws); `dropped`
+   * then reports the serialised data.
    */
-  send(data: OutgoingData): boolean;
+  send(data: Out): boolean;
   /**
    * Subscribes to an event; returns the unsubscribe function. Each call is its own registration
    * (the same function registered twice is called twice); its unsubscribe removes that one only.
    */
-  on<K extends keyof ConnectionEventMap>(event: K, listener: (payload: ConnectionEventMap[K]) => void): () => void;
+  on<K extends keyof ConnectionEventMap<In>>(event: K, listener: (payload: ConnectionEventMap<In>[K]) => void): () => void;
   /**
    * Disposes everything: no socket, timer or socket listener remains. The status becomes
    * `manuallyClosed`, and listeners hear, in this order: one `close` event
@@ -125,8 +129,8 @@ const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'o
 export const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const satisfies readonly (keyof ConnectionEventMap)[];
 
 /** Creates a connection. Throws `TypeError`/`RangeError` at once on invalid options. */
-export function createConnection(options: ConnectionOptions): Connection {
-  return buildConnection(options, SHIPPED_POLICIES);
+export function createConnection<In = unknown, Out = OutgoingData>(options: ConnectionOptions<In, Out>): Connection<In, Out> {
+  return buildConnection(options, SHIPPED_POLICIES) as unknown as Connection<In, Out>;
 }
 
 /** One registration of a listener (the same function may have several). */
@@ -135,7 +139,7 @@ interface Registration<T> {
 }
 
 /** `createConnection` with its policies given (internal). */
-export function buildConnection(options: ConnectionOptions, policies: HandlePolicies): Connection {
+export function buildConnection<In, Out>(options: ConnectionOptions<In, Out>, policies: HandlePolicies): Connection {
   const { settings, adapter, handle } = resolveOptions(options);
   return new ConnectionHandle(settings, adapter, handle, policies);
 }
@@ -166,6 +170,7 @@ class ConnectionHandle implements Connection {
   /** When the last open session ended (its status left `open`), for the next `open` event's `downtimeMs`. */
   private openEndedAt: number | null = null;
   private readonly now: () => number;
+  private readonly codec: ResolvedOptions['handle']['codec'];
 
   constructor(
     settings: ConnectionSettings,
@@ -175,6 +180,7 @@ class ConnectionHandle implements Connection {
   ) {
     this.maxQueuedMessages = handle.maxQueuedMessages;
     this.now = adapter.now;
+    this.codec = handle.codec;
     // One shared machine for every connection; this connection's dependencies are bound to its
     // own actor system (providing a machine per connection would cost ~30 KB of heap each).
     const actor = createActor(connectionMachine, {
@@ -240,9 +246,10 @@ class ConnectionHandle implements Connection {
     attached(this, 'reconnect').request('reconnect', { type: 'RECONNECT' });
   }
 
-  send(data: OutgoingData): boolean {
+  send(message: OutgoingData): boolean {
     attached(this, 'send');
-    checkOutgoing(data);
+    const data = this.codec === null ? message : this.serialize(message);
+    checkOutgoing(data, this.codec === null ? undefined : '`codec.serialize`');
     const { queue, transport } = this;
     if (queue.length === 0 && transport !== null) {
       try {
@@ -287,6 +294,28 @@ class ConnectionHandle implements Connection {
     if (SOCKET_STATUSES.has(before)) this.fire('close', STOP_CLOSE);
     if (before !== 'manuallyClosed') this.fire('status', 'manuallyClosed');
     for (const data of unsent) this.fire('dropped', { data, reason: 'stopped' });
+  }
+
+  /** An inbound message, parsed by the codec if there is one (`HostDeps.onMessage`). */
+  deliver(data: unknown): void {
+    const codec = this.codec;
+    if (codec === null) return this.fire('message', data);
+    let message: unknown;
+    try {
+      message = codec.parse(data);
+    } catch (error) {
+      this.fire('error', { message: `codec.parse threw (message not delivered): ${messageOf(error)}`, error, data });
+      return;
+    }
+    this.fire('message', message);
+  }
+
+  private serialize(message: unknown): unknown {
+    try {
+      return this.codec!.serialize(message);
+    } catch (error) {
+      throw Object.assign(new TypeError(`xstate-websocket: codec.serialize threw: ${messageOf(error)}`), { cause: error });
+    }
   }
 
   /** The adapter's direct send path while the socket is open, else `null` (`HostDeps.onTransport`). */
@@ -369,7 +398,7 @@ class HostDeps implements SocketActorDeps {
   }
 
   onMessage(data: unknown): void {
-    this.handle.fire('message', data);
+    this.handle.deliver(data);
   }
 
   onTransport(transport: SocketTransport | null): void {

@@ -1,4 +1,5 @@
 export { createConnection } from './create-connection.js';
+export { json } from './codec.js';
 export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
 export { connectionMachine, getStatus } from './connection.machine.js';
 export { createSocketActor } from './socket.actor.js';
@@ -24,7 +25,7 @@ export type {
 } from './connection.types.js';
 export { resolveOptions } from './options.js';
 export { DEFAULTS } from './options.types.js';
-export type { BackoffOptions, ConnectionClock, ConnectionOptions, HandshakeOptions, HeartbeatOptions, PongData, UrlSource } from './options.types.js';
+export type { BackoffOptions, Codec, ConnectionClock, ConnectionOptions, HandshakeOptions, HeartbeatOptions, PongData, UrlSource } from './options.types.js';
 export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
 export type { BackoffSettings } from './backoff.js';
 export { formatReason, REASONS } from './reasons.js';

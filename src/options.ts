@@ -22,7 +22,8 @@ import type { WebSocketConstructor } from './websocket.types.js';
 
 const TOP_LEVEL_KEYS = [
   'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
-  'maxRetries', 'stableUptimeMs', 'heartbeat', 'handshake', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed', 'inspect',
+  'maxRetries', 'stableUptimeMs', 'heartbeat', 'handshake', 'codec', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed',
+  'inspect',
 ] as const satisfies readonly (keyof ConnectionOptions)[];
 const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
 const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
@@ -64,11 +65,13 @@ export interface ResolvedOptions {
     readonly maxQueuedMessages: number;
     readonly clock: ConnectionClock | undefined;
     readonly inspect: ConnectionOptions['inspect'];
+    /** `parse` and `serialize`, or `null` for raw data both ways. */
+    readonly codec: Codec<unknown, unknown> | null;
   };
 }
 
 /** Validates options and fills in defaults. Throws `TypeError`/`RangeError` naming the option. */
-export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
+export function resolveOptions<In, Out>(options: ConnectionOptions<In, Out>): ResolvedOptions {
   if (options === null || typeof options !== 'object') {
     throw new TypeError(`${PREFIX} createConnection(options) needs an options object with a \`url\`, got ${describe(options)}.`);
   }
@@ -145,6 +148,7 @@ export function resolveOptions(options: ConnectionOptions): ResolvedOptions {
       maxQueuedMessages,
       clock,
       inspect: options.inspect,
+      codec: codecOption(options.codec as Codec<unknown, unknown> | undefined),
     },
   };
 }

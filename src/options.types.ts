@@ -111,8 +111,11 @@ export interface Codec<In = unknown, Out = never> {
   serialize(message: Out): OutgoingData;
 }
 
-/** Options of `createConnection`. Only `url` is required. */
-export interface ConnectionOptions {
+/**
+ * Options of `createConnection`. Only `url` is required. `In` and `Out` are the messages the
+ * `codec` parses and serialises (raw data without one).
+ */
+export interface ConnectionOptions<In = unknown, Out = OutgoingData> {
   /**
    * Where to connect: `ws:`, `wss:`, `http:` or `https:` (the last two are mapped to `ws:`/`wss:`).
    * A function is called before every attempt, so a token in the URL can be refreshed.
@@ -193,6 +196,16 @@ export interface ConnectionOptions {
    * @default undefined
    */
   handshake?: HandshakeOptions;
+  /**
+   * Parses every inbound message and serialises every `send`, e.g. `codec: json<ServerMessage,
+   * ClientMessage>()`, which types `on('message')` and `send()`. A message `parse` throws on is not
+   * delivered: an `error` event carries the raw `data` and the cause (`error`), and the connection
+   * stays up. `serialize` throwing makes `send` throw a `TypeError` (nothing is queued). Pings,
+   * pongs, the hello and `handshake.reply` see raw data. Without a codec, `message` listeners get
+   * the data as received and `send` takes strings and binary data.
+   * @default undefined
+   */
+  codec?: Codec<In, Out>;
   /**
    * Messages kept while not open, flushed in order on open. When full, `send` returns `false`
    * and a `dropped` event reports the message.

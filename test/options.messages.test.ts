@@ -18,7 +18,7 @@ const CASES: [name: string, options: unknown, error: ErrorConstructor, message: 
   ['{ autoconnect: false }', { ...base, autoconnect: false }, TypeError,
     'xstate-websocket: unknown option `autoconnect`; did you mean `autoConnect`?'],
   ['{ frobnicate: true }', { ...base, frobnicate: true }, TypeError,
-    'xstate-websocket: unknown option `frobnicate`; the options are url, protocols, WebSocket, binaryType, autoConnect, connectTimeoutMs, closeTimeoutMs, backoff, maxRetries, stableUptimeMs, heartbeat, handshake, shouldReconnect, maxQueuedMessages, clock, seed, inspect.'],
+    'xstate-websocket: unknown option `frobnicate`; the options are url, protocols, WebSocket, binaryType, autoConnect, connectTimeoutMs, closeTimeoutMs, backoff, maxRetries, stableUptimeMs, heartbeat, handshake, codec, shouldReconnect, maxQueuedMessages, clock, seed, inspect.'],
   ['{ backoff: { frobnicate: 1 } }', { ...base, backoff: { frobnicate: 1 } }, TypeError,
     'xstate-websocket: unknown option `backoff.frobnicate`; the `backoff` options are initialDelayMs, maxDelayMs, factor, jitter.'],
   ['{ heartbeat: { frobnicate: 1 } }', { ...base, heartbeat: { frobnicate: 1 } }, TypeError,
@@ -94,8 +94,8 @@ describe('option error messages', () => {
   });
 });
 
-// `handshake` (and `codec`, until createConnection takes it) through their own resolvers, which
-// resolveOptions calls; their messages are pinned the same way.
+// `handshake` and `codec` through their own resolvers, which resolveOptions calls; their messages
+// are pinned the same way.
 const reply = () => undefined;
 const PART_CASES: [name: string, resolve: () => unknown, error: ErrorConstructor, message: string][] = [
   ['{ handshake: null } (through resolveOptions)', () => resolveOptions({ ...base, handshake: null as never }), TypeError,
@@ -110,7 +110,7 @@ const PART_CASES: [name: string, resolve: () => unknown, error: ErrorConstructor
     'xstate-websocket: unknown option `handshake.timeout`; did you mean `handshake.timeoutMs`?'],
   ['{ handshake: { reply, frobnicate: 1 } }', () => handshakeOption({ reply, frobnicate: 1 } as never), TypeError,
     'xstate-websocket: unknown option `handshake.frobnicate`; the `handshake` options are hello, reply, timeoutMs.'],
-  ['{ codec: JSON }', () => codecOption(JSON as never), TypeError,
+  ['{ codec: JSON } (through resolveOptions)', () => resolveOptions({ ...base, codec: JSON as never }), TypeError,
     'xstate-websocket: `codec.serialize` must be a function (e.g. `codec: json()`), got undefined.'],
   ['{ codec: { parse } }', () => codecOption({ parse: JSON.parse } as never), TypeError,
     'xstate-websocket: `codec.serialize` must be a function (e.g. `codec: json()`), got undefined.'],

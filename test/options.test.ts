@@ -101,7 +101,7 @@ describe('defaults', () => {
       binaryType: DEFAULTS.binaryType,
       protocols: [],
     });
-    expect(handle).toEqual({ autoConnect: DEFAULTS.autoConnect, maxQueuedMessages: DEFAULTS.maxQueuedMessages, clock: undefined, inspect: undefined });
+    expect(handle).toEqual({ autoConnect: DEFAULTS.autoConnect, maxQueuedMessages: DEFAULTS.maxQueuedMessages, clock: undefined, inspect: undefined, codec: null });
     expect(adapter).toMatchObject({ url: base.url, WebSocket: base.WebSocket, clock: undefined, shouldReconnect: undefined });
     expect(adapter.ping()).toBe(DEFAULTS.heartbeatData.ping);
     expect(adapter.isPong(DEFAULTS.heartbeatData.isPong)).toBe(true);

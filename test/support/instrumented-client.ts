@@ -9,7 +9,7 @@
 import type { Connection, ConnectionOptions, createConnection as CreateConnection } from '../../src/index.js';
 
 /** JSON-able connection options (no functions): what a scenario may set. */
-export type ClientOptions = Omit<ConnectionOptions, 'url' | 'WebSocket' | 'clock' | 'seed' | 'inspect' | 'shouldReconnect' | 'handshake'>;
+export type ClientOptions = Omit<ConnectionOptions, 'url' | 'WebSocket' | 'clock' | 'seed' | 'inspect' | 'shouldReconnect' | 'handshake' | 'codec'>;
 
 export interface ClientSpec {
   /** ws://127.0.0.1:PORT/path of the fault server. */
