@@ -35,6 +35,10 @@ describe('invariants of the createConnection handle (model-based, send queue inc
     await fc.assert(handleModelProperty([16], undefined, { handshake: { timeoutMs: 1_000 } }), params);
   });
 
+  it(invariantTitle(15, 'with a codec, a message parse throws on is reported as an error with its data and never delivered; the connection stays up'), async () => {
+    await fc.assert(handleModelProperty([15], undefined, { codec: true }), params);
+  });
+
   it(`every invariant of the catalogue (${INVARIANT_IDS[0]}–${INVARIANT_IDS.at(-1)}) holds through the handle as well`, async () => {
     await fc.assert(handleModelProperty([...INVARIANT_IDS]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
   });

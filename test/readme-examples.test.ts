@@ -109,7 +109,7 @@ describe('README examples, run as written against a local echo server', () => {
     expect(result.stdout).toEqual([
       'status connecting',
       'status open',
-      'message {"type":"chat","text":"hi"}',
+      'message hi',
       'status closing',
       'status manuallyClosed',
     ]);

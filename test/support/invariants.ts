@@ -166,10 +166,11 @@ export const INVARIANT_CATALOGUE = [
     id: 15,
     name: 'Callbacks cannot kill the connection',
     statement:
-      'Whatever `url` (throwing, rejecting, a thenable that throws, fulfils twice or late) and `shouldReconnect` do, the actor stays active and keeps its promises.',
+      'Whatever `url` (throwing, rejecting, a thenable that throws, fulfils twice or late), `shouldReconnect`, `handshake.hello` and `codec.parse` do, the actor stays active and keeps its promises; a message `codec.parse` throws on is reported (`error` with its `data`), never delivered.',
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'adapter', file: 'test/socket.actor.test.ts' },
+      { label: 'model, through the handle', file: 'test/create-connection.model.test.ts' },
     ],
   },
   {

@@ -162,8 +162,20 @@ const serverSays = (verdict: 'ready' | 'rejected') =>
     socket.receive(verdict === 'ready' ? 'ready' : 'denied');
   });
 
-/** The server answers the hello with something that is not a verdict (`reply` returns undefined). */
-const serverSaysGarbage = onSocket('server says garbage (no verdict)', 'receive', (s) => s.receive('garbage'));
+/**
+ * The server sends garbage: not a verdict (`reply` returns undefined) during a handshake, and a
+ * message the codec's `parse` throws on (handle runs with a codec): reported, never delivered.
+ */
+const serverSaysGarbage = command('server says garbage', always, (m, sys) => {
+  const socket = current(sys);
+  if (!socket || socket.readyState !== 1) return;
+  const codecRefuses = sys.kind === 'handle' && sys.config.codec && sys.status() === 'open' && !m.stopped;
+  const before = sys.codecRefusals.count;
+  socket.receive('garbage');
+  if (m.checks.has(15) && codecRefuses && sys.codecRefusals.count !== before + 1) {
+    throw new InvariantViolation(15, 'a message codec.parse threw on was not reported as an error with its data');
+  }
+});
 
 /** `handshake.hello` throws, on the next socket that opens. */
 const helloFails = command('next hello throws', always, (_, sys) => {

@@ -76,6 +76,8 @@ export const systemConfigArbitrary = fc
     // The `handshake` option's timeout, on either side of stableUptimeMs (hello 'hello', the
     // server's verdicts 'ready' and 'denied'; see the commands).
     handshake: fc.option(fc.record({ timeoutMs: fc.integer({ min: 1, max: 1_500 }) })),
+    // Handle only: a codec (identity, whose parse throws on 'garbage').
+    codec: fc.boolean(),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,
@@ -83,8 +85,8 @@ export const systemConfigArbitrary = fc
   }));
 
 type Drawn = typeof systemConfigArbitrary extends fc.Arbitrary<infer C> ? C : never;
-type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url' | 'handshake';
-/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent', 'string' and no handshake. */
+type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url' | 'handshake' | 'codec';
+/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent', 'string', no handshake and no codec. */
 export type SystemConfig = Omit<Drawn, Optional> & Partial<Pick<Drawn, Optional>>;
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
@@ -95,6 +97,15 @@ export interface HandleUnderTest {
 
 /** The shipped handle. */
 export const shippedHandle: HandleUnderTest = { name: 'createConnection', policies: SHIPPED_POLICIES };
+
+/** The model's codec: messages as they are, but `parse` refuses 'garbage'. */
+const MODEL_CODEC = {
+  parse(data: unknown) {
+    if (data === 'garbage') throw new SyntaxError('model codec refuses garbage');
+    return data;
+  },
+  serialize: (message: unknown) => message as OutgoingData,
+};
 
 /** What the fake WebSocket refuses (its `send` throws, like a real one for a SharedArrayBuffer view). */
 export const isRefusedByFake = (data: unknown): boolean => typeof data === 'string' && data.startsWith('x');
@@ -286,6 +297,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   const reply = (data: unknown) => (data === 'ready' ? 'ready' : data === 'denied' ? 'rejected' : undefined);
   const options = {
     ...(config.handshake ? { handshake: { hello, reply, timeoutMs: config.handshake.timeoutMs } } : {}),
+    ...(config.codec && !machine ? { codec: MODEL_CODEC } : {}),
     maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed,
     url: urlKind === 'string' ? URL_ : (url as unknown as UrlSource),
     ...(shouldReconnect ? { shouldReconnect } : {}),
@@ -295,6 +307,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     autoConnect: false,
   } as const;
   const events: Array<[keyof ConnectionEventMap, unknown]> = [];
+  /** Handle runs with a codec: error events that carried a refused message. */
+  const codecRefusals = { count: 0 };
   const dropped: string[] = [];
   const listenerCalls: string[] = [];
   /** One function per model listener, so registering `fn` again registers the same function. */
@@ -325,6 +339,13 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       if (heartbeat && data === 'pong') violations.push({ invariant: 6, message: 'a pong was delivered to message listeners' });
     });
     conn.on('dropped', ({ data }) => dropped.push(messageId(data)));
+    // 15. A message the codec refuses is reported with its data, never delivered, and the connection stays up.
+    conn.on('message', (data) => {
+      if (config.codec && data === 'garbage') violations.push({ invariant: 15, message: 'a message codec.parse threw on was delivered' });
+    });
+    conn.on('error', ({ data }) => {
+      if (data === 'garbage') codecRefusals.count++;
+    });
     actor = conn.actor;
     status_ = () => conn.status;
     controls = {
@@ -403,6 +424,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     handshake,
     /** `failNext`: the next `handshake.hello` throws. */
     helloControl,
+    /** Handle runs with a codec: error events that carried a refused message ('garbage'). */
+    codecRefusals,
     status: () => status_(),
     ...controls,
     stop() {
