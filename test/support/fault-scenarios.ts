@@ -126,6 +126,45 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       expect(server.attempts).toBe(4);
     });
 
+    it('closes the socket of a server that never says ready with 3008 after handshake.timeoutMs, and retries', async () => {
+      server.answerHello('silent');
+      const c = await open({ maxRetries: 1 }, { handshake: { timeoutMs: 200 } });
+      const s = await reach(c, 'gaveUp');
+      expect(s.statuses).toEqual(['connecting', 'closing', 'backoff', 'connecting', 'closing', 'gaveUp']);
+      const elapsed = at(s, 'status', 'closing') - at(s, 'status', 'connecting');
+      expect(elapsed).toBeGreaterThanOrEqual(200 - TIMER_EARLY_MS);
+      expect(elapsed).toBeLessThan(200 + SLACK_MS);
+      expect(server.connections.map((conn) => conn.messages)).toEqual([['hello'], ['hello']]);
+      await waitForServerCloses(server, 2);
+      expect(server.connections.map((conn) => [conn.closeCode, conn.closeReason])).toEqual([
+        [3008, 'handshake timeout'],
+        [3008, 'handshake timeout'],
+      ]);
+    });
+
+    it('gives up at once when the server denies the hello: 4403 at the server, gaveUp handshake-rejected, no retry', async () => {
+      server.answerHello('denied');
+      const c = await open({ maxRetries: 3 }, { handshake: { timeoutMs: 3_000 } });
+      c.send('queued');
+      let s = await reach(c, 'gaveUp');
+      expect(s.statuses).toEqual(['connecting', 'closing', 'gaveUp']);
+      expect(payloads(s, 'gaveUp')).toMatchObject([{ reason: 'handshake-rejected', retries: 0 }]);
+      await waitForServerCloses(server, 1);
+      expect(server.connections[0]).toMatchObject({ closeCode: 4403, closeReason: 'handshake rejected', messages: ['hello'] });
+      await sleep(150);
+      s = await c.state();
+      expect(s.created).toBe(1);
+    });
+
+    it('stays bounded against a server that says ready and drops at once: gaveUp after maxRetries, reconnected after the first', async () => {
+      server.answerHello('ready-then-drop');
+      const c = await open({ maxRetries: 2, stableUptimeMs: 60_000 }, { handshake: { timeoutMs: 3_000 } });
+      const s = await reach(c, 'gaveUp');
+      expect(server.upgrades).toBe(3);
+      expect(payloads(s, 'gaveUp')).toEqual(gaveUpAfter(2));
+      expect(payloads(s, 'open').map((open) => (open as { reconnected: boolean }).reconnected)).toEqual([false, true, true]);
+    });
+
     it('reconnects after abrupt kills, never holding two sockets (peakOpen 1)', async () => {
       const c = await open();
       await reach(c, 'open');
@@ -442,6 +481,11 @@ async function until(
     throw new Error(`${error.message}; last state: ${lastState}`);
   });
   return last!;
+}
+
+/** Waits (bounded) until the app server has seen `n` sockets close. */
+async function waitForServerCloses(server: FaultServer, n: number): Promise<void> {
+  await waitFor(() => server.connections.filter((conn) => conn.closeCode !== undefined).length >= n, 3_000, `${n} close(s) at the server`);
 }
 
 function payloads(state: ClientState, name: string): unknown[] {

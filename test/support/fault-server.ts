@@ -31,6 +31,9 @@ const HOST = '127.0.0.1';
 const SETTLE_TIMEOUT_MS = 2000;
 
 /** Run for every accepted WebSocket that is not flapped, after recording and echo are wired. */
+/** How the app server answers a client's 'hello' (`FaultServer.answerHello`). */
+export type HelloAnswer = 'ready' | 'denied' | 'silent' | 'ready-then-drop';
+
 export type OnConnection = (ws: WebSocket, req: http.IncomingMessage, conn: ServerConnection) => void;
 
 /** One WebSocket accepted by the app server. `id` is the proxy connection id. */
@@ -134,6 +137,8 @@ export class FaultServer {
   private readonly appSockets = new Set<net.Socket>();
   private readonly wsClosed = new Map<WebSocket, Promise<void>>();
   private readonly faults = { hangHandshake: false, flap: false, blackhole: false, hangClose: false };
+  /** How the app server answers the text 'hello' (the clients' handshake); `null`: echoed like any message. */
+  private helloAnswer: HelloAnswer | null = null;
   private rejectStatus: number | null = null;
   /** Aborts the sleeps (restart, listen retry) when close() comes. */
   private readonly closeSignal = new AbortController();
@@ -205,6 +210,14 @@ export class FaultServer {
   /** While on, each new WebSocket is dropped at TCP level right after the 101. */
   flap(on: boolean): void {
     this.faults.flap = on;
+  }
+
+  /**
+   * How the app server answers a client's 'hello' from now on: 'ready', 'denied', nothing
+   * ('silent'), or 'ready' and then a TCP reset ('ready-then-drop'); `null` echoes it.
+   */
+  answerHello(answer: HelloAnswer | null): void {
+    this.helloAnswer = answer;
   }
 
   /**
@@ -422,6 +435,7 @@ export class FaultServer {
       record.messages.push(data);
       this.log({ type: 'message', conn: id, data });
       if (ws.readyState !== WebSocket.OPEN) return;
+      if (!isBinary && data === 'hello' && this.helloAnswer !== null) return void this.answer(ws, this.helloAnswer);
       if (!isBinary && data === 'ping') ws.send('pong');
       else ws.send(buf, { binary: isBinary });
     });
@@ -429,6 +443,12 @@ export class FaultServer {
   }
 
   // ----- helpers -----------------------------------------------------------
+
+  private answer(ws: WebSocket, answer: HelloAnswer): void {
+    if (answer === 'silent') return;
+    ws.send(answer === 'denied' ? 'denied' : 'ready');
+    if (answer === 'ready-then-drop') ws.terminate();
+  }
 
   private log(event: DistributiveOmit<FaultEvent, 't'>): void {
     this.events.push({ t: performance.now() - this.t0, ...event } as FaultEvent);

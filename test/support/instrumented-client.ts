@@ -17,6 +17,11 @@ export interface ClientSpec {
   /** Resolve the URL with an async function that appends `token=t<n>`, n counting its calls. */
   tokenUrl?: boolean;
   options?: ClientOptions;
+  /**
+   * A handshake: hello 'hello', the server's 'ready' and 'denied' are the verdicts (see
+   * `FaultServer.answerHello`), within `timeoutMs`.
+   */
+  handshake?: { timeoutMs: number };
 }
 
 export interface LoggedEvent {
@@ -128,7 +133,12 @@ export function createInstrumentedClient(
   const events: LoggedEvent[] = [];
 
   function make(options: ClientOptions, log: boolean): Connection {
-    const conn = createConnection({ ...options, url, WebSocket: InstrumentedWebSocket as never, clock });
+    const handshake = spec.handshake && {
+      hello: () => 'hello',
+      reply: (data: unknown) => (data === 'ready' ? ('ready' as const) : data === 'denied' ? ('rejected' as const) : undefined),
+      timeoutMs: spec.handshake.timeoutMs,
+    };
+    const conn = createConnection({ ...options, ...(handshake ? { handshake } : {}), url, WebSocket: InstrumentedWebSocket as never, clock });
     if (!log) return conn;
     for (const name of ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const) {
       conn.on(name, (payload: unknown) => {
