@@ -61,7 +61,8 @@ export const connectionMachine = setup({
     isManualIntent: ({ context }) => context.closeIntent === 'manual',
     isReconnectIntent: ({ context }) => context.closeIntent === 'reconnect',
     isRejectIntent: ({ context }) => context.closeIntent === 'reject',
-    hasHandshake: ({ context }) => context.settings.handshake !== null,
+    // `!= null`: settings made before the option (no `handshake` field) have none.
+    hasHandshake: ({ context }) => context.settings.handshake != null,
     isRejected: ({ event }) => event.type === 'SOCKET.HANDSHAKE' && event.verdict === 'rejected',
     isHeartbeatEnabled: ({ context }) => context.settings.heartbeat !== null,
     isSilentForInterval: ({ context, event }) =>

@@ -127,7 +127,7 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
     private readonly system: AnyActorSystem,
   ) {
     super(deps.now);
-    this.handshake = input.handshake === null ? 'none' : 'running';
+    this.handshake = input.handshake == null ? 'none' : 'running'; // settings from before the option have no field
     this.listeners = {
       open: () => this.onOpen(),
       message: (event: WebSocketEventMapLike['message']) => this.onMessage(event.data),

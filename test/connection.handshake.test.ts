@@ -57,6 +57,13 @@ describe('handshake in the chart', () => {
     expect(r.of('open')).toEqual([{ type: 'open', protocol: 'chat.v2', reconnected: false }]);
   });
 
+  it('settings without the handshake field (made before the option) open as without a handshake', () => {
+    const r = run({ handshake: undefined as never }, false);
+    expect('handshake' in r.actor.getSnapshot().context.settings && r.actor.getSnapshot().context.settings.handshake).toBe(undefined);
+    r.send({ type: 'CONNECT' }, { type: 'SOCKET.OPENED', protocol: '' });
+    expect(r.status()).toBe('open');
+  });
+
   it('without a handshake opens on SOCKET.OPENED and never asks for a hello', () => {
     const r = run({}, false);
     r.send({ type: 'CONNECT' }, { type: 'SOCKET.OPENED', protocol: '' });
