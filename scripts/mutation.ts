@@ -54,6 +54,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   // adapter through the fake; the handle model adds the send queue, which is not the adapter's).
   'src/socket.actor.ts': [
     'test/socket.actor.test.ts',
+    'test/socket.actor.logic.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/create-connection.test.ts',
     'test/create-connection.edges.test.ts',

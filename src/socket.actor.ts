@@ -85,12 +85,12 @@ const SOCKET_EVENTS = ['open', 'message', 'error', 'close'] as const;
 const XSTATE_STOP = 'xstate.stop';
 
 /**
- * What `fromCallback`'s `sendBack` does: nothing once the actor is stopped, else the event to the
- * parent through the system's relay (so the inspector sees the socket actor as its source), or,
- * should a later xstate not have that relay, sent to the parent directly.
+ * What `fromCallback`'s `sendBack` does: the event to the parent (none when the socket actor runs
+ * as a root actor) through the system's relay, so the inspector sees the socket actor as its
+ * source, or, should a later xstate not have that relay, sent to the parent directly. Nothing is
+ * sent after the actor stops: a disposed adapter reports nothing (`SocketAdapter.report`).
  */
 function sendToParent(self: AnyActorRef, system: AnyActorSystem, event: SocketReport): void {
-  if (self.getSnapshot().status === 'stopped') return;
   const parent = self._parent;
   if (parent === undefined) return;
   const { _relay } = system as AnyActorSystem & { _relay?: (source: AnyActorRef, target: AnyActorRef, event: SocketReport) => void };
