@@ -31,7 +31,7 @@ describe('the socket actor as actor logic', () => {
     const h = connectWithFake();
     const socketRef = h.conn.actor.getSnapshot().children.socket as AnyActorRef;
     expect(socketRef.getSnapshot()).toMatchObject({ status: 'active', input: h.conn.actor.getSnapshot().context.settings });
-    const persisted = h.conn.actor.getPersistedSnapshot() as { children: Record<string, { snapshot: unknown }> };
+    const persisted = h.conn.actor.getPersistedSnapshot() as unknown as { children: Record<string, { snapshot: unknown }> };
     expect(persisted.children.socket!.snapshot).toMatchObject({ status: 'active', input: h.conn.actor.getSnapshot().context.settings });
     h.conn.close();
     h.server.latest().completeClose();
