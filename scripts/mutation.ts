@@ -33,6 +33,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
     'test/inspection.test.ts',
     'test/embedding.test.ts',
     'test/visualizations.test.ts',
+    'test/connection.handshake.test.ts',
   ],
   'src/create-connection.ts': [
     'test/create-connection.test.ts',
@@ -42,6 +43,8 @@ export const MUTATION_TESTS: Record<string, string[]> = {
     'test/embedding.test.ts',
     'test/inspection.test.ts',
     'test/socket.actor.test.ts',
+    'test/create-connection.handshake.test.ts',
+    'test/create-connection.codec.test.ts',
   ],
   'src/jitter.ts': ['test/jitter.test.ts', 'test/connection.closed.test.ts', 'test/embedding.test.ts', 'test/create-connection.model.test.ts'],
   'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
@@ -55,6 +58,8 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/socket.actor.ts': [
     'test/socket.actor.test.ts',
     'test/socket.actor.logic.test.ts',
+    'test/create-connection.handshake.test.ts',
+    'test/create-connection.codec.test.ts',
     'test/create-connection.lifecycle.test.ts',
     'test/create-connection.test.ts',
     'test/create-connection.edges.test.ts',
