@@ -305,10 +305,10 @@ conn.on('status', (next) => {
   void pollStats();
 });
 conn.on('open', ({ protocol, reconnected, downtimeMs }) => {
-  log('open', protocol ? `protocol ${protocol}` : 'socket open', reconnected ? `reconnected after ${downtimeMs} ms` : 'first open');
+  log('open', protocol ? `protocol ${protocol}` : 'socket open', reconnected ? `reconnected after ${Math.round(downtimeMs)} ms` : 'first open');
   // Resync: the server forgot this client when the socket dropped; here the hello re-joins the
   // room, and an app with subscriptions would send them again now, exactly once per reconnect.
-  if (reconnected) log('resync', `resubscribed to ${input('room').value.trim() || 'lobby'}`, `down ${downtimeMs} ms`);
+  if (reconnected) log('resync', `resubscribed to ${input('room').value.trim() || 'lobby'}`, `down ${Math.round(downtimeMs)} ms`);
 });
 conn.on('close', ({ code, reason, wasClean }) => log('close', `${code}${reason ? ` ${reason}` : ''}`, wasClean ? 'clean' : 'not clean'));
 conn.on('retry', ({ attempt, delayMs }) => {
