@@ -15,6 +15,24 @@ export const TIMEOUT_CLOSE_CODE = 3008;
  */
 export const HANDSHAKE_REJECTED_CLOSE_CODE = 4403;
 
+/** The most a close reason may take, in UTF-8 bytes (RFC 6455 §5.5: a control frame's 125 less the code). */
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/**
+ * `reason` as it fits a close frame: unchanged when it takes at most 123 UTF-8 bytes, else cut at a
+ * character boundary (never inside a surrogate pair or a UTF-8 sequence) and ended with `…`.
+ */
+export function fitCloseReason(reason: string): string {
+  const size = (text: string) => new TextEncoder().encode(text).length;
+  if (size(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
+  let kept = '';
+  for (const char of reason) {
+    if (size(kept + char) > MAX_CLOSE_REASON_BYTES - 3) break; // '…' takes 3 bytes
+    kept += char;
+  }
+  return `${kept}…`;
+}
+
 /** How the policy treats one close code. */
 export interface CloseCodePolicy {
   /** `true`: reconnect with backoff; `false`: stop and enter `gaveUp`. */

@@ -5,7 +5,7 @@
  * 30 KB of heap per connection) while all connections can share one machine.
  */
 import type { ActorSystem } from 'xstate';
-import type { CloseInfo, HandshakeVerdict } from './connection.types.js';
+import type { CloseInfo, HandshakeReply } from './connection.types.js';
 import type { TimerClock } from './let-go.js';
 import type { UrlSource } from './url.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
@@ -51,7 +51,7 @@ export interface SocketActorDeps {
    */
   readonly hello?: (() => OutgoingData | PromiseLike<OutgoingData>) | undefined;
   /** With a handshake: reads each inbound message until it returns a verdict. */
-  readonly reply?: ((data: unknown) => HandshakeVerdict | undefined) | undefined;
+  readonly reply?: ((data: unknown) => HandshakeReply) | undefined;
   /** Fast path for inbound messages. Without it, each message is sent to the machine as SOCKET.MESSAGE (emitted as `message`). */
   readonly onMessage?: (data: unknown) => void;
   /**

@@ -146,6 +146,8 @@ export const connectionMachine = setup({
       reason: context.gaveUpReason ?? 'max-retries',
       close: context.lastClose,
       retries: context.retries,
+      // Reached through the reject intent only, so closeRequest is still the 4403 the rejection planned.
+      ...(context.gaveUpReason === 'handshake-rejected' ? { rejection: context.closeRequest.reason } : {}),
     })),
   },
 }).createMachine({

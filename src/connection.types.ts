@@ -94,6 +94,12 @@ export type GaveUpReason = 'max-retries' | `close-code ${number}` | 'handshake-r
 /** The server's verdict on the handshake, as `handshake.reply` gave it. */
 export type HandshakeVerdict = 'ready' | 'rejected';
 
+/**
+ * What `handshake.reply` returns for one inbound message: a verdict, a rejection with the server's
+ * reason (sent with the 4403 close and told by the `gaveUp` event), or `undefined` (undecided).
+ */
+export type HandshakeReply = HandshakeVerdict | { readonly verdict: 'rejected'; readonly reason: string } | undefined;
+
 /** The machine's context. */
 export interface ConnectionContext {
   readonly settings: ConnectionSettings;
@@ -196,4 +202,9 @@ export type ConnectionEmitted =
       readonly reason: GaveUpReason;
       readonly close: CloseInfo | null;
       readonly retries: number;
+      /**
+       * With reason `handshake-rejected` only: the reason the 4403 close carried, the server's as
+       * `handshake.reply` gave it (cut to 123 UTF-8 bytes), or `'handshake rejected'`.
+       */
+      readonly rejection?: string;
     };

@@ -115,12 +115,20 @@ export interface HandlePolicies {
   autoConnects(app: { readonly called: boolean; readonly stopped: boolean }): boolean;
   /** The direct send path the handle uses, given the adapter's. */
   transport(transport: SocketTransport): SocketTransport;
+  /** The dependencies the adapter gets, given the handle's (its WebSocket, hooks and the rest). */
+  deps(deps: SocketActorDeps): SocketActorDeps;
+  /** The codec the handle parses and serialises with, given the option's. */
+  codec(codec: ResolvedOptions['handle']['codec']): ResolvedOptions['handle']['codec'];
 }
 
-/** Any call in the creation tick is final; the adapter's transport as it is. */
+const same = <T>(value: T): T => value;
+
+/** Any call in the creation tick is final; the adapter's transport, dependencies and codec as they are. */
 export const SHIPPED_POLICIES: HandlePolicies = {
   autoConnects: ({ called, stopped }) => !called && !stopped,
-  transport: (transport) => transport,
+  transport: same,
+  deps: same,
+  codec: same,
 };
 
 const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
@@ -180,7 +188,7 @@ class ConnectionHandle implements Connection {
   ) {
     this.maxQueuedMessages = handle.maxQueuedMessages;
     this.now = adapter.now;
-    this.codec = handle.codec;
+    this.codec = policies.codec(handle.codec);
     // One shared machine for every connection; this connection's dependencies are bound to its
     // own actor system (providing a machine per connection would cost ~30 KB of heap each).
     const actor = createActor(connectionMachine, {
@@ -189,7 +197,7 @@ class ConnectionHandle implements Connection {
       ...(handle.inspect ? { inspect: handle.inspect } : {}),
     });
     this.actor = actor;
-    bindConnectionDeps(actor.system, new HostDeps(adapter, this));
+    bindConnectionDeps(actor.system, policies.deps(new HostDeps(adapter, this)));
 
     // Every emitted event is a handle event of the same name, its payload the emitted object without
     // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).

@@ -17,6 +17,7 @@ export type {
   ConnectionSettings,
   ConnectionStatus,
   GaveUpReason,
+  HandshakeReply,
   HandshakeSettings,
   HandshakeVerdict,
   HeartbeatSettings,

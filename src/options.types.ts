@@ -4,7 +4,7 @@
  * Validation lives in `options.ts`.
  */
 import type { InspectionEvent, Observer } from 'xstate';
-import type { BinaryTypeName, CloseInfo, HandshakeVerdict } from './connection.types.js';
+import type { BinaryTypeName, CloseInfo, HandshakeReply } from './connection.types.js';
 import type { UrlSource } from './url.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
 
@@ -91,10 +91,13 @@ export interface HandshakeOptions {
   hello?: () => OutgoingData | PromiseLike<OutgoingData>;
   /**
    * Reads each inbound message (raw, before the codec) until it decides: `'ready'` opens the
-   * session, `'rejected'` closes the socket with 4403 and gives up (no retry, like 1008),
-   * `undefined` waits for the next message. Pings and pongs never reach it.
+   * session, `'rejected'` closes the socket with 4403 `handshake rejected` and gives up (no retry,
+   * like 1008), `{ verdict: 'rejected', reason }` does the same with the server's reason as the
+   * close reason and the `gaveUp` event's `rejection` (a reason over 123 UTF-8 bytes is cut at a
+   * character boundary and ends with `…`), `undefined` waits for the next message. Pings and
+   * pongs never reach it.
    */
-  reply: (data: unknown) => HandshakeVerdict | undefined;
+  reply: (data: unknown) => HandshakeReply;
   /**
    * Longest wait, in ms, from the socket opening to a verdict. Past it the socket is closed with
    * 3008 `handshake timeout` and the attempt retried like any other.

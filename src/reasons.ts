@@ -81,7 +81,9 @@ function detailsOf(label: ReasonLabel, context: ConnectionContext, event: Connec
     case 'retry scheduled':
       return { attempt: retries, delayMs, ...closeCode };
     case 'gave up':
-      return { reason: context.gaveUpReason ?? 'max-retries', retries, ...closeCode };
+      return context.gaveUpReason === 'handshake-rejected'
+        ? { reason: context.gaveUpReason, rejection: context.closeRequest.reason, retries, ...closeCode }
+        : { reason: context.gaveUpReason ?? 'max-retries', retries, ...closeCode };
     default:
       return null;
   }

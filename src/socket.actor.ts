@@ -8,7 +8,7 @@ import { messageOf } from './describe.js';
 import { checkOutgoing } from './outgoing.js';
 import { connectionDepsOf, type SocketActorDeps, type SocketTransport } from './connection.deps.js';
 import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from './connection.types.js';
-import { upgradeCloseCode } from './close-codes.js';
+import { fitCloseReason, upgradeCloseCode } from './close-codes.js';
 import { closeWithin, letGo, safeClose } from './let-go.js';
 import { SilenceMeter } from './silence.js';
 import { normaliseUrl, resolveUrlSource } from './url.js';
@@ -248,6 +248,13 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
       // A reply that throws decides nothing: the message waits with the others.
       this.reportError(`handshake.reply threw: ${messageOf(error)}`, error);
     }
+    // `{ verdict: 'rejected', reason }`: a rejection carrying the server's reason (a reason that is not a string is left out).
+    let reason: string | undefined;
+    if ((verdict as { verdict?: unknown } | undefined)?.verdict === 'rejected') {
+      const given = (verdict as { reason?: unknown }).reason;
+      if (typeof given === 'string') reason = fitCloseReason(given);
+      verdict = 'rejected';
+    }
     if (verdict === 'ready') {
       this.handshake = 'ready';
       const early = this.early;
@@ -258,7 +265,7 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
     } else if (verdict === 'rejected') {
       this.handshake = 'rejected';
       this.early = null;
-      this.report({ type: 'SOCKET.HANDSHAKE', verdict });
+      this.report({ type: 'SOCKET.HANDSHAKE', verdict, ...(reason && { reason }) });
     } else {
       (this.early ??= []).push(data);
     }

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CLOSE_CODE_TABLE, closeCodePolicy, isRetryableCloseCode, UPGRADE_STATUS_CLOSE_CODES, upgradeCloseCode } from '../src/close-codes.js';
+import { CLOSE_CODE_TABLE, closeCodePolicy, fitCloseReason, MAX_CLOSE_REASON_BYTES, isRetryableCloseCode, UPGRADE_STATUS_CLOSE_CODES, upgradeCloseCode } from '../src/close-codes.js';
 
 describe('close-code policy', () => {
   it.each([1002, 1003, 1007, 1008, 1009, 1010, 4000, 4001, 4401, 4999])('stops on %i', (code) => {
@@ -63,5 +64,39 @@ describe('upgradeCloseCode: the close reported for a rejected upgrade', () => {
 
   it('names exactly 401 and 403 in its table', () => {
     expect(UPGRADE_STATUS_CLOSE_CODES).toEqual({ 401: 4401, 403: 4403 });
+  });
+});
+
+describe('fitCloseReason: a reason as it fits a close frame', () => {
+  const bytes = (text: string) => new TextEncoder().encode(text).length;
+
+  it('keeps a reason of at most 123 UTF-8 bytes as it is', () => {
+    expect(fitCloseReason('')).toBe('');
+    expect(fitCloseReason('x'.repeat(123))).toBe('x'.repeat(123));
+    expect(fitCloseReason('é'.repeat(61) + 'x')).toBe('é'.repeat(61) + 'x'); // 123 bytes
+  });
+
+  it('cuts a longer one at a character boundary and ends it with …', () => {
+    expect(fitCloseReason('x'.repeat(124))).toBe('x'.repeat(120) + '…');
+    // 4-byte characters: 30 of them take 120 bytes, the 31st would not fit beside '…'.
+    expect(fitCloseReason('😀'.repeat(40))).toBe('😀'.repeat(30) + '…');
+    expect(fitCloseReason('é'.repeat(70))).toBe('é'.repeat(60) + '…');
+  });
+
+  it('always returns at most 123 UTF-8 bytes, a prefix of the reason (plus …), never a broken character', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom('x', 'é', '€', '😀', '\ud800'), maxLength: 200 }), (reason) => {
+        const fitted = fitCloseReason(reason);
+        expect(bytes(fitted)).toBeLessThanOrEqual(MAX_CLOSE_REASON_BYTES);
+        if (bytes(reason) <= MAX_CLOSE_REASON_BYTES) expect(fitted).toBe(reason);
+        else {
+          expect(fitted.endsWith('…')).toBe(true);
+          const kept = fitted.slice(0, -1);
+          // A prefix in whole code points: a surrogate pair is never split.
+          expect([...reason].slice(0, [...kept].length).join('')).toBe(kept);
+          expect(bytes(fitted)).toBeGreaterThan(MAX_CLOSE_REASON_BYTES - 3 - 4); // cut no earlier than needed
+        }
+      }),
+    );
   });
 });

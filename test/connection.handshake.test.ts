@@ -79,7 +79,9 @@ describe('handshake in the chart', () => {
     // A close the policy would retry, with the app's shouldReconnect saying true: still no retry.
     r.send({ ...CLOSED_1006, shouldReconnect: true });
     expect(r.status()).toBe('gaveUp');
-    expect(r.of('gaveUp')).toEqual([{ type: 'gaveUp', reason: 'handshake-rejected', close: { code: 1006, reason: '', wasClean: false }, retries: 0 }]);
+    expect(r.of('gaveUp')).toStrictEqual([
+      { type: 'gaveUp', reason: 'handshake-rejected', close: { code: 1006, reason: '', wasClean: false }, retries: 0, rejection: 'bad token' },
+    ]);
     expect(r.of('retry')).toEqual([]);
     r.advance(3_600_000);
     expect(r.status()).toBe('gaveUp');
@@ -89,6 +91,8 @@ describe('handshake in the chart', () => {
     const r = run();
     r.send({ type: 'CONNECT' }, { type: 'SOCKET.OPENED', protocol: '' }, { type: 'SOCKET.HANDSHAKE', verdict: 'rejected' });
     expect(r.commands.at(-1)).toEqual({ type: 'CLOSE_SOCKET', code: 4403, reason: 'handshake rejected' });
+    r.send(CLOSED_1006);
+    expect(r.of('gaveUp').map((e) => e.rejection)).toEqual(['handshake rejected']);
   });
 
   it('with no verdict within timeoutMs closes with 3008 handshake timeout, then backs off like any failed attempt', () => {

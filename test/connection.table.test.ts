@@ -223,8 +223,8 @@ const REASON_TABLE: Record<string, Record<string, string>> = {
   }),
   'closing (retry: connect timeout)': sessionReasons({ 'after closeTimeout': closeTimeout }),
   'closing (handshake rejected)': sessionReasons({
-    'SOCKET.CLOSED 1006': 'gave up {reason: "handshake-rejected", retries: 1, closeCode: 1006}',
-    'SOCKET.CLOSED 1008': 'gave up {reason: "handshake-rejected", retries: 1, closeCode: 1008}',
+    'SOCKET.CLOSED 1006': 'gave up {reason: "handshake-rejected", rejection: "denied", retries: 1, closeCode: 1006}',
+    'SOCKET.CLOSED 1008': 'gave up {reason: "handshake-rejected", rejection: "denied", retries: 1, closeCode: 1008}',
     'after closeTimeout': closeTimeout,
   }),
   'closing (close())': {

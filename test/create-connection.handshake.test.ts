@@ -103,6 +103,40 @@ describe('handshake through createConnection', () => {
     expect(h.payloads('dropped')).toEqual([]); // 'a' waits for connect()
   });
 
+  it("on { verdict: 'rejected', reason } closes with 4403 and the server's reason, and gaveUp says it", () => {
+    const denied: HandshakeOptions['reply'] = (data) =>
+      typeof data === 'string' && data.startsWith('denied:') ? { verdict: 'rejected', reason: data.slice('denied:'.length) } : undefined;
+    const h = connectWithFake({ ...fast, handshake: { hello: () => 'hello', reply: denied } });
+    const socket = h.server.latest();
+    socket.accept();
+    socket.receive('denied:token expired');
+    expect(socket.closeCall).toEqual({ code: 4403, reason: 'token expired' });
+    socket.completeClose();
+    expect(h.conn.status).toBe('gaveUp');
+    expect(h.payloads('gaveUp')).toMatchObject([{ reason: 'handshake-rejected', rejection: 'token expired', retries: 0 }]);
+  });
+
+  it('cuts a rejection reason over 123 UTF-8 bytes at a character boundary, so the 4403 close is still sent', () => {
+    const long = 'ü'.repeat(100); // 200 bytes
+    const h = connectWithFake({ ...fast, handshake: { hello: () => 'hello', reply: (data) => (data === 'no' ? { verdict: 'rejected', reason: long } : undefined) } });
+    const socket = h.server.latest();
+    socket.accept();
+    socket.receive('no');
+    expect(socket.closeCall).toEqual({ code: 4403, reason: 'ü'.repeat(60) + '…' });
+    socket.completeClose();
+    expect(h.payloads('gaveUp')[0]!.rejection).toBe('ü'.repeat(60) + '…');
+    expect(h.payloads('error')).toEqual([]);
+  });
+
+  it("a rejection whose reason is not a string closes with 4403 'handshake rejected'", () => {
+    const reply = (() => ({ verdict: 'rejected', reason: 42 })) as unknown as HandshakeOptions['reply'];
+    const h = connectWithFake({ ...fast, handshake: { hello: () => 'hello', reply } });
+    const socket = h.server.latest();
+    socket.accept();
+    socket.receive('anything');
+    expect(socket.closeCall).toEqual({ code: 4403, reason: 'handshake rejected' });
+  });
+
   it('with no verdict within timeoutMs closes with 3008 handshake timeout and retries', () => {
     const h = connectWithFake({ ...fast, handshake: { hello: () => 'hello', reply, timeoutMs: 500 } });
     const socket = h.server.latest();

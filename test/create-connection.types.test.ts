@@ -14,7 +14,7 @@ describe('ConnectionEventMap: the payload of every handle event', () => {
     expectTypeOf<ConnectionEventMap['close']>().toEqualTypeOf<CloseInfo>();
     expectTypeOf<ConnectionEventMap['error']>().toEqualTypeOf<{ message: string; error?: unknown; data?: unknown }>();
     expectTypeOf<ConnectionEventMap['retry']>().toEqualTypeOf<{ attempt: number; delayMs: number }>();
-    expectTypeOf<ConnectionEventMap['gaveUp']>().toEqualTypeOf<{ reason: GaveUpReason; close: CloseInfo | null; retries: number }>();
+    expectTypeOf<ConnectionEventMap['gaveUp']>().toEqualTypeOf<{ reason: GaveUpReason; close: CloseInfo | null; retries: number; rejection?: string }>();
     expectTypeOf<ConnectionEventMap['dropped']>().toEqualTypeOf<{ data: OutgoingData; reason: DropReason; error?: unknown }>();
   });
 

@@ -94,6 +94,24 @@ it('a denied hello closes with 4403 and gives up without a retry', async () => {
   expect(server.connections).toHaveLength(1);
 });
 
+it("a denial with a reason reaches the server in the 4403 close, cut to 123 UTF-8 bytes, and gaveUp says it", async () => {
+  const server = await startServer('deny');
+  const why = `token expired ${'é'.repeat(80)}`; // 174 UTF-8 bytes
+  const { conn } = connect(server.url, {
+    handshake: {
+      hello: () => 'auth',
+      reply: (data) => (String(data) === 'denied' ? { verdict: 'rejected', reason: why } : undefined),
+    },
+  });
+  const rejections: unknown[] = [];
+  conn.on('gaveUp', ({ rejection }) => rejections.push(rejection));
+  await waitFor(() => conn.status === 'gaveUp', 3_000, 'gaveUp');
+  await waitFor(() => server.connections[0]!.closeCode !== undefined, 3_000, 'the close at the server');
+  const cut = `token expired ${'é'.repeat(53)}…`; // 14 + 106 + 3 = 123 bytes
+  expect(server.connections[0]).toMatchObject({ closeCode: 4403, closeReason: cut });
+  expect(rejections).toEqual([cut]);
+});
+
 it('a server that never says ready is closed with 3008 after timeoutMs, and the attempt retried', async () => {
   const server = await startServer('silent');
   const { conn } = connect(server.url, {

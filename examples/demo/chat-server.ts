@@ -4,7 +4,9 @@
  * reconnect, heartbeat and close-code policy can be watched doing their work.
  *
  * One HTTP server on 127.0.0.1 serves:
- * - `GET /chat?room=NAME&user=NAME&token=TOKEN` upgraded to a WebSocket (see protocol.ts);
+ * - `GET /chat?room=NAME&user=NAME&token=TOKEN` upgraded to a WebSocket (see protocol.ts), or
+ *   `GET /chat?room=NAME&user=NAME&handshake` with the token in a first `hello` message, answered
+ *   `ready` or `denied` with the reason (an app-level handshake, like xstate-websocket's `handshake`);
  * - `POST /fault/<kill|restart|half-open|reject|offline|heal>` with an optional JSON body
  *   `{ "downMs": n }` (restart, offline) or `{ "durationMs": n }` (half-open, reject);
  * - `GET /stats`;
@@ -188,6 +190,10 @@ export interface ChatServer {
 
 const FAULT_NAMES: readonly FaultName[] = ['kill', 'restart', 'half-open', 'reject', 'offline', 'heal'];
 const NAME = /^[\p{L}\p{N}_.-]{1,32}$/u;
+/** `?handshake`: how long the server waits for the hello, in ms. */
+const HELLO_TIMEOUT_MS = 10_000;
+/** `?handshake`: how long after a `denied` the server waits for the client's close before closing itself, in ms. */
+const HELLO_GRACE_MS = 1000;
 const MAX_BODY_BYTES = 4096;
 
 interface Client {
@@ -378,13 +384,53 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     ws.on('error', () => {}); // protocol errors end in 'close'; nothing more to do
     ws.on('close', () => sockets.delete(ws));
 
+    const room = url.searchParams.get('room') || 'lobby';
+    const user = url.searchParams.get('user') || `guest-${randomBytes(2).toString('hex')}`;
+    if (url.searchParams.has('handshake')) return awaitHello(ws, room, user);
     if (faults.isActive('reject')) return refuse(ws, 'token revoked');
     const token = url.searchParams.get('token');
     if (token === null || !tokens.has(token)) return refuse(ws, 'unauthorized');
-    const room = url.searchParams.get('room') || 'lobby';
-    const user = url.searchParams.get('user') || `guest-${randomBytes(2).toString('hex')}`;
     if (!NAME.test(room)) return refuse(ws, 'invalid room');
     if (!NAME.test(user)) return refuse(ws, 'invalid user');
+    admit(ws, room, user);
+  }
+
+  /**
+   * `?handshake`: the token comes in the first message, `{ type: 'hello', payload: { token } }`,
+   * answered with `ready` (then the client joins its room) or `denied` with the reason; the client
+   * then closes (xstate-websocket sends 4403), or the server does after `HELLO_GRACE_MS`. No hello
+   * within `HELLO_TIMEOUT_MS` closes with 1008.
+   */
+  function awaitHello(ws: WebSocket, room: string, user: string): void {
+    let timer: ReturnType<typeof setTimeout> | undefined = setTimeout(() => refuse(ws, 'no hello'), HELLO_TIMEOUT_MS);
+    const settle = () => {
+      clearTimeout(timer);
+      timer = undefined;
+    };
+    ws.on('close', settle);
+    const deny = (reason: string) => {
+      counters.rejected += 1;
+      log(`denied the hello of ${user}: ${reason}`);
+      ws.send(JSON.stringify({ type: 'denied', payload: { reason }, time: Date.now(), traceId: traceIdFor(undefined) } satisfies ServerMessage));
+      settle();
+      timer = setTimeout(() => ws.close(1008, reason), HELLO_GRACE_MS);
+    };
+    ws.once('message', (data, isBinary) => {
+      if (timer === undefined) return;
+      const result = isBinary ? undefined : parseClientMessage(rawToBuffer(data).toString('utf8'), maxTextLength);
+      if (!result?.ok || result.message.type !== 'hello') return deny('hello first');
+      if (faults.isActive('reject')) return deny('token revoked');
+      if (!tokens.has(result.message.token)) return deny('unauthorized');
+      if (!NAME.test(room)) return deny('invalid room');
+      if (!NAME.test(user)) return deny('invalid user');
+      settle();
+      ws.send(JSON.stringify({ type: 'ready', time: Date.now(), traceId: traceIdFor(result.message.traceId) } satisfies ServerMessage));
+      admit(ws, room, user);
+    });
+  }
+
+  /** An authorized connection: it joins its room, and everyone there hears it. */
+  function admit(ws: WebSocket, room: string, user: string): void {
 
     const client: Client = {
       ws,
@@ -439,6 +485,10 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       return;
     }
     const { message } = result;
+    if (message.type === 'hello') {
+      sendError(client, 'unknown-type', 'already authorized: hello is only the first message with ?handshake', message.traceId);
+      return;
+    }
     if (message.type === 'ping') {
       send(client, { type: 'pong', time: Date.now(), traceId: traceIdFor(message.traceId) });
       return;

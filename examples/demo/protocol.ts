@@ -6,8 +6,10 @@
  * what a client puts in `time` is ignored.
  *
  * Client → server: `chat` (payload `{ text }`), `ping`; also the bare text frame `ping`,
- * answered with the bare text frame `pong`, so a client's default heartbeat works.
- * Server → client: `chat`, `system`, `pong`, `error`.
+ * answered with the bare text frame `pong`, so a client's default heartbeat works. With
+ * `?handshake` in the URL, the first message is `hello` (payload `{ token }`).
+ * Server → client: `chat`, `system`, `pong`, `error`; `ready` or `denied` (payload `{ reason }`)
+ * answer a hello.
  */
 import { randomUUID } from 'node:crypto';
 
@@ -48,12 +50,28 @@ export interface ErrorMessage {
   traceId: string;
 }
 
-export type ServerMessage = ChatMessage | SystemMessage | PongMessage | ErrorMessage;
+/** The hello's token was accepted: the session is open and the client has joined its room. */
+export interface ReadyMessage {
+  type: 'ready';
+  time: number;
+  traceId: string;
+}
+
+/** The hello was refused (bad token, token revoked, no hello first): the client should close. */
+export interface DeniedMessage {
+  type: 'denied';
+  payload: { reason: string };
+  time: number;
+  traceId: string;
+}
+
+export type ServerMessage = ChatMessage | SystemMessage | PongMessage | ErrorMessage | ReadyMessage | DeniedMessage;
 
 /** A client message that passed validation. */
 export type ClientMessage =
   | { type: 'chat'; text: string; traceId: string | undefined }
-  | { type: 'ping'; traceId: string | undefined };
+  | { type: 'ping'; traceId: string | undefined }
+  | { type: 'hello'; token: string; traceId: string | undefined };
 
 export type ParseResult =
   | { ok: true; message: ClientMessage }
@@ -96,6 +114,11 @@ export function parseClientMessage(raw: string, maxTextLength: number): ParseRes
   switch (parsed.type) {
     case 'ping':
       return { ok: true, message: { type: 'ping', traceId } };
+    case 'hello': {
+      const payload = parsed.payload;
+      if (!isRecord(payload) || typeof payload.token !== 'string') return fail('invalid-payload', 'hello payload must be { token: string }');
+      return { ok: true, message: { type: 'hello', token: payload.token, traceId } };
+    }
     case 'chat': {
       const payload = parsed.payload;
       if (!isRecord(payload) || typeof payload.text !== 'string') {

@@ -110,11 +110,20 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
   const url = new URL('/chat', serverUrl);
   url.searchParams.set('room', 'tour');
   url.searchParams.set('user', user);
-  url.searchParams.set('token', 'demo-token');
+  url.searchParams.set('handshake', ''); // the token goes in the hello
 
   const conn: Connection = createConnection({
     url: url.href,
     WebSocket: WebSocket as never,
+    handshake: {
+      hello: () => JSON.stringify({ type: 'hello', payload: { token: 'demo-token' } }),
+      reply: (data) => {
+        const message = parse(data);
+        if (message?.type === 'ready') return 'ready';
+        return message?.type === 'denied' ? { verdict: 'rejected', reason: String(message.payload?.reason) } : undefined;
+      },
+      timeoutMs: 4000,
+    },
     heartbeat: {
       ...heartbeat,
       ping: () => JSON.stringify({ type: 'ping' }),
@@ -132,10 +141,13 @@ export async function runTour(options: TourOptions): Promise<TourResult> {
     statuses.push(status);
     record('status', status, describeTransition(status, conn.actor.getSnapshot().context, lastEvent));
   });
-  conn.on('open', () => record('open', 'socket open'));
+  // Resync: on a reconnected open an app re-subscribes; here the hello re-joins the room.
+  conn.on('open', ({ reconnected, downtimeMs }) =>
+    record('open', 'socket open', reconnected ? `reconnected after ${Math.round(downtimeMs)} ms: resubscribed to tour` : 'first open'),
+  );
   conn.on('close', ({ code, reason, wasClean }) => record('close', `${code}${reason ? ` ${reason}` : ''}`, wasClean ? 'clean' : 'not clean'));
   conn.on('retry', ({ attempt, delayMs }) => record('retry', `attempt ${attempt} in ${delayMs} ms`));
-  conn.on('gaveUp', ({ reason, retries }) => record('gaveUp', reason, `${retries} retries`));
+  conn.on('gaveUp', ({ reason, retries, rejection }) => record('gaveUp', reason, `${rejection ? `server said: ${rejection}; ` : ''}${retries} retries`));
   conn.on('error', ({ message }) => record('error', message));
   conn.on('dropped', ({ reason }) => record('dropped', reason));
   conn.on('message', (data) => {

@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { killOnRequest, startFaultServer, type FaultServer } from './fault-server.js';
+import { DENIAL_REASON, killOnRequest, startFaultServer, type FaultServer } from './fault-server.js';
 import { histogram, type ClientOptions, type ClientSpec, type ClientState } from './instrumented-client.js';
 import type { CLIENT_METHODS, InstrumentedClient } from './instrumented-client.js';
 import { sleep, waitFor } from './wait-for.js';
@@ -154,6 +154,17 @@ export function describeFaultScenarios(caps: Capabilities, impl: () => ClientImp
       await sleep(150);
       s = await c.state();
       expect(s.created).toBe(1);
+    });
+
+    it("passes the server's denial reason on: the 4403 close carries it cut to 123 UTF-8 bytes, and gaveUp says it", async () => {
+      server.answerHello('denied-with-reason');
+      const c = await open({ maxRetries: 3 }, { handshake: { timeoutMs: 3_000 } });
+      const s = await reach(c, 'gaveUp');
+      const cut = `token expired ${'é'.repeat(53)}…`; // 14 + 106 + 3 bytes
+      expect(DENIAL_REASON.startsWith(cut.slice(0, -1))).toBe(true);
+      expect(payloads(s, 'gaveUp')).toMatchObject([{ reason: 'handshake-rejected', rejection: cut, retries: 0 }]);
+      await waitForServerCloses(server, 1);
+      expect(server.connections[0]).toMatchObject({ closeCode: 4403, closeReason: cut, messages: ['hello'] });
     });
 
     it('stays bounded against a server that says ready and drops at once: gaveUp after maxRetries, reconnected after the first', async () => {

@@ -32,7 +32,10 @@ const SETTLE_TIMEOUT_MS = 2000;
 
 /** Run for every accepted WebSocket that is not flapped, after recording and echo are wired. */
 /** How the app server answers a client's 'hello' (`FaultServer.answerHello`). */
-export type HelloAnswer = 'ready' | 'denied' | 'silent' | 'ready-then-drop';
+export type HelloAnswer = 'ready' | 'denied' | 'denied-with-reason' | 'silent' | 'ready-then-drop';
+
+/** What 'denied-with-reason' sends after `denied:`: multi-byte and 134 UTF-8 bytes, over a close reason's 123. */
+export const DENIAL_REASON = `token expired ${'é'.repeat(60)}`;
 
 export type OnConnection = (ws: WebSocket, req: http.IncomingMessage, conn: ServerConnection) => void;
 
@@ -446,7 +449,7 @@ export class FaultServer {
 
   private answer(ws: WebSocket, answer: HelloAnswer): void {
     if (answer === 'silent') return;
-    ws.send(answer === 'denied' ? 'denied' : 'ready');
+    ws.send(answer === 'denied' ? 'denied' : answer === 'denied-with-reason' ? `denied:${DENIAL_REASON}` : 'ready');
     if (answer === 'ready-then-drop') ws.terminate();
   }
 

@@ -18,7 +18,7 @@ export interface ClientSpec {
   tokenUrl?: boolean;
   options?: ClientOptions;
   /**
-   * A handshake: hello 'hello', the server's 'ready' and 'denied' are the verdicts (see
+   * A handshake: hello 'hello', the server's 'ready', 'denied' and 'denied:<reason>' are the verdicts (see
    * `FaultServer.answerHello`), within `timeoutMs`.
    */
   handshake?: { timeoutMs: number };
@@ -135,7 +135,14 @@ export function createInstrumentedClient(
   function make(options: ClientOptions, log: boolean): Connection {
     const handshake = spec.handshake && {
       hello: () => 'hello',
-      reply: (data: unknown) => (data === 'ready' ? ('ready' as const) : data === 'denied' ? ('rejected' as const) : undefined),
+      reply: (data: unknown) =>
+        data === 'ready'
+          ? ('ready' as const)
+          : data === 'denied'
+            ? ('rejected' as const)
+            : typeof data === 'string' && data.startsWith('denied:')
+              ? { verdict: 'rejected' as const, reason: data.slice('denied:'.length) }
+              : undefined,
       timeoutMs: spec.handshake.timeoutMs,
     };
     const conn = createConnection({ ...options, ...(handshake ? { handshake } : {}), url, WebSocket: InstrumentedWebSocket as never, clock });

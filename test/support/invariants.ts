@@ -188,7 +188,7 @@ export const INVARIANT_CATALOGUE = [
     id: 17,
     name: 'A rejection is final',
     statement:
-      "After the server rejects the handshake, no socket is created and no retry is scheduled until `connect()` or `reconnect()`: the connection ends in `gaveUp` with reason `handshake-rejected` (or `manuallyClosed` after `close()`), whatever the close code and `shouldReconnect` say.",
+      "After the server rejects the handshake, the socket is closed at once with 4403 and the server's reason (`handshake.reply`'s, cut to 123 UTF-8 bytes) or `handshake rejected`; no socket is created and no retry is scheduled until `connect()` or `reconnect()`: the connection ends in `gaveUp` with reason `handshake-rejected` and that `rejection` (or `manuallyClosed` after `close()`), whatever the close code and `shouldReconnect` say.",
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'graph', file: 'test/connection.graph.test.ts' },

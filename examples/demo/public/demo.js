@@ -4,7 +4,7 @@
  * from `connectionMachine` at runtime, a retry countdown, an event log, chat, and buttons that
  * make the server misbehave. Imports the BUILT package by name (the import map points at /dist/).
  */
-import { CONNECTION_STATUSES, connectionMachine, createConnection, getStatus } from 'xstate-websocket';
+import { CONNECTION_STATUSES, connectionMachine, createConnection, getStatus, json } from 'xstate-websocket';
 import { statusGraph } from './status-graph.js';
 
 /** @typedef {import('xstate-websocket').ConnectionStatus} Status */
@@ -230,15 +230,33 @@ function chatUrl() {
   const url = new URL('/chat', location.href);
   url.searchParams.set('room', input('room').value.trim());
   url.searchParams.set('user', input('user').value.trim());
-  url.searchParams.set('token', input('token').value.trim());
+  url.searchParams.set('handshake', ''); // the token goes in the hello, not the URL
   return url;
 }
+
+/**
+ * The app-level handshake: the hello carries the token (read on every attempt, so a new token
+ * applies on the next one); the server answers `ready`, or `denied` with its reason, which the
+ * connection sends back in its 4403 close and reports in `gaveUp`.
+ */
+const HANDSHAKE = {
+  hello: () => JSON.stringify({ type: 'hello', payload: { token: input('token').value.trim() } }),
+  reply: (/** @type {unknown} */ data) => {
+    const message = typeof data === 'string' ? parseJson(data) : undefined;
+    if (message?.type === 'ready') return /** @type {const} */ ('ready');
+    if (message?.type === 'denied') return { verdict: /** @type {const} */ ('rejected'), reason: String(message.payload?.reason ?? 'denied') };
+    return undefined;
+  },
+  timeoutMs: 5000,
+};
 
 /** The event that last reached the connection's actor: what took the latest transition. */
 let lastEvent = '';
 const conn = createConnection({
   ...OPTIONS,
-  url: chatUrl, // called before every attempt: a new room, user or token applies on the next one
+  url: chatUrl, // called before every attempt: a new room or user applies on the next one
+  handshake: HANDSHAKE,
+  codec: json(), // messages arrive parsed; one that is not JSON is an `error` event, not a message
   inspect(event) {
     if (event.type === '@xstate.event' && event.actorRef.sessionId === event.rootId) {
       const after = /^xstate\.after\.([^.]+)\./.exec(event.event.type);
@@ -257,6 +275,18 @@ function showStatus(/** @type {Status} */ next, /** @type {Status | undefined} *
 }
 showStatus(status, undefined);
 
+// The handshake runs inside `connecting` (the socket is open, the session not yet): the status
+// does not change, so the page reads the state value `session.handshaking` and the reason.
+let handshaking = false;
+conn.actor.subscribe((snapshot) => {
+  const now = snapshot.matches({ session: 'handshaking' });
+  if (now === handshaking) return;
+  handshaking = now;
+  document.body.dataset.handshake = now ? 'running' : '';
+  badge.textContent = now ? `${status} · handshake…` : status;
+  if (now) log('handshake', 'hello sent, waiting for ready', describeReason(snapshot.context.reason));
+});
+
 conn.on('status', (next) => {
   const previous = status;
   status = next;
@@ -274,19 +304,23 @@ conn.on('status', (next) => {
   if (next !== 'backoff') stopCountdown();
   void pollStats();
 });
-conn.on('open', ({ protocol }) => log('open', protocol ? `protocol ${protocol}` : 'socket open'));
+conn.on('open', ({ protocol, reconnected, downtimeMs }) => {
+  log('open', protocol ? `protocol ${protocol}` : 'socket open', reconnected ? `reconnected after ${Math.round(downtimeMs)} ms` : 'first open');
+  // Resync: the server forgot this client when the socket dropped; here the hello re-joins the
+  // room, and an app with subscriptions would send them again now, exactly once per reconnect.
+  if (reconnected) log('resync', `resubscribed to ${input('room').value.trim() || 'lobby'}`, `down ${Math.round(downtimeMs)} ms`);
+});
 conn.on('close', ({ code, reason, wasClean }) => log('close', `${code}${reason ? ` ${reason}` : ''}`, wasClean ? 'clean' : 'not clean'));
 conn.on('retry', ({ attempt, delayMs }) => {
   log('retry', `attempt ${attempt} in ${delayMs} ms`);
   startCountdown(attempt, delayMs);
 });
-conn.on('gaveUp', ({ reason, close, retries }) =>
-  log('gaveUp', reason, `${close ? `last close ${close.code} ${close.reason}; ` : ''}${retries} retries`),
+conn.on('gaveUp', ({ reason, close, retries, rejection }) =>
+  log('gaveUp', reason, `${rejection ? `server said: ${rejection}; ` : ''}${close ? `last close ${close.code} ${close.reason}; ` : ''}${retries} retries`),
 );
 conn.on('error', ({ message }) => log('error', message));
 conn.on('dropped', ({ reason }) => log('dropped', `a message (${reason})`));
-conn.on('message', (data) => {
-  const message = typeof data === 'string' ? parseJson(data) : undefined;
+conn.on('message', (/** @type {any} */ message) => {
   switch (message?.type) {
     case 'chat':
       return showMessage('chat', String(message.payload?.text ?? ''), String(message.payload?.from ?? '?'));
@@ -295,7 +329,7 @@ conn.on('message', (data) => {
     case 'error':
       return showMessage('error', `server: ${String(message.payload?.message ?? 'error')}`);
     default:
-      return showMessage('system', String(data));
+      return showMessage('system', JSON.stringify(message));
   }
 });
 
@@ -374,7 +408,7 @@ $('composer').addEventListener('submit', (event) => {
   if (!text) return;
   input('text').value = '';
   const queued = status !== 'open';
-  if (conn.send(JSON.stringify({ type: 'chat', payload: { text } })) && queued) {
+  if (conn.send({ type: 'chat', payload: { text } }) && queued) {
     showMessage('local', `(queued until open) ${text}`);
   }
 });

@@ -135,6 +135,51 @@ const postFault = (name: string, body?: unknown) =>
 
 // ---- tests -----------------------------------------------------------------------------
 
+describe('connect with ?handshake: the token in a hello message', () => {
+  async function hello(token: unknown, query = '?room=r1&user=alice&handshake'): Promise<Client> {
+    const outcome = await attempt(query);
+    if (outcome.kind !== 'open') throw new Error(`expected open, got ${JSON.stringify(outcome)}`);
+    outcome.client.send({ type: 'hello', payload: { token } });
+    return outcome.client;
+  }
+
+  it('answers a valid token with ready, then joins the room (the system message follows)', async () => {
+    await start();
+    const alice = await hello('demo-token');
+    expect((await alice.next()).type).toBe('ready');
+    expect((await alice.next('system')).payload).toMatchObject({ event: 'joined', user: 'alice', room: 'r1' });
+    expect(server!.stats().connections).toBe(1);
+    alice.send({ type: 'chat', payload: { text: 'hi' } });
+    expect((await alice.next('chat')).payload).toMatchObject({ from: 'alice', text: 'hi' });
+  });
+
+  it('answers a bad token with denied and the reason, joins nothing, and closes after a grace if the client does not', async () => {
+    await start({ tokens: ['secret'] });
+    const bob = await hello('demo-token');
+    expect(await bob.next()).toMatchObject({ type: 'denied', payload: { reason: 'unauthorized' } });
+    expect(server!.stats()).toMatchObject({ connections: 0, rejected: 1 });
+    expect(await bob.closed).toEqual({ code: 1008, reason: 'unauthorized' });
+  });
+
+  it('denies a first message that is not a hello, and a hello while the reject fault runs (token revoked)', async () => {
+    await start({ faultDurations: { rejectMs: 5000 } });
+    const early = (await attempt('?user=bob&handshake')) as { client: Client };
+    early.client.send({ type: 'chat', payload: { text: 'me first' } });
+    expect(await early.client.next()).toMatchObject({ type: 'denied', payload: { reason: 'hello first' } });
+    server!.fault('reject');
+    const carol = await hello('demo-token', '?user=carol&handshake');
+    expect(await carol.next()).toMatchObject({ type: 'denied', payload: { reason: 'token revoked' } });
+  });
+
+  it('a client that closes on denied (as xstate-websocket does, with 4403 and the reason) is gone at once', async () => {
+    await start({ tokens: ['secret'] });
+    const bob = await hello('wrong');
+    await bob.next('denied');
+    bob.ws.close(4403, 'unauthorized');
+    expect(await bob.closed).toEqual({ code: 4403, reason: 'unauthorized' });
+  });
+});
+
 describe('connect: token, Origin, rooms', () => {
   it('a valid token joins the room and gets the system message', async () => {
     await start();

@@ -91,12 +91,15 @@ describe('the demo page', () => {
       expect.stringMatching(/^retry attempt 1 in \d+ ms$/),
       'status open → backoff',
       'status backoff → connecting',
+      'handshake hello sent, waiting for ready',
       'open socket open',
+      'resync resubscribed to lobby',
       'status connecting → open',
     ]);
     expect(log.slice(0, log.indexOf('fault kill'))).toEqual(
-      expect.arrayContaining(['status idle → connecting', 'status connecting → open']),
+      expect.arrayContaining(['status idle → connecting', 'handshake hello sent, waiting for ready', 'open socket open', 'status connecting → open']),
     );
+    expect(log.slice(0, log.indexOf('fault kill'))).not.toContain('resync resubscribed to lobby'); // the first open is no reconnect
     expect(await page.locator('#countdown').isHidden()).toBe(true);
 
     // chat still works on the new socket
@@ -130,6 +133,26 @@ describe('the demo page', () => {
     expect((await trail()).slice(-3)).toEqual(['gaveUp', 'connecting', 'open']);
     await page.click('#btn-close');
     await expect.poll(highlighted, { timeout: 5000 }).toBe('manuallyClosed');
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows the handshake, and gives up when the server denies the hello: 4403 with the server\'s reason', async () => {
+    await page.fill('#token', 'wrong-token');
+    await page.click('#btn-reconnect');
+    await expect.poll(highlighted, { timeout: 5000 }).toBe('gaveUp');
+    const log = await eventLog();
+    const after = log.slice(log.lastIndexOf('action conn.reconnect()'));
+    expect(after).toEqual(
+      expect.arrayContaining(['handshake hello sent, waiting for ready', 'status connecting → closing', 'gaveUp handshake-rejected']),
+    );
+    const why = await page.$$eval('#log li', (items) => items.map((li) => li.textContent ?? ''));
+    expect(why.find((line) => line.includes('connecting → closing'))).toContain('sends close 4403 unauthorized');
+    expect(why.find((line) => line.includes('gaveUp handshake-rejected'))).toContain('server said: unauthorized');
+    expect(server.stats().connections).toBe(0);
+
+    await page.fill('#token', 'demo-token');
+    await page.click('#btn-reconnect');
+    await expect.poll(highlighted, { timeout: 5000 }).toBe('open');
     expect(pageErrors).toEqual([]);
   });
 });

@@ -32,6 +32,8 @@ describe('the scripted demo tour', () => {
     expect(result.durationMs).toBeLessThan(10_000);
     const printed = lines.join('\n');
     expect(printed).toMatch(/── kill[\s\S]*close +1006[\s\S]*status +backoff +on SOCKET\.CLOSED/);
+    // The tour connects with a handshake (token in the hello): the first open is no reconnect, the one after the kill is.
+    expect(printed).toMatch(/open +socket open +first open[\s\S]*── kill[\s\S]*open +socket open +reconnected after \d+ ms: resubscribed to tour/);
     expect(printed).toMatch(/── half-open[\s\S]*status +closing +on after heartbeatTimeout; sends close 3008 heartbeat timeout/);
     expect(printed).toMatch(/── reject[\s\S]*close +1008 token revoked[\s\S]*gaveUp +close-code 1008/);
     expect(printed).toMatch(/── close[\s\S]*status +manuallyClosed +on SOCKET\.CLOSED(; socket closed \{code: 1000[^\n]*)?\s*$/);

@@ -17,6 +17,7 @@ import {
   type ConnectionModel,
 } from './connection.model.js';
 import { advance } from '../virtual-time.js';
+import { fitCloseReason } from '../../../src/close-codes.js';
 import type { RecordedSocket, System } from './system.js';
 
 type Cmd = fc.Command<ConnectionModel, System>;
@@ -148,18 +149,35 @@ const serverSends = (data: 'pong' | 'hello') =>
   onSocket(data === 'pong' ? 'pong arrives' : 'server message', 'receive', (s) => s.receive(data));
 
 /**
- * The server's verdict on the handshake (runs with a handshake): 'ready' or 'denied', which the
- * model's `reply` reads as 'ready' and 'rejected'. It counts while the handshake runs (status
- * connecting, socket OPEN); the model notes it before the message arrives.
+ * The server's rejection reason in the model: multi-byte and over 123 UTF-8 bytes, so the close
+ * can carry it only cut (`fitCloseReason`).
  */
-const serverSays = (verdict: 'ready' | 'rejected') =>
+export const MODEL_REJECTION = `token expired ${'ü'.repeat(60)}`;
+
+/**
+ * The server's verdict on the handshake (runs with a handshake): 'ready', 'denied' or
+ * 'denied:<reason>', which the model's `reply` reads as 'ready', 'rejected' and
+ * `{ verdict: 'rejected', reason }`. It counts while the handshake runs (status connecting,
+ * socket OPEN); the model notes it, and the close reason it expects, before the message arrives.
+ */
+const serverSays = (verdict: 'ready' | 'rejected' | 'rejected with reason') =>
   command(`server says ${verdict}`, always, (m, sys) => {
     const socket = current(sys) as RecordedSocket | undefined;
     if (!sys.handshake || !socket || socket.readyState !== 1) return;
     const handshaking = sys.status() === 'connecting' && !m.stopped;
     if (handshaking && verdict === 'ready') socket.readyAt ??= sys.clock.now();
-    if (handshaking && verdict === 'rejected') m.rejection ??= { sockets: sys.server.sockets.length, gaveUps: sys.gaveUpReasons.length };
-    socket.receive(verdict === 'ready' ? 'ready' : 'denied');
+    if (handshaking && verdict !== 'ready' && !m.rejection) {
+      const reason = verdict === 'rejected' ? 'handshake rejected' : fitCloseReason(MODEL_REJECTION);
+      m.rejection = { sockets: sys.server.sockets.length, gaveUps: sys.gaveUpReasons.length, reason };
+    }
+    socket.receive(verdict === 'ready' ? 'ready' : verdict === 'rejected' ? 'denied' : `denied:${MODEL_REJECTION}`);
+    // 17. The rejection closes the socket at once with 4403 and its reason (cut to 123 UTF-8 bytes).
+    if (handshaking && verdict !== 'ready' && m.checks.has(17) && m.rejection) {
+      const { code, reason } = socket.closeCall ?? {};
+      if (code !== 4403 || reason !== m.rejection.reason) {
+        throw new InvariantViolation(17, `the rejected socket was closed with ${code} ${JSON.stringify(reason)}, not 4403 ${JSON.stringify(m.rejection.reason)}`);
+      }
+    }
   });
 
 /**
@@ -272,7 +290,7 @@ export function connectionCommands(options: { handle?: boolean } = {}): Array<fc
     fc.constant(nextTimer),
     fc.constant(drop),
     // The handshake (no-ops without one): ready twice as often, so sessions open.
-    fc.constantFrom<'ready' | 'rejected'>('ready', 'ready', 'rejected').map(serverSays),
+    fc.constantFrom<'ready' | 'rejected' | 'rejected with reason'>('ready', 'ready', 'rejected', 'rejected with reason').map(serverSays),
     fc.constantFrom(serverSaysGarbage, helloFails),
     fc
       .tuple(fc.nat({ max: 7 }), fc.constantFrom(...(Object.keys(SOCKET_EVENTS) as SocketEvent[])))

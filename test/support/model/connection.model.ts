@@ -42,8 +42,8 @@ export function createModel(checks: Iterable<InvariantId>) {
     stopMark: null as number | null,
     /** `on('status', …)` registrations of the model listeners, in order (handle runs). */
     registrations: [] as Array<{ fn: number; active: boolean; off: () => void }>,
-    /** Invariant 17: set when the server rejected the handshake (cleared by a user action): sockets and gaveUp events then. */
-    rejection: null as { sockets: number; gaveUps: number } | null,
+    /** Invariant 17: set when the server rejected the handshake (cleared by a user action): sockets and gaveUp events then, and the close reason expected. */
+    rejection: null as { sockets: number; gaveUps: number; reason: string } | null,
     /** Invariant 13: the jitter generator as the model runs it from the config's seed, and the retries predicted so far. */
     jitter: null as { state: number; predicted: number } | null,
   };
@@ -261,6 +261,10 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     if (status !== 'closing' && status !== 'gaveUp' && status !== 'manuallyClosed') fail(model, 17, `status ${status} after a rejected handshake`);
     const reasons = sys.gaveUpReasons.slice(model.rejection.gaveUps);
     if (reasons.some((r) => r !== 'handshake-rejected')) fail(model, 17, `gave up with ${reasons.join(', ')} after a rejected handshake`);
+    const rejections = sys.gaveUpRejections.slice(model.rejection.gaveUps);
+    if (rejections.some((r) => r !== model.rejection!.reason)) {
+      fail(model, 17, `gaveUp said rejection ${rejections.map((r) => JSON.stringify(r)).join(', ')}, not ${JSON.stringify(model.rejection.reason)}`);
+    }
   }
 
   // 7. Handed over or reported: what was handed to a socket is in order and once; nothing is both sent and dropped.

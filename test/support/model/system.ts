@@ -17,7 +17,7 @@ import {
   type SocketActorDeps,
 } from '../../../src/index.js';
 import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
-import type { ConnectionEventMap, OutgoingData } from '../../../src/index.js';
+import type { ConnectionEventMap, HandshakeReply, OutgoingData } from '../../../src/index.js';
 import type { UrlSource } from '../../../src/options.types.js';
 import { createFakeWebSocketServer, type FakeWebSocket, type FakeWebSocketServer } from '../fake-websocket.js';
 import type { InvariantId } from '../invariants.js';
@@ -294,7 +294,15 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     helloControl.failNext = false;
     throw new Error('model hello fails');
   };
-  const reply = (data: unknown) => (data === 'ready' ? 'ready' : data === 'denied' ? 'rejected' : undefined);
+  // 'denied' is a bare rejection, 'denied:<why>' one with the server's reason.
+  const reply = (data: unknown): HandshakeReply =>
+    data === 'ready'
+      ? 'ready'
+      : data === 'denied'
+        ? 'rejected'
+        : typeof data === 'string' && data.startsWith('denied:')
+          ? { verdict: 'rejected', reason: data.slice('denied:'.length) }
+          : undefined;
   const options = {
     ...(config.handshake ? { handshake: { hello, reply, timeoutMs: config.handshake.timeoutMs } } : {}),
     ...(config.codec && !machine ? { codec: MODEL_CODEC } : {}),
@@ -364,9 +372,11 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
   actor.on('retry', ({ attempt, delayMs }) => retries.push({ attempt, delayMs }));
   const gaveUps: Array<{ reason: string; sockets: number }> = [];
   const gaveUpReasons: string[] = [];
-  actor.on('gaveUp', ({ reason }) => {
+  const gaveUpRejections: Array<string | undefined> = [];
+  actor.on('gaveUp', ({ reason, rejection }) => {
     gaveUps.push({ reason, sockets: sockets.length });
     gaveUpReasons.push(reason);
+    gaveUpRejections.push(rejection);
   });
   // 16. With a handshake, an open event only for a socket the server said ready on.
   actor.on('open', () => {
@@ -420,6 +430,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     gaveUps,
     /** Every `gaveUp` event's reason, in order (invariant 17). */
     gaveUpReasons,
+    /** Every `gaveUp` event's `rejection`, in order (invariant 17). */
+    gaveUpRejections,
     /** The handshake's settings, if the run has one. */
     handshake,
     /** `failNext`: the next `handshake.hello` throws. */
