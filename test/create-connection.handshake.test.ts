@@ -85,6 +85,44 @@ describe('handshake through createConnection', () => {
     expect(h.server.latest().closeCall).toEqual({ code: 1000, reason: 'hello failed' });
   });
 
+  it('a hello that is not sendable data, or that the WebSocket refuses, is an error event and a failed attempt', async () => {
+    const bad = connectWithFake({ ...fast, handshake: { hello: () => ({ not: 'data' }) as never, reply } });
+    bad.server.latest().accept();
+    const [badError] = bad.payloads('error');
+    expect(badError!.message).toMatch(/^the hello could not be sent: xstate-websocket: `handshake\.hello` /);
+    expect(bad.server.latest().closeCall).toEqual({ code: 1000, reason: 'hello failed' });
+
+    const refused = connectWithFake({ ...fast, handshake: { hello: () => 'hello', reply } }, { refuseSend: (data) => data === 'hello' });
+    refused.server.latest().accept();
+    expect(refused.payloads('error').map((e) => e.message)).toEqual([expect.stringMatching(/^the hello could not be sent: /)]);
+    expect(refused.server.latest().sent).toEqual([]);
+    expect(refused.server.latest().closeCall).toEqual({ code: 1000, reason: 'hello failed' });
+  });
+
+  it('an async hello that settles after its session ended sends nothing and reports nothing', async () => {
+    const settle: Array<{ resolve: (data: string) => void; reject: (error: Error) => void }> = [];
+    const h = connectWithFake({
+      ...fast,
+      handshake: { hello: () => new Promise<string>((resolve, reject) => settle.push({ resolve, reject })), reply },
+    });
+    const first = h.server.latest();
+    first.accept();
+    h.conn.close();
+    first.completeClose();
+    expect(h.conn.status).toBe('manuallyClosed');
+    settle[0]!.resolve('late hello');
+    await flush();
+    expect(first.sent).toEqual([]);
+    h.conn.connect();
+    const second = h.server.latest();
+    second.accept();
+    second.receive('ready');
+    settle[1]!.reject(new Error('too late'));
+    await flush();
+    expect(h.payloads('error')).toEqual([]);
+    expect(h.conn.status).toBe('open');
+  });
+
   it("on 'rejected' closes with 4403 and gives up (handshake-rejected), keeps the queue and never retries", () => {
     const h = connectWithFake({ ...fast, handshake: { hello: () => 'hello', reply } });
     h.conn.send('a');
