@@ -99,6 +99,26 @@ describe('handshake through createConnection', () => {
     expect(refused.server.latest().closeCall).toEqual({ code: 1000, reason: 'hello failed' });
   });
 
+  it.each([
+    ['null', null, null],
+    ['a string', 'hi', 'hi'],
+    ['a thenable object', { then: (resolve: (data: string) => void) => resolve('from object') }, 'from object'],
+    ['a thenable function', Object.assign(() => 'not called', { then: (resolve: (data: string) => void) => resolve('from function') }), 'from function'],
+    ['an object whose then is not a function', { then: 'no' }, null],
+  ] as const)('a hello that returns %s is sent as such, awaited as a thenable, or refused as data', async (_, made, sent) => {
+    const h = connectWithFake({ ...fast, handshake: { hello: () => made as never, reply } });
+    const socket = h.server.latest();
+    socket.accept();
+    await flush();
+    if (sent === null) {
+      expect(socket.sent).toEqual([]);
+      expect(h.payloads('error').map((e) => e.message)).toEqual([expect.stringMatching(/^the hello could not be sent: /)]);
+    } else {
+      expect(socket.sent).toEqual([sent]);
+      expect(h.payloads('error')).toEqual([]);
+    }
+  });
+
   it('an async hello that settles after its session ended sends nothing and reports nothing', async () => {
     const settle: Array<{ resolve: (data: string) => void; reject: (error: Error) => void }> = [];
     const h = connectWithFake({
