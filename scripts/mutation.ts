@@ -50,6 +50,7 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   'src/outgoing.ts': ['test/outgoing.test.ts', 'test/create-connection.test.ts', 'test/create-connection.edges.test.ts', 'test/create-connection.model.test.ts'],
   // The adapter's parts: their own unit tests, and the adapter's tests that use them on the fake.
   'src/url.ts': ['test/url.test.ts', 'test/options.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.test.ts'],
+  'src/ask.ts': ['test/url.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.handshake.test.ts'],
   'src/silence.ts': ['test/silence.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.lifecycle.test.ts'],
   'src/let-go.ts': ['test/socket.actor.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/create-connection.edges.test.ts'],
   // The adapter: its unit tests, the chart and handle tests that drive it through the fake

@@ -11,6 +11,7 @@ import type { CloseInfo, ConnectionSettings, SocketCommand, SocketReport } from 
 import { fitCloseReason, upgradeCloseCode } from './close-codes.js';
 import { closeWithin, letGo, safeClose } from './let-go.js';
 import { SilenceMeter } from './silence.js';
+import { ask } from './ask.js';
 import { normaliseUrl, resolveUrlSource } from './url.js';
 import {
   CLOSED,
@@ -211,21 +212,10 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
   private sendHello(): void {
     const { hello } = this.deps;
     if (hello === undefined || this.handshake !== 'running') return;
-    let made: OutgoingData | PromiseLike<OutgoingData>;
-    try {
-      made = hello();
-    } catch (error) {
-      this.helloFailed(`handshake.hello threw: ${messageOf(error)}`, error);
-      return;
-    }
-    if (!isThenable(made)) {
-      this.sendHelloData(made);
-      return;
-    }
-    // Promise.resolve adopts a thenable whose `then` throws as a rejection.
-    Promise.resolve(made).then(
+    ask(
+      hello,
       (data) => this.sendHelloData(data),
-      (error: unknown) => this.helloFailed(`handshake.hello rejected: ${messageOf(error)}`, error),
+      (how, error) => this.helloFailed(`handshake.hello ${how}: ${messageOf(error)}`, error),
     );
   }
   private sendHelloData(data: OutgoingData): void {
@@ -407,10 +397,6 @@ class SocketAdapter extends SilenceMeter implements SocketTransport {
     if (ws.readyState === OPEN) closeWithin(ws, this.input.closeTimeoutMs, this.deps.clock);
     else letGo(ws);
   }
-}
-
-function isThenable(value: unknown): value is PromiseLike<OutgoingData> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null && typeof (value as { then?: unknown }).then === 'function';
 }
 
 /**

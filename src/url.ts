@@ -2,6 +2,7 @@
  * The URL of a connection: where it comes from (`UrlSource`), the one shape every attempt
  * opens (`normaliseUrl`), and how a source is asked once per attempt (`resolveUrlSource`).
  */
+import { ask, type AskFailure } from './ask.js';
 import { describe, PREFIX } from './describe.js';
 
 /** A URL, or a function called before every attempt (sync or async), e.g. to put a fresh token in it. */
@@ -32,46 +33,18 @@ export function normaliseUrl(value: string | URL): string {
 }
 
 /** How a `url` function failed to answer: it threw, or its promise (thenable) rejected. */
-export type UrlFailure = 'threw' | 'rejected';
+export type UrlFailure = AskFailure;
 
 /**
  * Asks a URL source for this attempt's URL: a string or URL answers at once, a function
  * with what it returns or (a promise or any thenable) resolves to. Only the first answer
- * counts: a thenable that calls back twice, both ways, or whose `then` throws after answering
- * is heard once. The answer is not checked here (`normaliseUrl` does that).
+ * counts (`ask`). The answer is not checked here (`normaliseUrl` does that).
  */
 export function resolveUrlSource(
   source: UrlSource,
   onUrl: (url: string | URL) => void,
   onFailure: (how: UrlFailure, error: unknown) => void,
 ): void {
-  if (typeof source !== 'function') {
-    onUrl(source);
-    return;
-  }
-  let settled = false;
-  const once =
-    <A>(fn: (arg: A) => void) =>
-    (arg: A) => {
-      if (settled) return;
-      settled = true;
-      fn(arg);
-    };
-  try {
-    const result = source();
-    if (isThenable(result)) {
-      result.then(
-        once(onUrl),
-        once((error: unknown) => onFailure('rejected', error)),
-      );
-    } else {
-      once(onUrl)(result);
-    }
-  } catch (error) {
-    once((e: unknown) => onFailure('threw', e))(error);
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<string | URL> {
-  return typeof (value as PromiseLike<unknown> | null)?.then === 'function';
+  if (typeof source === 'function') ask(source, onUrl, onFailure);
+  else onUrl(source);
 }
