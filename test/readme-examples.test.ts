@@ -98,35 +98,39 @@ afterAll(async () => {
   await rm(WORK_DIR, { recursive: true, force: true });
 });
 
+/**
+ * Runs the example of README section `heading` (its URL `readmeUrl` replaced by the local server's),
+ * after clearing what the server recorded; it must exit by itself, cleanly. Returns its output lines.
+ */
+async function runExample(name: string, heading: string, readmeUrl: string): Promise<string[]> {
+  const code = withUrl(await readmeExample(heading), readmeUrl, url);
+  closeCodes.length = 0;
+  received.length = 0;
+  const result = await run(name, code);
+  expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
+  expect(result.stderr).toBe('');
+  expect(result.code).toBe(0);
+  return result.stdout;
+}
+
+/** The server may hear the close a moment after the client process has exited (a loaded machine). */
+const closeAtServer = () => waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
+
 describe('README examples, run as written against a local echo server', () => {
   it('Quick start: sends, prints the echo and the statuses, closes, and the process exits by itself', async () => {
-    const code = withUrl(await readmeExample('Quick start'), 'ws://localhost:8080/chat', url);
-    closeCodes.length = 0;
-    const result = await run('quick-start', code);
-    expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toEqual([
+    expect(await runExample('quick-start', 'Quick start', 'ws://localhost:8080/chat')).toEqual([
       'status connecting',
       'status open',
       'message hi',
       'status closing',
       'status manuallyClosed',
     ]);
-    // The server may hear the close a moment after the client process has exited (a loaded machine).
-    await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
+    await closeAtServer();
     expect(closeCodes).toEqual([1000]);
   });
 
   it('Handshake and resync: the hello first, the queued join only after ready, the echo, and the process exits by itself', async () => {
-    const code = withUrl(await readmeExample('Handshake and resync'), 'ws://localhost:8080/live', url);
-    closeCodes.length = 0;
-    received.length = 0;
-    const result = await run('handshake', code);
-    expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toEqual([
+    expect(await runExample('handshake', 'Handshake and resync', 'ws://localhost:8080/live')).toEqual([
       'status connecting',
       'open, reconnected: false',
       'status open',
@@ -135,19 +139,13 @@ describe('README examples, run as written against a local echo server', () => {
       'status manuallyClosed',
     ]);
     expect(received).toEqual(['{"type":"auth","token":"secret"}', '{"type":"join","room":"lobby"}']);
-    await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
+    await closeAtServer();
     expect(closeCodes).toEqual([1000]);
   });
 
   it('Embedding the machine: the invoked child connects, gets the echo, the actor stops, and the process exits by itself', async () => {
-    const code = withUrl(await readmeExample('Embedding the machine'), 'wss://example.com/live', url);
-    closeCodes.length = 0;
-    const result = await run('embedding', code);
-    expect(result.exitedByItself, `exited within ${EXIT_WITHIN_MS} ms; output: ${result.stdout.join(' | ')}`).toBe(true);
-    expect(result.stderr).toBe('');
-    expect(result.code).toBe(0);
-    expect(result.stdout).toEqual(['connecting', 'open', 'message hello']);
-    await waitFor(() => closeCodes.length > 0, 2000, 'the close at the server');
+    expect(await runExample('embedding', 'Embedding the machine', 'wss://example.com/live')).toEqual(['connecting', 'open', 'message hello']);
+    await closeAtServer();
     expect(closeCodes).toHaveLength(1);
   });
 });
