@@ -79,6 +79,12 @@ export async function runBundle(_ctx: BenchContext): Promise<BenchOutcome> {
             file: path.join(repoRoot, 'src', 'spec.ts'),
             note: 'src/spec.ts: reason meanings and the close-code table, for the spec generator and docs',
           },
+          {
+            name: 'ours: xstate-websocket/testing',
+            file: path.join(repoRoot, 'src', 'testing', 'index.ts'),
+            external: ['xstate'],
+            note: "src/testing/index.ts: in-memory server and WebSocket, virtual clock, for apps' tests (never in an app's bundle)",
+          },
           { name: 'ours + xstate', file: oursEntry, note: 'src/index.ts with xstate bundled (tree-shaken)' },
         ]
       : []),
