@@ -18,7 +18,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['test/**/*.test.ts', 'examples/demo/test/**/*.test.ts'],
+          include: ['test/**/*.test.ts', 'examples/demo/test/**/*.test.ts', 'examples/testing/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', 'test/**/*.node-websocket.test.ts', '**/node_modules/**'],
         },
       },

@@ -3,6 +3,8 @@
  * is read from README.md at test time, only the URL is replaced by a local `ws` echo server's on
  * 127.0.0.1, and it runs in a child `node --import tsx` process where `xstate-websocket` resolves
  * to src/ through tsconfig `paths`. Each must print what it promises and exit by itself.
+ * The "Testing your app's reconnect handling" example is a vitest file: the README must show
+ * examples/testing/reconnect.test.ts exactly, and `npm test` runs that file.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -141,6 +143,11 @@ describe('README examples, run as written against a local echo server', () => {
     expect(received).toEqual(['{"type":"auth","token":"secret"}', '{"type":"join","room":"lobby"}']);
     await closeAtServer();
     expect(closeCodes).toEqual([1000]);
+  });
+
+  it("Testing your app's reconnect handling: the README shows examples/testing/reconnect.test.ts as it is, which npm test runs", async () => {
+    const example = await readFile(new URL('../examples/testing/reconnect.test.ts', import.meta.url), 'utf8');
+    expect(await readmeExample("Testing your app's reconnect handling")).toBe(example);
   });
 
   it('Embedding the machine: the invoked child connects, gets the echo, the actor stops, and the process exits by itself', async () => {
