@@ -1,7 +1,7 @@
 /**
  * Packs the package as published and type-checks a tiny ESM consumer against the LOWEST xstate
  * the peer range admits, with `moduleResolution` node16 and bundler and `skipLibCheck: false`
- * (so errors inside dist/index.d.ts count), then imports it at runtime with that xstate.
+ * (so errors inside dist/index.d.ts count), then imports it (and `xstate-websocket/testing`) at runtime with that xstate.
  *
  * Why: tsc spells out the machine's full `StateMachine<...>` type in the emitted d.ts, and that
  * type's arity follows the xstate it was built with (5.33.0 added a 15th type parameter), so a
@@ -37,6 +37,7 @@ import {
   type ConnectionOptions,
   type ConnectionStatus,
 } from 'xstate-websocket';
+import { createTestServer, TestClock } from 'xstate-websocket/testing';
 
 const options: ConnectionOptions = { url: 'ws://127.0.0.1:9/', autoConnect: false, WebSocket: class {} as never };
 const conn = createConnection(options);
@@ -51,6 +52,11 @@ const child = actor.getSnapshot().children.connection!;
 const childStatus: ConnectionStatus = getStatus(child.getSnapshot());
 actor.stop();
 conn.stop();
+const server = createTestServer();
+const tested = createConnection({ url: 'ws://app.test/', WebSocket: server.WebSocket, clock: new TestClock(), autoConnect: false });
+tested.connect();
+server.latest().accept();
+tested.stop();
 console.log(status, childStatus);
 `;
 
@@ -95,6 +101,13 @@ function main(): void {
     ).trim();
     if (loaded !== 'function function') throw new Error(`consumer import with xstate ${xstate} gave: ${loaded}`);
     console.log(`consumer runtime import: ok with xstate ${xstate}`);
+    const testing = run(
+      process.execPath,
+      ['--input-type=module', '-e', "const t = await import('xstate-websocket/testing'); console.log(typeof t.createTestServer, typeof new t.TestClock().advance)"],
+      dir,
+    ).trim();
+    if (testing !== 'function function') throw new Error(`consumer import of xstate-websocket/testing with xstate ${xstate} gave: ${testing}`);
+    console.log(`consumer runtime import of xstate-websocket/testing: ok with xstate ${xstate}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
