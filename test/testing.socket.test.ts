@@ -3,6 +3,7 @@
  * the WHATWG readyState rules, every move the test can make as server and network, and the errors
  * for moves the socket's state does not allow.
  */
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createTestServer, TestServer, TestWebSocket, type TestServerOptions } from '../src/testing/index.js';
 
@@ -245,7 +246,7 @@ describe('the server', () => {
     expect('terminate' in socketOf().socket).toBe(false);
   });
 
-  it('errorWithoutClose: a failed handshake or a close while CONNECTING errors and never closes, as Node 20\'s WebSocket does', () => {
+  it('errorWithoutClose: a failed handshake or a close while CONNECTING errors and never closes, as Node 20\'s WebSocket does; nothing more happens on it', () => {
     const refused = socketOf({ errorWithoutClose: true });
     refused.socket.refuse();
     expect([refused.socket.readyState, refused.types()]).toEqual([TestWebSocket.CONNECTING, ['error']]);
@@ -253,6 +254,9 @@ describe('the server', () => {
     closed.socket.close();
     expect(closed.types()).toEqual(['error']);
     expect(closed.last('error')).toMatchObject({ message: 'Connection was closed before it was established.' });
+    closed.socket.close(); // nothing more happens on a socket whose handshake failed so
+    expect(closed.types()).toEqual(['error']);
+    expect(() => refused.socket.accept()).toThrow('test socket #1 (ws://app.test/live): accept() after its handshake failed with errorWithoutClose; nothing more happens on it');
   });
 
   it('refuseSend: send throws a TypeError for the data it refuses, which is kept apart and never sent', () => {
@@ -282,5 +286,65 @@ describe('the server', () => {
     socket.accept();
     socket.serverClose();
     expect(seen).toEqual(['open', 'close']);
+  });
+});
+
+describe('any sequence of moves, by the client, the server and the network', () => {
+  type Move = { name: string; run: (s: TestWebSocket) => void };
+  const moves: Move[] = [
+    { name: 'accept', run: (s) => s.accept('p') },
+    { name: 'refuse', run: (s) => s.refuse() },
+    { name: 'refuse(503)', run: (s) => s.refuse(503) },
+    { name: 'serverSend', run: (s) => s.serverSend('m') },
+    { name: 'serverClose', run: (s) => s.serverClose(4000, 'bye') },
+    { name: 'drop', run: (s) => s.drop() },
+    { name: 'dropSilently', run: (s) => s.dropSilently() },
+    { name: 'completeClose', run: (s) => s.completeClose() },
+    { name: 'send', run: (s) => s.send('c') },
+    { name: 'close()', run: (s) => s.close() },
+    { name: 'close(1000)', run: (s) => s.close(1000, 'done') },
+    { name: 'terminate', run: (s) => (s as unknown as { terminate?: () => void }).terminate?.() },
+  ];
+
+  it('readyState only moves forward, open fires at most once while OPEN, close at most once and last, and a refused move changes nothing', () => {
+    fc.assert(
+      fc.property(
+        fc.record({ terminate: fc.boolean(), errorWithoutClose: fc.boolean() }),
+        fc.array(fc.constantFrom(...moves), { maxLength: 12 }),
+        (options, sequence) => {
+          const server = createTestServer(options);
+          const socket = new server.WebSocket('ws://app.test/');
+          const seen: Array<[string, number]> = [];
+          for (const type of ['open', 'message', 'error', 'close']) socket.addEventListener(type, () => seen.push([type, socket.readyState]));
+          let before = socket.readyState;
+          for (const move of sequence) {
+            const events = seen.length;
+            try {
+              move.run(socket);
+            } catch (error) {
+              if (!(error instanceof Error) || error.name === 'InvalidStateError') {
+                expect(move.name).toBe('send'); // only send while CONNECTING throws a DOMException here
+              } else {
+                expect((error as Error).message).toMatch(/^test socket #1 \(ws:\/\/app\.test\/\): /);
+              }
+              expect([socket.readyState, seen.length]).toEqual([before, events]);
+            }
+            expect(socket.readyState).toBeGreaterThanOrEqual(before);
+            before = socket.readyState;
+          }
+          const types = seen.map(([type]) => type);
+          expect(types.filter((t) => t === 'open').length).toBeLessThanOrEqual(1);
+          expect(seen.filter(([t]) => t === 'open').every(([, state]) => state === TestWebSocket.OPEN)).toBe(true);
+          expect(types.filter((t) => t === 'close').length).toBeLessThanOrEqual(1);
+          if (types.includes('close')) {
+            expect(types.at(-1)).toBe('close');
+            expect(seen.at(-1)![1]).toBe(TestWebSocket.CLOSED);
+          }
+          expect(seen.filter(([t]) => t === 'message').every(([, state]) => state === TestWebSocket.OPEN)).toBe(true);
+          expect(socket.readyState === TestWebSocket.CLOSED).toBe(types.includes('close'));
+        },
+      ),
+      { numRuns: 2_000 },
+    );
   });
 });

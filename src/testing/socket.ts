@@ -10,7 +10,8 @@ export interface TestServerOptions {
   terminate?: boolean;
   /**
    * Behave like Node 20's built-in WebSocket (undici) when a handshake fails or `close()` comes
-   * while CONNECTING: 'error' fires, readyState stays CONNECTING, and 'close' never comes.
+   * while CONNECTING: 'error' fires, readyState stays CONNECTING, and 'close' never comes (the
+   * server's moves on that socket then throw: nothing more happens on it).
    * @default false
    */
   errorWithoutClose?: boolean;
@@ -120,6 +121,8 @@ export class TestWebSocket {
   private failing = false;
   /** The link died without a word ({@link dropSilently}). */
   private silent = false;
+  /** The handshake failed with `errorWithoutClose`: the socket stays CONNECTING and nothing more happens. */
+  private dead = false;
 
   /**
    * Apps never call this: they call the server's `WebSocket` constructor, `new server.WebSocket(url, protocols)`.
@@ -133,7 +136,7 @@ export class TestWebSocket {
     if (this.behaviour.terminate) {
       (this as unknown as { terminate: () => void }).terminate = () => {
         this.terminated = true;
-        if (this.readyState !== CLOSED) this.finish(1006, '', false, this.readyState === CONNECTING);
+        if (this.readyState !== CLOSED && !this.dead) this.finish(1006, '', false, this.readyState === CONNECTING);
       };
     }
   }
@@ -179,7 +182,8 @@ export class TestWebSocket {
   /**
    * Asks to close: CLOSING until the server answers ({@link completeClose}) or the link fails
    * ({@link drop}). While CONNECTING it fails the connection ('error', then 'close' 1006 on
-   * {@link completeClose}). Does nothing on a CLOSING or CLOSED socket.
+   * {@link completeClose}). Does nothing on a CLOSING or CLOSED socket (nor on one whose
+   * handshake failed with `errorWithoutClose`).
    */
   close(code?: number, reason?: string): void {
     if (code !== undefined && code !== 1000 && !(code >= 3000 && code <= 4999)) {
@@ -189,9 +193,10 @@ export class TestWebSocket {
     if (reason !== undefined && new TextEncoder().encode(reason).byteLength > MAX_REASON_BYTES) {
       throw new DOMException(`The close reason must not be longer than ${MAX_REASON_BYTES} bytes.`, 'SyntaxError');
     }
-    if (this.readyState === CLOSING || this.readyState === CLOSED) return;
+    if (this.readyState === CLOSING || this.readyState === CLOSED || this.dead) return;
     this.closeCall = { code, reason };
     if (this.behaviour.errorWithoutClose && this.readyState === CONNECTING) {
+      this.dead = true;
       this.dispatch('error', { message: 'Connection was closed before it was established.' });
       return;
     }
@@ -294,6 +299,7 @@ export class TestWebSocket {
 
   private fail(message: string) {
     if (this.behaviour.errorWithoutClose && this.readyState === CONNECTING) {
+      this.dead = true;
       this.dispatch('error', { message });
       return;
     }
@@ -307,6 +313,9 @@ export class TestWebSocket {
   }
 
   private expectState(method: string, allowed: number[], rule: string) {
+    if (this.dead) {
+      throw new Error(`test socket #${this.index} (${this.url}): ${method}() after its handshake failed with errorWithoutClose; nothing more happens on it`);
+    }
     if (allowed.includes(this.readyState)) return;
     const state = STATE_NAMES[this.readyState] ?? String(this.readyState);
     throw new Error(`test socket #${this.index} (${this.url}): ${method}() while ${state}; ${rule}`);
