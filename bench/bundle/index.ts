@@ -79,6 +79,18 @@ export async function runBundle(_ctx: BenchContext): Promise<BenchOutcome> {
             file: path.join(repoRoot, 'src', 'spec.ts'),
             note: 'src/spec.ts: reason meanings and the close-code table, for the spec generator and docs',
           },
+          {
+            name: 'ours: xstate-websocket/websocket (xstate external)',
+            file: path.join(repoRoot, 'src', 'websocket.ts'),
+            external: ['xstate'],
+            note: 'src/websocket.ts: ReconnectingWebSocket, createConnection included',
+          },
+          {
+            name: 'ours: xstate-websocket/react (xstate, react external)',
+            file: path.join(repoRoot, 'src', 'react.ts'),
+            external: ['xstate', 'react'],
+            note: 'src/react.ts: the hooks, createConnection included',
+          },
           { name: 'ours + xstate', file: oursEntry, note: 'src/index.ts with xstate bundled (tree-shaken)' },
         ]
       : []),
