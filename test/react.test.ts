@@ -6,10 +6,13 @@
  */
 import { cleanup, render } from '@testing-library/react';
 import { Activity, Component, createElement, StrictMode, useEffect, type ReactNode } from 'react';
+import { SimulatedClock } from 'xstate';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { useConnection, useConnectionSelector, useConnectionStatus, type Connection, type ConnectionOptions } from '../src/react.js';
+import { createFakeWebSocketServer } from './support/fake-websocket.js';
 import { startFaultServer, type FaultServer } from './support/fault-server.js';
+import { armedTimers } from './support/virtual-time.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
 const cleanups: Array<() => unknown> = [];
@@ -57,6 +60,29 @@ function Chat({ options, seen, mounts }: { options: ConnectionOptions<unknown, s
 }
 
 const fresh = (): Seen => ({ conns: [], statuses: [], renders: 0 });
+
+describe('useConnection in <StrictMode> on the fake WebSocket and virtual time', () => {
+  it('mount → cleanup → mount leaves one socket, one armed timer, one set of socket listeners; unmount leaves none', async () => {
+    const fake = createFakeWebSocketServer();
+    const clock = new SimulatedClock();
+    const seen = fresh();
+    const view = strict(createElement(Chat, { options: { url: 'ws://test.invalid/x', WebSocket: fake.WebSocket as never, clock }, seen }));
+    await waitFor(() => fake.sockets.length === 1, 1000, 'a socket');
+    await sleep(10);
+    expect(fake.sockets).toHaveLength(1);
+    expect(armedTimers(clock)).toHaveLength(1); // connectTimeoutMs
+    const listeners = fake.sockets[0]!.listenerCount();
+    fake.sockets[0]!.accept();
+    await waitFor(() => view.container.textContent === 'open', 1000, 'open rendered');
+    expect(armedTimers(clock)).toHaveLength(1); // stableUptimeMs
+    expect(fake.sockets[0]!.listenerCount()).toBe(listeners);
+    view.unmount();
+    await waitFor(() => seen.conns[0]!.status === 'manuallyClosed', 1000, 'stopped');
+    expect(armedTimers(clock)).toEqual([]);
+    expect(fake.sockets[0]!.listenerCount()).toBe(0);
+    expect(fake.sockets).toHaveLength(1);
+  });
+});
 
 describe('useConnection in <StrictMode> against a real ws server', () => {
   it('mount → cleanup → mount opens exactly one socket and loses no message sent during the first mount', async () => {
