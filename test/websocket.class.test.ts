@@ -3,9 +3,11 @@
  * reassigned, `readyState` checks, `close()` inside `onclose`) against a real `ws` server on
  * 127.0.0.1 (the fault server), plus the reconnect, the queue, drops and the option mapping.
  */
+import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../src/options.types.js';
 import WebSocket from 'ws';
-import { ReconnectingWebSocket, DroppedEvent, WebSocketErrorEvent, type ReconnectingWebSocketOptions } from '../src/websocket.js';
+import { DroppedEvent, OPTION_ALIASES, ReconnectingWebSocket, WebSocketErrorEvent, type ReconnectingWebSocketOptions } from '../src/websocket.js';
 import { startFaultServer, type FaultServer } from './support/fault-server.js';
 import { sleep, waitFor } from './support/wait-for.js';
 
@@ -212,6 +214,16 @@ describe('ReconnectingWebSocket options', () => {
     cleanups.push(() => ws.connection.stop());
     return ws;
   };
+
+  it('documents each alias with the @default of the option it maps to (startClosed: the opposite of autoConnect)', () => {
+    const source = readFileSync(new URL('../src/websocket.options.ts', import.meta.url), 'utf8');
+    const documented = new Map<string, string>();
+    for (const match of source.matchAll(/@default ([^\n]+)\n\s*\*\/\n\s*(\w+)\??:/g)) documented.set(match[2]!, match[1]!.trim());
+    for (const [alias, ours] of Object.entries(OPTION_ALIASES)) {
+      const value = ours.split('.').reduce<unknown>((node, key) => (node as Record<string, unknown>)[key], DEFAULTS);
+      expect(documented.get(alias), alias).toBe(String(alias === 'startClosed' ? !value : value));
+    }
+  });
 
   it("maps reconnecting-websocket's names onto ours", () => {
     const ws = make({
