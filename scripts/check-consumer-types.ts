@@ -38,6 +38,8 @@ import {
   type ConnectionStatus,
 } from 'xstate-websocket';
 import { createTestServer, TestClock } from 'xstate-websocket/testing';
+import { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from 'xstate-websocket/websocket';
+import type { useConnection } from 'xstate-websocket/react';
 
 const options: ConnectionOptions = { url: 'ws://127.0.0.1:9/', autoConnect: false, WebSocket: class {} as never };
 const conn = createConnection(options);
@@ -57,7 +59,12 @@ const tested = createConnection({ url: 'ws://app.test/', WebSocket: server.WebSo
 tested.connect();
 server.latest().accept();
 tested.stop();
-console.log(status, childStatus);
+const rwsOptions: ReconnectingWebSocketOptions = { startClosed: true, WebSocket: class {} as never, minReconnectionDelay: 10 };
+const rws = new ReconnectingWebSocket('ws://127.0.0.1:9/', [], rwsOptions);
+rws.addEventListener('close', (event) => console.log(event.code, rws.readyState === ReconnectingWebSocket.CLOSED));
+rws.connection.stop();
+type Hook = typeof useConnection; // the react entry's types need no react types
+console.log(status, childStatus, null as unknown as Hook);
 `;
 
 function run(command: string, args: string[], cwd: string): string {
@@ -96,10 +103,14 @@ function main(): void {
     }
     const loaded = run(
       process.execPath,
-      ['--input-type=module', '-e', "const m = await import('xstate-websocket'); console.log(typeof m.createConnection, typeof m.connectionMachine.provide)"],
+      [
+        '--input-type=module',
+        '-e',
+        "const m = await import('xstate-websocket'); const w = await import('xstate-websocket/websocket'); console.log(typeof m.createConnection, typeof m.connectionMachine.provide, typeof w.ReconnectingWebSocket)",
+      ],
       dir,
     ).trim();
-    if (loaded !== 'function function') throw new Error(`consumer import with xstate ${xstate} gave: ${loaded}`);
+    if (loaded !== 'function function function') throw new Error(`consumer import with xstate ${xstate} gave: ${loaded}`);
     console.log(`consumer runtime import: ok with xstate ${xstate}`);
     const testing = run(
       process.execPath,

@@ -1,5 +1,5 @@
 /**
- * The README's "Quick start" and "Embedding the machine" examples, run as written: the fenced code
+ * The README's examples (Quick start, Handshake and resync, Embedding the machine, the WebSocket-compatible class), run as written: the fenced code
  * is read from README.md at test time, only the URL is replaced by a local `ws` echo server's on
  * 127.0.0.1, and it runs in a child `node --import tsx` process where `xstate-websocket` resolves
  * to src/ through tsconfig `paths`. Each must print what it promises and exit by itself.
@@ -148,6 +148,14 @@ describe('README examples, run as written against a local echo server', () => {
   it("Testing your app's reconnect handling: the README shows examples/testing/reconnect.test.ts as it is, which npm test runs", async () => {
     const example = await readFile(new URL('../examples/testing/reconnect.test.ts', import.meta.url), 'utf8');
     expect(await readmeExample("Testing your app's reconnect handling")).toBe(example);
+  });
+
+  it('WebSocket-compatible class: open, the echo, close() in onmessage gives a 1000 close and readyState CLOSED, and the process exits by itself', async () => {
+    const heading = 'WebSocket-compatible class (`xstate-websocket/websocket`)';
+    expect(await runExample('websocket-class', heading, 'ws://localhost:8080/chat')).toEqual(['open, readyState 1', 'message hi', 'close 1000 readyState 3']);
+    expect(received).toEqual(['hi']);
+    await closeAtServer();
+    expect(closeCodes).toEqual([1000]);
   });
 
   it('Embedding the machine: the invoked child connects, gets the echo, the actor stops, and the process exits by itself', async () => {

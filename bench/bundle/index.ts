@@ -85,6 +85,18 @@ export async function runBundle(_ctx: BenchContext): Promise<BenchOutcome> {
             external: ['xstate'],
             note: "src/testing/index.ts: in-memory server and WebSocket, virtual clock, for apps' tests (never in an app's bundle)",
           },
+          {
+            name: 'ours: xstate-websocket/websocket (xstate external)',
+            file: path.join(repoRoot, 'src', 'websocket.ts'),
+            external: ['xstate'],
+            note: 'src/websocket.ts: ReconnectingWebSocket, createConnection included',
+          },
+          {
+            name: 'ours: xstate-websocket/react (xstate, react external)',
+            file: path.join(repoRoot, 'src', 'react.ts'),
+            external: ['xstate', 'react'],
+            note: 'src/react.ts: the hooks, createConnection included',
+          },
           { name: 'ours + xstate', file: oursEntry, note: 'src/index.ts with xstate bundled (tree-shaken)' },
         ]
       : []),
