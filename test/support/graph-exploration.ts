@@ -112,8 +112,9 @@ export function activeNodes(machine: ConnectionMachine, snapshot: Snapshot): Any
 /** The delayed transitions armed in a snapshot, with their delays resolved to milliseconds. */
 export function armedDelays(machine: ConnectionMachine, snapshot: Snapshot): Array<{ state: string; event: string; delay: string; ms: number }> {
   const delays = machine.implementations.delays as Record<string, number | ((args: unknown) => number)>;
+  // A guarded delayed transition is one timer with several branches: one entry per event.
   return activeNodes(machine, snapshot).flatMap((node) =>
-    node.after.map((t) => {
+    node.after.filter((t, i) => node.after.findIndex((u) => u.eventType === t.eventType) === i).map((t) => {
       const delay = t.delay as unknown as number | string;
       const impl = typeof delay === 'number' ? delay : delays[delay];
       const ms = typeof impl === 'function' ? impl({ context: snapshot.context, event: { type: 'xstate.init' } }) : Number(impl);
