@@ -70,7 +70,6 @@ export const connectionMachine = setup({
     isManualIntent: ({ context }) => context.closeIntent === 'manual',
     isReconnectIntent: ({ context }) => context.closeIntent === 'reconnect',
     isRejectIntent: ({ context }) => context.closeIntent === 'reject',
-    isOfflineIntent: ({ context }) => context.closeIntent === 'offline',
     isCachedIntent: ({ context }) => context.closeIntent === 'cached',
     // The socket will be replaced or retried (not closed for good): a cached page comes back to it.
     isReturningIntent: ({ context }) => context.closeIntent !== 'manual' && context.closeIntent !== 'reject',
@@ -103,7 +102,8 @@ export const connectionMachine = setup({
       closeRequest: event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : { code: 1000, reason: '' },
     })),
     planReconnect: assign({ closeIntent: 'reconnect' as const, closeRequest: { code: 1000, reason: 'reconnect' } }),
-    planOfflineClose: assign({ closeIntent: 'offline' as const, closeRequest: { code: 1000, reason: 'network offline' } }),
+    // A retry close: the close-code policy and `shouldReconnect` still decide, and offline it waits for the network.
+    planOfflineClose: assign({ closeIntent: 'retry' as const, closeRequest: { code: 1000, reason: 'network offline' } }),
     // 1001 (going away) is what a browser sends for a page it unloads, but scripts may only send 1000 or 3000–4999.
     planCachedClose: assign({ closeIntent: 'cached' as const, closeRequest: { code: 1000, reason: 'going away: page cached' } }),
     recordOffline: assign({ network: 'offline' as const }),
@@ -330,7 +330,6 @@ export const connectionMachine = setup({
             'SOCKET.CLOSED': [
               { guard: 'isManualIntent', target: MANUALLY_CLOSED, actions: because('socket closed') },
               { guard: 'isReconnectIntent', target: STARTING, actions: ['resetRetries', because('socket closed')] },
-              { guard: 'isOfflineIntent', target: STARTING, actions: because('socket closed') },
               { guard: 'isCachedIntent', target: '#connection.backoff.cached', actions: because('socket closed') },
               { guard: 'isRejectIntent', target: GAVE_UP, actions: ['recordGaveUpRejected', because('gave up')] },
               // A retry close falls through to the session's SOCKET.CLOSED: policy, offline, then budget.

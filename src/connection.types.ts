@@ -92,11 +92,11 @@ export type BinaryTypeName = 'arraybuffer' | 'blob' | 'nodebuffer';
  * Why the socket is being closed, which decides where `closing` leads:
  * `manual` → `manuallyClosed`; `reconnect` → a new attempt at once with a fresh budget;
  * `retry` → `backoff` (or `gaveUp` when no retry is left); `reject` (the server rejected the
- * handshake) → `gaveUp`, whatever the close code and `shouldReconnect` say; `offline` (the
- * network went away) → `backoff.offline`, or an attempt at once if it is back, no retry spent;
- * `cached` (the page went into the back/forward cache) → `backoff.cached` until it is restored.
+ * handshake) → `gaveUp`, whatever the close code and `shouldReconnect` say; `cached` (the page
+ * went into the back/forward cache) → `backoff.cached` until it is restored. (A close because
+ * the network went offline is a `retry` close: offline, it waits in `backoff.offline`.)
  */
-export type CloseIntent = 'manual' | 'reconnect' | 'retry' | 'reject' | 'offline' | 'cached';
+export type CloseIntent = 'manual' | 'reconnect' | 'retry' | 'reject' | 'cached';
 
 /**
  * Why the machine stopped retrying: retries exhausted, a terminal close code, or the server's
