@@ -110,7 +110,7 @@ export const INVARIANT_CATALOGUE = [
     id: 9,
     name: 'Calls are final in the tick they are made',
     statement:
-      'With `autoConnect`, a `connect()`, `close()`, `reconnect()` or `stop()` before the first microtask is not undone by the deferred first attempt; with none, that microtask connects.',
+      'With `autoConnect`, a `connect()`, `close()`, `reconnect()` or `stop()` before the first microtask is not undone by the deferred first attempt; with none, that microtask connects (or, with the environment offline, waits for the network in `backoff`).',
     provedBy: [
       { label: 'model, through the handle', file: 'test/create-connection.model.test.ts' },
     ],
