@@ -121,16 +121,19 @@ export interface HandlePolicies {
   deps(deps: SocketActorDeps): SocketActorDeps;
   /** The codec the handle parses and serialises with, given the option's. */
   codec(codec: ResolvedOptions['handle']['codec']): ResolvedOptions['handle']['codec'];
+  /** The environment the handle listens to, given the option's. */
+  environment(environment: ResolvedOptions['handle']['environment']): ResolvedOptions['handle']['environment'];
 }
 
 const same = <T>(value: T): T => value;
 
-/** Any call in the creation tick is final; the adapter's transport, dependencies and codec as they are. */
+/** Any call in the creation tick is final; the adapter's transport, dependencies, codec and environment as they are. */
 export const SHIPPED_POLICIES: HandlePolicies = {
   autoConnects: ({ called, stopped }) => !called && !stopped,
   transport: same,
   deps: same,
   codec: same,
+  environment: same,
 };
 
 const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
@@ -198,7 +201,7 @@ class ConnectionHandle implements Connection {
     this.codec = policies.codec(handle.codec);
     // One shared machine for every connection; this connection's dependencies are bound to its
     // own actor system (providing a machine per connection would cost ~30 KB of heap each).
-    const { environment } = handle;
+    const environment = policies.environment(handle.environment);
     // With a heartbeat and a wall clock, a timer that fires an interval late means the device slept.
     const clock =
       environment?.now && settings.heartbeat
