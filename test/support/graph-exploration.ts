@@ -404,6 +404,12 @@ function check(exp: Exploration): StatechartViolation[] {
     if (edge.next.context.retries !== before.context.retries) report(19, `online changed the retries ${before.context.retries} → ${edge.next.context.retries}`, edge.from, edge.event);
   }
   // 21. A cached page holds no socket and arms no timer until restored (or a user action); restored, one attempt at once.
+  // Every state with a socket takes pagehide (an event no state takes has no edge to check).
+  for (const [key] of states) {
+    if (SESSION.has(statusOf(key)) && !(edgesFrom.get(key) ?? []).some((e) => e.event.type === 'PAGE.CACHED')) {
+      report(21, `${statusOf(key)} ignores the page going into the back/forward cache`, key);
+    }
+  }
   for (const [key, snapshot] of states) {
     if (snapshot.matches({ backoff: 'cached' }) && armed.get(key)!.length > 0) report(21, 'a timer runs while the page is cached', key);
   }
