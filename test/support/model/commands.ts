@@ -306,7 +306,8 @@ const pageRestored = command('page restored (pageshow persisted)', (m) => m.envi
   const before = sys.attempts();
   // The user came back to the page: like connect(), a fresh budget and an attempt no close decided
   // (at once from backoff, or once a close under way for the cache completes).
-  const wanted = !m.closedByUser && !m.rejection && (sys.status() === 'backoff' || sys.status() === 'closing');
+  const closingForCache = sys.status() === 'closing' && sys.actor.getSnapshot().context.closeIntent === 'cached';
+  const wanted = !m.closedByUser && !m.rejection && (waiting || closingForCache);
   if (wanted) userAction(m, sys);
   sys.say('restored');
   if (!m.checks.has(21) || m.stopped || !waiting) return;
