@@ -80,7 +80,9 @@ export function collectStates(machine: AnyStateMachine = connectionMachine): Sta
 export function collectTransitions(machine: AnyStateMachine = connectionMachine): TransitionInfo[] {
   const rows: TransitionInfo[] = [];
   const visit = (node: AnyStateNode) => {
-    for (const [eventType, branches] of node.transitions as Map<string, AnyTransitionDefinition[]>) {
+    // Eventless (`always`) transitions are listed with an empty event: the label is the guard alone.
+    const eventless: Array<[string, AnyTransitionDefinition[]]> = node.always ? [['', node.always as AnyTransitionDefinition[]]] : [];
+    for (const [eventType, branches] of [...(node.transitions as Map<string, AnyTransitionDefinition[]>), ...eventless]) {
       branches.forEach((t, i) => {
         const delay = node.after.find((a) => a.eventType === eventType)?.delay;
         const names = t.actions.flatMap(actionName);
@@ -106,7 +108,7 @@ export function collectTransitions(machine: AnyStateMachine = connectionMachine)
 
 /** The event and guard as an edge label: `SOCKET.CLOSED [hasRetriesLeft]`, `after backoffDelay`. */
 export function transitionLabel(t: TransitionInfo): string {
-  return t.guard ? `${t.event} [${t.guard}]` : t.event;
+  return t.guard ? `${t.event} [${t.guard}]`.trim() : t.event;
 }
 
 // --- Mermaid -------------------------------------------------------------------------------
@@ -344,7 +346,7 @@ export function toSpec(machine: AnyStateMachine = connectionMachine): string {
   transitions.forEach((t, i) => {
     const target = t.targets === null ? '— (stays)' : t.targets.map((p) => `\`${p}\`${t.reenter ? ' (re-entered)' : ''}`).join(', ');
     out.push(
-      `| ${i + 1} | \`${t.source}\` | \`${t.event}\` | ${t.guard ? `\`${t.guard}\`` : ''} | ${target} | ${list(t.actions.map(code))} | ${t.reason ? `${t.reason}` : '—'} |`,
+      `| ${i + 1} | ${t.source ? `\`${t.source}\`` : 'any state'} | ${t.event ? `\`${t.event}\`` : '(eventless)'} | ${t.guard ? `\`${t.guard}\`` : ''} | ${target} | ${list(t.actions.map(code))} | ${t.reason ? `${t.reason}` : '—'} |`,
     );
   });
 

@@ -2,15 +2,18 @@
  * The connection statechart. Pure: every effect goes through the invoked `socket` actor (the
  * adapter), every timer is an `after` with a named delay, and randomness is data (the input's
  * `seed` starts a generator whose state is in context, `jitter.ts`), so the chart is closed: the
- * same input and events give the same snapshots. Every transition but message delivery ends with
- * `recordReason`, so `context.reason` always says why the last transition happened (see
- * `reasons.ts`). Implementations are in `setup`; the chart follows it.
+ * same input and events give the same snapshots. The environment (network, page visibility, the
+ * back/forward cache, a sleeping clock) arrives as events too (`EnvironmentChange`), so the chart
+ * stays closed. Every transition but message delivery and the environment's bookkeeping (which
+ * changes no state) ends with `recordReason`, so `context.reason` always says why the current state
+ * was reached (see `reasons.ts`). Implementations are in `setup`; the chart follows it.
  */
 import { assign, emit, not, sendTo, setup } from 'xstate';
 import { backoffDelayMs } from './backoff.js';
 import { HANDSHAKE_REJECTED_CLOSE_CODE, isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 import {
   CONNECTION_STATUSES,
+  HIDDEN_CHECK_DEFAULT_MS,
   type ConnectionContext,
   type ConnectionEmitted,
   type ConnectionEvent,
@@ -31,17 +34,23 @@ function nextRetry(context: ConnectionContext): Pick<ConnectionContext, 'retries
 /** The `recordReason` action of one transition: `context.reason` will read `label {details}`. */
 const because = (reason: ReasonLabel) => ({ type: 'recordReason', params: { reason } }) as const;
 
-/** What connect() and reconnect() do where no socket exists (idle, gaveUp, manuallyClosed; backoff takes RECONNECT only). */
-const CONNECT = { target: 'session', actions: ['resetRetries', because('connect requested')] } as const;
-const RECONNECT = { target: 'session', actions: ['resetRetries', because('reconnect requested')] } as const;
-/** What close() does wherever no socket exists. */
-const DISCONNECT = { target: 'manuallyClosed', actions: because('close requested') } as const;
-
 /** Targets by id, for the transitions that leave their parent state. */
+const STARTING = '#connection.starting';
 const SESSION = '#connection.session';
 const CLOSING = '#connection.session.closing';
 const MANUALLY_CLOSED = '#connection.manuallyClosed';
 const GAVE_UP = '#connection.gaveUp';
+const AWAITING_PONG = '#connection.session.open.awaitingPong';
+
+/** What connect() and reconnect() do where no socket exists (idle, gaveUp, manuallyClosed; backoff takes RECONNECT only). */
+const CONNECT = { target: STARTING, actions: ['resetRetries', because('connect requested')] } as const;
+const RECONNECT = { target: STARTING, actions: ['resetRetries', because('reconnect requested')] } as const;
+/** What close() does wherever no socket exists. */
+const DISCONNECT = { target: MANUALLY_CLOSED, actions: because('close requested') } as const;
+
+/** A heartbeat that is not already waiting for a pong checks now: a ping, then `heartbeatTimeout`. */
+const CHECK_AFTER_HIDDEN = { guard: 'wasHiddenPastInterval', target: AWAITING_PONG, actions: ['recordVisible', 'sendPing', because('page visible')] } as const;
+const CHECK_AFTER_JUMP = { target: AWAITING_PONG, actions: ['sendPing', because('clock jumped')] } as const;
 
 export const connectionMachine = setup({
   // Types only: one empty object at run time.
@@ -61,6 +70,14 @@ export const connectionMachine = setup({
     isManualIntent: ({ context }) => context.closeIntent === 'manual',
     isReconnectIntent: ({ context }) => context.closeIntent === 'reconnect',
     isRejectIntent: ({ context }) => context.closeIntent === 'reject',
+    isCachedIntent: ({ context }) => context.closeIntent === 'cached',
+    // The socket will be replaced or retried (not closed for good): a cached page comes back to it.
+    isReturningIntent: ({ context }) => context.closeIntent !== 'manual' && context.closeIntent !== 'reject',
+    isOffline: ({ context }) => context.network === 'offline',
+    // `=== true`: settings made before the option (no `pauseWhenHidden` field) never pause.
+    isPausedWhileHidden: ({ context }) => context.settings.pauseWhenHidden === true && context.page === 'hidden',
+    wasHiddenPastInterval: ({ context, event }) =>
+      event.type === 'PAGE.VISIBLE' && event.hiddenMs >= (context.settings.heartbeat?.intervalMs ?? HIDDEN_CHECK_DEFAULT_MS),
     // `!= null`: settings made before the option (no `handshake` field) have none.
     hasHandshake: ({ context }) => context.settings.handshake != null,
     isRejected: ({ event }) => event.type === 'SOCKET.HANDSHAKE' && event.verdict === 'rejected',
@@ -85,6 +102,14 @@ export const connectionMachine = setup({
       closeRequest: event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : { code: 1000, reason: '' },
     })),
     planReconnect: assign({ closeIntent: 'reconnect' as const, closeRequest: { code: 1000, reason: 'reconnect' } }),
+    // A retry close: the close-code policy and `shouldReconnect` still decide, and offline it waits for the network.
+    planOfflineClose: assign({ closeIntent: 'retry' as const, closeRequest: { code: 1000, reason: 'network offline' } }),
+    // 1001 (going away) is what a browser sends for a page it unloads, but scripts may only send 1000 or 3000–4999.
+    planCachedClose: assign({ closeIntent: 'cached' as const, closeRequest: { code: 1000, reason: 'going away: page cached' } }),
+    recordOffline: assign({ network: 'offline' as const }),
+    recordOnline: assign({ network: 'online' as const }),
+    recordHidden: assign({ page: 'hidden' as const }),
+    recordVisible: assign({ page: 'visible' as const }),
     planConnectTimeoutClose: assign({
       closeIntent: 'retry' as const,
       closeRequest: { code: TIMEOUT_CLOSE_CODE, reason: 'connect timeout' },
@@ -164,14 +189,28 @@ export const connectionMachine = setup({
     gaveUpReason: null,
     protocol: '',
     hasBeenOpen: false,
+    network: 'online',
+    page: 'visible',
     reason: 'created',
   }),
   initial: 'idle',
+  // The environment's bookkeeping, wherever a state does not act on the change itself.
+  on: {
+    'NETWORK.OFFLINE': { actions: 'recordOffline' },
+    'NETWORK.ONLINE': { actions: 'recordOnline' },
+    'PAGE.HIDDEN': { actions: 'recordHidden' },
+    'PAGE.VISIBLE': { actions: 'recordVisible' },
+  },
   states: {
     idle: {
       description: 'Created with `autoConnect: false` and never asked to connect.',
       tags: 'idle',
       on: { CONNECT, RECONNECT, DISCONNECT },
+    },
+    starting: {
+      description:
+        'Transient: an attempt is due. It starts at once, unless the environment says the network is offline: then it waits in `backoff.offline` and spends nothing.',
+      always: [{ guard: 'isOffline', target: 'backoff.offline', actions: because('waiting for network') }, { target: 'session' }],
     },
     session: {
       description:
@@ -188,10 +227,13 @@ export const connectionMachine = setup({
         'SOCKET.MESSAGE': { actions: 'emitMessage' },
         'SOCKET.CLOSED': [
           { guard: not('isRetryableClose'), target: 'gaveUp', actions: ['recordGaveUpCloseCode', because('gave up')] },
+          { guard: 'isOffline', target: 'backoff.offline', actions: because('waiting for network') },
           { guard: 'hasRetriesLeft', target: 'backoff', actions: ['planRetry', because('retry scheduled')] },
           { target: 'gaveUp', actions: ['recordGaveUpMaxRetries', because('gave up')] },
         ],
         DISCONNECT: { target: '.closing', actions: ['planManualClose', because('close requested')] },
+        'NETWORK.OFFLINE': { target: '.closing', actions: ['recordOffline', 'planOfflineClose', because('network offline')] },
+        'PAGE.CACHED': { target: '.closing', actions: ['planCachedClose', because('page cached')] },
       },
       states: {
         connecting: {
@@ -244,16 +286,20 @@ export const connectionMachine = setup({
               description: 'Open with the heartbeat off.',
             },
             listening: {
-              description: 'Heartbeat: waiting `heartbeatWait` (`intervalMs` less the silence already seen) before asking how long the socket was silent.',
+              description:
+                'Heartbeat: waiting `heartbeatWait` (`intervalMs` less the silence already seen) before asking how long the socket was silent. A page visible again after `intervalMs` hidden, or a clock that jumped (a sleep), checks at once.',
               entry: 'planHeartbeatWait',
               after: {
                 heartbeatWait: { target: 'probingSilence', actions: because('heartbeat check') },
               },
+              on: { 'PAGE.VISIBLE': CHECK_AFTER_HIDDEN, 'CLOCK.JUMPED': CHECK_AFTER_JUMP },
             },
             probingSilence: {
               description: 'Heartbeat: the adapter was asked how long the socket has been silent; its SOCKET.SILENCE answer decides.',
               entry: 'requestSilenceReport',
               on: {
+                'PAGE.VISIBLE': CHECK_AFTER_HIDDEN,
+                'CLOCK.JUMPED': CHECK_AFTER_JUMP,
                 'SOCKET.SILENCE': [
                   { guard: 'isSilentForInterval', target: 'awaitingPong', actions: ['sendPing', because('ping sent')] },
                   { target: 'listening', actions: because('heartbeat ok') },
@@ -274,7 +320,7 @@ export const connectionMachine = setup({
         },
         closing: {
           description:
-            'A close was requested (close(), reconnect(), a connect, handshake or heartbeat timeout, a failed hello, a rejected handshake); waiting for CLOSED, at most `closeTimeout`, then the socket is abandoned. `closeIntent` decides where CLOSED leads.',
+            'A close was requested (close(), reconnect(), a connect, handshake or heartbeat timeout, a failed hello, a rejected handshake, the network gone offline, the page going into the back/forward cache); waiting for CLOSED, at most `closeTimeout`, then the socket is abandoned. `closeIntent` decides where CLOSED leads.',
           tags: 'closing',
           entry: 'requestSocketClose',
           after: {
@@ -283,11 +329,18 @@ export const connectionMachine = setup({
           on: {
             'SOCKET.CLOSED': [
               { guard: 'isManualIntent', target: MANUALLY_CLOSED, actions: because('socket closed') },
-              { guard: 'isReconnectIntent', target: SESSION, actions: ['resetRetries', because('socket closed')] },
+              { guard: 'isReconnectIntent', target: STARTING, actions: ['resetRetries', because('socket closed')] },
+              { guard: 'isCachedIntent', target: '#connection.backoff.cached', actions: because('socket closed') },
               { guard: 'isRejectIntent', target: GAVE_UP, actions: ['recordGaveUpRejected', because('gave up')] },
-              // A retry close falls through to the session's SOCKET.CLOSED: policy, then budget.
+              // A retry close falls through to the session's SOCKET.CLOSED: policy, offline, then budget.
             ],
             DISCONNECT: { actions: ['planManualClose', because('close requested')] },
+            'NETWORK.OFFLINE': { actions: 'recordOffline' },
+            'PAGE.CACHED': [
+              { guard: 'isReturningIntent', actions: ['planCachedClose', because('page cached')] },
+              { description: 'Closing for good (close(), a rejected handshake): it stays so.' },
+            ],
+            'PAGE.RESTORED': { guard: 'isCachedIntent', actions: ['planReconnect', because('page restored')] },
             CONNECT: { guard: 'isManualIntent', actions: ['planReconnect', because('connect requested')] },
             RECONNECT: { actions: ['planReconnect', because('reconnect requested')] },
           },
@@ -295,16 +348,53 @@ export const connectionMachine = setup({
       },
     },
     backoff: {
-      description: 'The last attempt failed or dropped; waiting `backoffDelay` (drawn by `planRetry`) before the next attempt.',
+      description:
+        'No socket, and one is wanted: waiting for the retry delay, for the network, for a visible page (`pauseWhenHidden`), or for a page restored from the back/forward cache.',
       tags: 'backoff',
-      entry: 'emitRetry',
-      after: {
-        backoffDelay: { target: 'session', actions: because('backoff elapsed') },
-      },
+      initial: 'waiting',
       on: {
         RECONNECT,
-        'NETWORK.ONLINE': { target: 'session', actions: because('network online') },
         DISCONNECT,
+        'PAGE.CACHED': { target: '.cached', actions: because('page cached') },
+      },
+      states: {
+        waiting: {
+          description: 'The last attempt failed or dropped; waiting `backoffDelay` (drawn by `planRetry`) before the next attempt.',
+          entry: 'emitRetry',
+          after: {
+            backoffDelay: [
+              { guard: 'isPausedWhileHidden', target: 'paused', actions: because('paused while hidden') },
+              { target: SESSION, actions: because('backoff elapsed') },
+            ],
+          },
+          on: {
+            'NETWORK.ONLINE': { target: SESSION, actions: ['recordOnline', because('network online')] },
+            'NETWORK.OFFLINE': { target: 'offline', actions: ['recordOffline', because('waiting for network')] },
+            'PAGE.VISIBLE': { guard: 'wasHiddenPastInterval', target: SESSION, actions: ['recordVisible', because('page visible')] },
+          },
+        },
+        offline: {
+          description: 'The environment says the network is offline: no timer runs, no attempt is made and no retry is spent until it is online; then one attempt at once.',
+          on: {
+            'NETWORK.ONLINE': [
+              { guard: 'isPausedWhileHidden', target: 'paused', actions: ['recordOnline', because('paused while hidden')] },
+              { target: SESSION, actions: ['recordOnline', because('network online')] },
+            ],
+          },
+        },
+        paused: {
+          description: 'A retry is due while the page is hidden and `pauseWhenHidden` is on: it waits for the page to be visible, then starts at once.',
+          on: {
+            'PAGE.VISIBLE': { target: SESSION, actions: ['recordVisible', because('page visible')] },
+            'NETWORK.OFFLINE': { target: 'offline', actions: ['recordOffline', because('waiting for network')] },
+          },
+        },
+        cached: {
+          description: 'The page went into the back/forward cache (its socket closed so it could): a new attempt starts when the page is restored.',
+          on: {
+            'PAGE.RESTORED': { target: STARTING, actions: ['resetRetries', because('page restored')] },
+          },
+        },
       },
     },
     gaveUp: {

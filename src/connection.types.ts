@@ -27,6 +27,12 @@ export const CONNECTION_STATUSES = [
  */
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
 
+/**
+ * How long, in ms, a page must have been hidden for its return to check an open connection or cut
+ * a retry wait short, when there is no heartbeat to take `intervalMs` from (the heartbeat's default).
+ */
+export const HIDDEN_CHECK_DEFAULT_MS = 25_000;
+
 /** What a socket said when it closed (the fields of a WebSocket `CloseEvent`). */
 export interface CloseInfo {
   readonly code: number;
@@ -72,6 +78,11 @@ export interface ConnectionSettings {
   readonly handshake: HandshakeSettings | null;
   /** Seeds the jitter generator (a uint32): the same seed and events give the same retry delays. */
   readonly seed: number;
+  /**
+   * Whether a retry that falls due while the page is hidden waits for the page to be visible
+   * (`backoff.paused`). Settings made before the option (no field) never pause.
+   */
+  readonly pauseWhenHidden?: boolean;
 }
 
 /** `binaryType` values understood by browsers, undici and `ws`. */
@@ -81,9 +92,11 @@ export type BinaryTypeName = 'arraybuffer' | 'blob' | 'nodebuffer';
  * Why the socket is being closed, which decides where `closing` leads:
  * `manual` → `manuallyClosed`; `reconnect` → a new attempt at once with a fresh budget;
  * `retry` → `backoff` (or `gaveUp` when no retry is left); `reject` (the server rejected the
- * handshake) → `gaveUp`, whatever the close code and `shouldReconnect` say.
+ * handshake) → `gaveUp`, whatever the close code and `shouldReconnect` say; `cached` (the page
+ * went into the back/forward cache) → `backoff.cached` until it is restored. (A close because
+ * the network went offline is a `retry` close: offline, it waits in `backoff.offline`.)
  */
-export type CloseIntent = 'manual' | 'reconnect' | 'retry' | 'reject';
+export type CloseIntent = 'manual' | 'reconnect' | 'retry' | 'reject' | 'cached';
 
 /**
  * Why the machine stopped retrying: retries exhausted, a terminal close code, or the server's
@@ -121,6 +134,10 @@ export interface ConnectionContext {
   readonly protocol: string;
   /** Whether a session of this connection has been open before: the next `open` is then a reconnect. */
   readonly hasBeenOpen: boolean;
+  /** What the environment last said of the network (NETWORK.ONLINE / NETWORK.OFFLINE); online until told otherwise. */
+  readonly network: 'online' | 'offline';
+  /** What the environment last said of the page (PAGE.VISIBLE / PAGE.HIDDEN); visible until told otherwise. */
+  readonly page: 'visible' | 'hidden';
   /**
    * Why the last transition happened, as one line: a label from `REASONS` and its details,
    * e.g. `retry scheduled {attempt: 1, delayMs: 1250, closeCode: 1006}` or
@@ -134,8 +151,24 @@ export interface ConnectionContext {
 export type ConnectionCommand =
   | { readonly type: 'CONNECT' }
   | { readonly type: 'RECONNECT' }
-  | { readonly type: 'DISCONNECT'; readonly code?: number; readonly reason?: string }
-  | { readonly type: 'NETWORK.ONLINE' };
+  | { readonly type: 'DISCONNECT'; readonly code?: number; readonly reason?: string };
+
+/**
+ * What the environment says (the handle sends these from its `environment`; an app that embeds
+ * the machine sends them itself). Each may come at any time, in any state.
+ */
+export type EnvironmentChange =
+  | { readonly type: 'NETWORK.ONLINE' }
+  | { readonly type: 'NETWORK.OFFLINE' }
+  | { readonly type: 'PAGE.HIDDEN' }
+  /** `hiddenMs`: how long the page was hidden (0 if it was not). */
+  | { readonly type: 'PAGE.VISIBLE'; readonly hiddenMs: number }
+  /** `pagehide` with `persisted`: the page may go into the back/forward cache. */
+  | { readonly type: 'PAGE.CACHED' }
+  /** `pageshow` with `persisted`: the page came back from the back/forward cache. */
+  | { readonly type: 'PAGE.RESTORED' }
+  /** A timer fired `lateMs` later than its wall-clock due time (the device slept): an open connection is suspect. */
+  | { readonly type: 'CLOCK.JUMPED'; readonly lateMs: number };
 
 /** Events the socket adapter sends to the machine. */
 export type SocketReport =
@@ -163,7 +196,7 @@ export type SocketReport =
   | { readonly type: 'SOCKET.HELLO_FAILED'; readonly message: string; readonly error?: unknown };
 
 /** Every event the machine accepts. */
-export type ConnectionEvent = ConnectionCommand | SocketReport;
+export type ConnectionEvent = ConnectionCommand | EnvironmentChange | SocketReport;
 
 /** Events the machine sends to the socket adapter. */
 export type SocketCommand =

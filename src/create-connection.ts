@@ -6,12 +6,14 @@ import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from '
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
 import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
-import type { CloseInfo, ConnectionCommand, ConnectionEmitted, ConnectionSettings, ConnectionStatus } from './connection.types.js';
+import type { CloseInfo, ConnectionCommand, ConnectionEmitted, ConnectionSettings, ConnectionStatus, EnvironmentChange } from './connection.types.js';
 import { describe, messageOf } from './describe.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
 import type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 import type { OutgoingData } from './websocket.types.js';
+import { JumpWatchingClock, PLATFORM_TIMERS } from './clock-jumps.js';
+import type { EnvironmentSignal } from './environment.js';
 
 /**
  * Why a message given to `send` was not sent: the queue was full, the connection was stopped, or
@@ -92,7 +94,7 @@ export interface Connection<In = unknown, Out = OutgoingData> {
    */
   on<K extends keyof ConnectionEventMap<In>>(event: K, listener: (payload: ConnectionEventMap<In>[K]) => void): () => void;
   /**
-   * Disposes everything: no socket, timer or socket listener remains. The status becomes
+   * Disposes everything: no socket, timer, socket listener or environment listener remains. The status becomes
    * `manuallyClosed`, and listeners hear, in this order: one `close` event
    * `{ code: 1000, reason: 'client stopped', wasClean: false }` when a socket's life was ended
    * (status `connecting`, `open` or `closing`), one `status` event (unless it already was
@@ -119,16 +121,19 @@ export interface HandlePolicies {
   deps(deps: SocketActorDeps): SocketActorDeps;
   /** The codec the handle parses and serialises with, given the option's. */
   codec(codec: ResolvedOptions['handle']['codec']): ResolvedOptions['handle']['codec'];
+  /** The environment the handle listens to, given the option's. */
+  environment(environment: ResolvedOptions['handle']['environment']): ResolvedOptions['handle']['environment'];
 }
 
 const same = <T>(value: T): T => value;
 
-/** Any call in the creation tick is final; the adapter's transport, dependencies and codec as they are. */
+/** Any call in the creation tick is final; the adapter's transport, dependencies, codec and environment as they are. */
 export const SHIPPED_POLICIES: HandlePolicies = {
   autoConnects: ({ called, stopped }) => !called && !stopped,
   transport: same,
   deps: same,
   codec: same,
+  environment: same,
 };
 
 const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
@@ -157,7 +162,7 @@ type Listeners = { [K in keyof ConnectionEventMap]?: Array<Registration<Connecti
 /**
  * The handle: one object with its methods on the prototype (a closure per method and callback
  * cost about 0.8 KB per connection). Three functions remain per connection: the actor's emitted-
- * event and snapshot subscribers, and the `online` listener where the platform has one.
+ * event and snapshot subscribers, and the environment's signal callback.
  */
 class ConnectionHandle implements Connection {
   readonly actor: Actor<typeof connectionMachine>;
@@ -174,7 +179,12 @@ class ConnectionHandle implements Connection {
   /** The status last announced by a `status` event. */
   private announced: ConnectionStatus;
   private readonly maxQueuedMessages: number;
-  private readonly online: (() => void) | null;
+  /** Stops listening to the environment (`null`: none, or already stopped). */
+  private unlisten: (() => void) | null = null;
+  /** What the environment last said, so only changes reach the machine. */
+  private offline = false;
+  /** When the page was last hidden, on the `clock`'s `now()`; `null` while visible. */
+  private hiddenAt: number | null = null;
   /** When the last open session ended (its status left `open`), for the next `open` event's `downtimeMs`. */
   private openEndedAt: number | null = null;
   private readonly now: () => number;
@@ -191,9 +201,17 @@ class ConnectionHandle implements Connection {
     this.codec = policies.codec(handle.codec);
     // One shared machine for every connection; this connection's dependencies are bound to its
     // own actor system (providing a machine per connection would cost ~30 KB of heap each).
+    const environment = policies.environment(handle.environment);
+    // With a heartbeat and a wall clock, a timer that fires an interval late means the device slept.
+    const clock =
+      environment?.now && settings.heartbeat
+        ? new JumpWatchingClock(handle.clock ?? PLATFORM_TIMERS, () => environment.now!(), settings.heartbeat.intervalMs, (lateMs) =>
+            this.actor.send({ type: 'CLOCK.JUMPED', lateMs }),
+          )
+        : handle.clock;
     const actor = createActor(connectionMachine, {
       input: settings,
-      ...(handle.clock ? { clock: handle.clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
+      ...(clock ? { clock: clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),
       ...(handle.inspect ? { inspect: handle.inspect } : {}),
     });
     this.actor = actor;
@@ -215,10 +233,9 @@ class ConnectionHandle implements Connection {
       this.fire('status', next);
     });
 
-    this.online = watchesNetwork() ? () => actor.send({ type: 'NETWORK.ONLINE' }) : null;
-    if (this.online) windowLike().addEventListener!('online', this.online);
-
     actor.start();
+    // What the environment says now (offline, hidden) reaches the machine before the first CONNECT.
+    if (environment) this.unlisten = environment.listen((signal) => this.environmentSaid(signal));
     // Connect on the next microtask, so listeners attached right after creation see every event.
     // Any call before then is final: the deferred CONNECT does not run after it.
     if (handle.autoConnect) queueMicrotask(() => this.autoConnect());
@@ -296,12 +313,47 @@ class ConnectionHandle implements Connection {
     this.stopped = true;
     this.called = true;
     const unsent = this.queue.splice(0);
-    if (this.online) windowLike().removeEventListener!('online', this.online);
+    const unlisten = this.unlisten;
+    this.unlisten = null;
+    if (unlisten) call(unlisten, undefined);
     this.actor.stop();
     this.transport = null;
     if (SOCKET_STATUSES.has(before)) this.fire('close', STOP_CLOSE);
     if (before !== 'manuallyClosed') this.fire('status', 'manuallyClosed');
     for (const data of unsent) this.fire('dropped', { data, reason: 'stopped' });
+  }
+
+  /** One signal of the environment, passed on to the machine when it changes something (nothing after `stop()`). */
+  private environmentSaid(signal: EnvironmentSignal): void {
+    if (this.stopped) return;
+    let change: EnvironmentChange;
+    switch (signal) {
+      case 'online':
+      case 'offline':
+        if (this.offline === (signal === 'offline')) return;
+        this.offline = signal === 'offline';
+        change = { type: this.offline ? 'NETWORK.OFFLINE' : 'NETWORK.ONLINE' };
+        break;
+      case 'hidden':
+        if (this.hiddenAt !== null) return;
+        this.hiddenAt = this.safeNow();
+        change = { type: 'PAGE.HIDDEN' };
+        break;
+      case 'visible':
+        if (this.hiddenAt === null) return;
+        change = { type: 'PAGE.VISIBLE', hiddenMs: Math.max(0, this.safeNow() - this.hiddenAt) };
+        this.hiddenAt = null;
+        break;
+      case 'cached':
+        change = { type: 'PAGE.CACHED' };
+        break;
+      case 'restored':
+        change = { type: 'PAGE.RESTORED' };
+        break;
+      default:
+        throw new TypeError(`xstate-websocket: the environment said ${describe(signal)}; it may say ${ENVIRONMENT_SIGNALS.join(', ')}.`);
+    }
+    this.actor.send(change);
   }
 
   /** An inbound message, parsed by the codec if there is one (`HostDeps.onMessage`). */
@@ -414,10 +466,7 @@ class HostDeps implements SocketActorDeps {
   }
 }
 
-type WindowLike = { addEventListener?: typeof addEventListener; removeEventListener?: typeof removeEventListener };
-const windowLike = () => globalThis as WindowLike;
-/** Whether the platform says when the network comes back (a browser's `online` event). */
-const watchesNetwork = () => typeof windowLike().addEventListener === 'function' && 'navigator' in globalThis;
+const ENVIRONMENT_SIGNALS: readonly EnvironmentSignal[] = ['online', 'offline', 'visible', 'hidden', 'cached', 'restored'];
 
 function call<T>(listener: (payload: T) => void, payload: T) {
   try {

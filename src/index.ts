@@ -1,11 +1,13 @@
 export { createConnection } from './create-connection.js';
 export { json } from './codec.js';
+export { browserEnvironment } from './environment.js';
+export type { ConnectionEnvironment, EnvironmentSignal } from './environment.js';
 export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
 export { connectionMachine, getStatus } from './connection.machine.js';
 export { createSocketActor } from './socket.actor.js';
 export type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 export type { TimerClock } from './let-go.js';
-export { CONNECTION_STATUSES } from './connection.types.js';
+export { CONNECTION_STATUSES, HIDDEN_CHECK_DEFAULT_MS } from './connection.types.js';
 export type {
   BinaryTypeName,
   CloseInfo,
@@ -16,6 +18,7 @@ export type {
   ConnectionEvent,
   ConnectionSettings,
   ConnectionStatus,
+  EnvironmentChange,
   GaveUpReason,
   HandshakeReply,
   HandshakeSettings,

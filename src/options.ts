@@ -6,6 +6,7 @@
 import type { SocketActorDeps } from './connection.deps.js';
 import type { ConnectionSettings, HandshakeSettings } from './connection.types.js';
 import { describe, mustBe, PREFIX } from './describe.js';
+import { browserEnvironment, type ConnectionEnvironment } from './environment.js';
 import { freshSeed, isSeed } from './jitter.js';
 import { defaultNow, isPongOption, pingOption } from './options.runtime.js';
 import {
@@ -23,7 +24,7 @@ import type { WebSocketConstructor } from './websocket.types.js';
 const TOP_LEVEL_KEYS = [
   'url', 'protocols', 'WebSocket', 'binaryType', 'autoConnect', 'connectTimeoutMs', 'closeTimeoutMs', 'backoff',
   'maxRetries', 'stableUptimeMs', 'heartbeat', 'handshake', 'codec', 'shouldReconnect', 'maxQueuedMessages', 'clock', 'seed',
-  'inspect',
+  'environment', 'pauseWhenHidden', 'inspect',
 ] as const satisfies readonly (keyof ConnectionOptions)[];
 const BACKOFF_KEYS = ['initialDelayMs', 'maxDelayMs', 'factor', 'jitter'] as const satisfies readonly (keyof BackoffOptions)[];
 const HEARTBEAT_KEYS = ['intervalMs', 'timeoutMs', 'ping', 'isPong'] as const satisfies readonly (keyof HeartbeatOptions)[];
@@ -67,6 +68,8 @@ export interface ResolvedOptions {
     readonly inspect: ConnectionOptions['inspect'];
     /** `parse` and `serialize`, or `null` for raw data both ways. */
     readonly codec: Codec<unknown, unknown> | null;
+    /** What the handle listens to, or `null` for nothing. */
+    readonly environment: ConnectionEnvironment | null;
   };
 }
 
@@ -131,6 +134,7 @@ export function resolveOptions<In, Out>(options: ConnectionOptions<In, Out>): Re
       heartbeat,
       handshake: handshake?.settings ?? null,
       seed: seedOption(options.seed),
+      pauseWhenHidden: booleanOption('pauseWhenHidden', options.pauseWhenHidden, DEFAULTS.pauseWhenHidden),
     },
     adapter: {
       url,
@@ -149,8 +153,20 @@ export function resolveOptions<In, Out>(options: ConnectionOptions<In, Out>): Re
       clock,
       inspect: options.inspect,
       codec: codecOption(options.codec as Codec<unknown, unknown> | undefined),
+      environment: environmentOption(options.environment),
     },
   };
+}
+
+/** The `environment` option: the browser's by default, `null` for none, else an object with `listen` (and maybe `now`). */
+function environmentOption(value: ConnectionEnvironment | null | undefined): ConnectionEnvironment | null {
+  if (value === undefined) return browserEnvironment();
+  if (value === null) return null;
+  if (typeof value !== 'object' || typeof value.listen !== 'function') {
+    mustBe('environment', 'null or an object with a `listen(signal)` function (e.g. browserEnvironment())', value);
+  }
+  if (value.now !== undefined && typeof value.now !== 'function') mustBe('environment.now', 'a function returning wall-clock ms (Date.now)', value.now);
+  return value;
 }
 
 /** The `handshake` option: the chart's timing (plain data, for the settings) and the adapter's functions; `null` without one. */

@@ -5,6 +5,7 @@
  */
 import type { InspectionEvent, Observer } from 'xstate';
 import type { BinaryTypeName, CloseInfo, HandshakeReply } from './connection.types.js';
+import type { ConnectionEnvironment } from './environment.js';
 import type { UrlSource } from './url.js';
 import type { OutgoingData, WebSocketConstructor } from './websocket.types.js';
 
@@ -229,6 +230,24 @@ export interface ConnectionOptions<In = unknown, Out = OutgoingData> {
    */
   seed?: number;
   /**
+   * Where the connection hears about the world outside its socket: the network going offline and
+   * online, the page hidden and visible, the page entering and leaving the back/forward cache, and
+   * (with `now`) a device that slept. Offline: an open socket is closed, no attempt is made and no
+   * retry spent until online, then one attempt at once. Cached (`pagehide` with `persisted`): the
+   * socket is closed so the page can be cached; restored: a new attempt at once. Pass your own in
+   * React Native or Electron (NetInfo, AppState, powerMonitor), or `null` to listen to nothing.
+   * @default browserEnvironment(): window/document events in browsers, nothing in Node
+   */
+  environment?: ConnectionEnvironment | null;
+  /**
+   * Whether a retry that falls due while the page is hidden waits until it is visible (status
+   * `backoff`, reason `paused while hidden`). Off by default: a hidden tab keeps reconnecting (its
+   * timers are throttled by the browser anyway), so a missed `visibilitychange` can never leave it
+   * disconnected. Turn it on to spare the server background tabs' reconnects.
+   * @default false
+   */
+  pauseWhenHidden?: boolean;
+  /**
    * Inspection observer passed to `createActor` (e.g. `createBrowserInspector().inspect`).
    * @default undefined
    */
@@ -250,4 +269,5 @@ export const DEFAULTS = {
   /** `heartbeat.ping` and `heartbeat.isPong` (kept apart from `heartbeat`, which is plain machine settings). */
   heartbeatData: { ping: 'ping', isPong: 'pong' },
   maxQueuedMessages: 1_000,
+  pauseWhenHidden: false,
 } as const;

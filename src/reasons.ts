@@ -1,8 +1,8 @@
 /**
  * Pure: the reason a transition records in `context.reason`, as one readable line.
  *
- * Every transition of the statechart ends with a `recordReason` action naming one of the
- * labels below; this module turns the label, the context the transition's earlier actions
+ * Every transition of the statechart that changes state ends with a `recordReason` action naming
+ * one of the labels below (message delivery and the environment's bookkeeping change none); this module turns the label, the context the transition's earlier actions
  * produced and the event into `label {key: value, ...}`, e.g.
  * `retry scheduled {attempt: 2, delayMs: 3125, closeCode: 1006}`. The line is plain data, so it
  * shows in every snapshot (the Stately inspector, `actor.subscribe`, a log) and serialises.
@@ -15,7 +15,14 @@ export const REASONS = {
   'connect requested': '`connect()` (CONNECT): a new attempt with a fresh retry budget',
   'reconnect requested': '`reconnect()` (RECONNECT): retry now with a fresh budget, replacing an open socket',
   'close requested': '`close(code, reason)` (DISCONNECT): close for good',
-  'network online': 'the network came back (NETWORK.ONLINE) during backoff: retry at once',
+  'network online': 'the network came back (NETWORK.ONLINE) during backoff: one attempt at once, with the retry budget it had',
+  'network offline': 'the environment says the network is gone (NETWORK.OFFLINE): the socket is closed (1000 `network offline`), no retry spent',
+  'waiting for network': 'offline (NETWORK.OFFLINE): no timer, no attempt and no retry spent until NETWORK.ONLINE',
+  'page visible': 'the page is visible again after being hidden at least the heartbeat interval: an open connection is checked (a ping now), a retry wait is cut short',
+  'paused while hidden': 'a retry fell due while the page is hidden and pauseWhenHidden is on: it waits for PAGE.VISIBLE',
+  'page cached': 'pagehide with persisted (PAGE.CACHED): the socket is closed (1000 `going away: page cached`) so the page can enter the back/forward cache',
+  'page restored': 'pageshow with persisted (PAGE.RESTORED): a new attempt at once, with a fresh retry budget',
+  'clock jumped': 'a timer fired much later than due (the device slept, CLOCK.JUMPED): the open connection is checked at once (a ping now)',
   'backoff elapsed': 'the retry delay has passed: the next attempt starts',
   'socket opened': 'the opening handshake completed; the socket is OPEN (with `handshake`, the hello goes out and the verdict is awaited)',
   'handshake ready': "`handshake.reply` said 'ready': the session is open, the queue flushes",
@@ -55,6 +62,12 @@ function detailsOf(label: ReasonLabel, context: ConnectionContext, event: Connec
       return event.type === 'DISCONNECT' ? { code: event.code ?? 1000, reason: event.reason ?? '' } : null;
     case 'backoff elapsed':
       return { attempt: retries, delayMs };
+    case 'waiting for network':
+      return { retries };
+    case 'page visible':
+      return event.type === 'PAGE.VISIBLE' ? { hiddenMs: Math.round(event.hiddenMs) } : null;
+    case 'clock jumped':
+      return event.type === 'CLOCK.JUMPED' ? { lateMs: Math.round(event.lateMs) } : null;
     case 'socket opened':
       return event.type === 'SOCKET.OPENED' ? { protocol: event.protocol } : null;
     case 'socket error':

@@ -151,7 +151,7 @@ describe('the chart is closed (pure transition())', () => {
   it('a persisted snapshot, restored, continues the same sequence of retry delays', () => {
     const settings = resolveOptions({ url: 'ws://closed.invalid/', WebSocket: class {} as never, maxRetries: 10, seed: 99 }).settings;
     const drop: ConnectionEvent = { type: 'SOCKET.CLOSED', code: 1006, reason: '', wasClean: false };
-    const back: ConnectionEvent = { type: 'xstate.after.backoffDelay.connection.backoff' } as never;
+    const back: ConnectionEvent = { type: 'xstate.after.backoffDelay.connection.backoff.waiting' } as never;
     const events = [{ type: 'CONNECT' } as ConnectionEvent, ...Array.from({ length: 6 }, () => [drop, back]).flat()];
     const machine = pure(shippedMachine);
     const whole = replay(machine, settings, events);

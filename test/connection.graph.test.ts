@@ -20,24 +20,27 @@ const GRAPH_CLAIMS: Partial<Record<InvariantId, string>> = {
   6: 'pings only on open → open edges; waits never exceed intervalMs and timeoutMs',
   16: "with a handshake, every edge into open is the server's ready",
   17: 'after a rejected handshake only closing, gaveUp (handshake-rejected) or manuallyClosed, no socket, until connect()/reconnect()',
+  18: 'no state is connecting or open while offline; no edge between offline states creates a socket, spends a retry or fires retry; no backoff timer while offline',
+  19: 'every online edge out of an offline backoff starts one attempt with the retries it had (paused instead for a hidden page with pauseWhenHidden)',
+  21: 'pagehide closes the socket; no timer or socket while cached; pageshow starts one attempt with a fresh budget; visible after an interval hidden or a clock jump pings an open heartbeat at once',
 };
 
 const explorations = new Map<string, Exploration>();
-function exploration(maxRetries: number, heartbeat: boolean, handshake: boolean): Exploration {
-  const key = `${maxRetries}/${heartbeat}/${handshake}`;
-  if (!explorations.has(key)) explorations.set(key, explore(shippedMachine, explorationSettings({ maxRetries, heartbeat, handshake })));
+function exploration(maxRetries: number, heartbeat: boolean, handshake: boolean, pauseWhenHidden: boolean): Exploration {
+  const key = `${maxRetries}/${heartbeat}/${handshake}/${pauseWhenHidden}`;
+  if (!explorations.has(key)) explorations.set(key, explore(shippedMachine, explorationSettings({ maxRetries, heartbeat, handshake, pauseWhenHidden })));
   return explorations.get(key)!;
 }
 
 describe.each([
-  { maxRetries: 2, heartbeat: false, handshake: false },
-  { maxRetries: 2, heartbeat: true, handshake: false },
-  { maxRetries: 1, heartbeat: true, handshake: false },
-  { maxRetries: 2, heartbeat: false, handshake: true },
-  { maxRetries: 2, heartbeat: true, handshake: true },
-])('connectionMachine explored exhaustively (maxRetries $maxRetries, heartbeat $heartbeat, handshake $handshake)', ({ maxRetries, heartbeat, handshake }) => {
+  { maxRetries: 2, heartbeat: false, handshake: false, pauseWhenHidden: false },
+  { maxRetries: 2, heartbeat: true, handshake: false, pauseWhenHidden: true },
+  { maxRetries: 1, heartbeat: true, handshake: false, pauseWhenHidden: false },
+  { maxRetries: 2, heartbeat: false, handshake: true, pauseWhenHidden: true },
+  { maxRetries: 2, heartbeat: true, handshake: true, pauseWhenHidden: false },
+])('connectionMachine explored exhaustively (maxRetries $maxRetries, heartbeat $heartbeat, handshake $handshake, pauseWhenHidden $pauseWhenHidden)', ({ maxRetries, heartbeat, handshake, pauseWhenHidden }) => {
   it('reaches every public status, every retry count up to maxRetries, and follows delayed transitions', () => {
-    const exp = exploration(maxRetries, heartbeat, handshake);
+    const exp = exploration(maxRetries, heartbeat, handshake, pauseWhenHidden);
     const statuses = new Set([...exp.states.values()].map((s) => getStatus(s)));
     expect([...statuses].sort()).toEqual([...CONNECTION_STATUSES].sort());
     const retries = new Set([...exp.states.values()].map((s) => s.context.retries));
@@ -52,11 +55,14 @@ describe.each([
     // The handshake's states exist exactly when there is a handshake, and its rejection is reached.
     expect([...exp.states.values()].some((s) => s.matches({ session: 'handshaking' }))).toBe(handshake);
     expect(exp.edges.some((e) => e.next.context.gaveUpReason === 'handshake-rejected')).toBe(handshake);
+    // Every wait of backoff is reached: for the delay, the network, the cached page, and (with pauseWhenHidden) a visible page.
+    const waits = new Set([...exp.states.values()].flatMap((s) => (s.matches('backoff') ? [JSON.stringify(s.value)] : [])));
+    expect([...waits].sort()).toEqual(['waiting', 'offline', 'cached', ...(pauseWhenHidden ? ['paused'] : [])].map((w) => JSON.stringify({ backoff: w })).sort());
     console.log(`explored ${exp.states.size} states, ${exp.edges.length} edges (maxRetries ${maxRetries}, heartbeat ${heartbeat}, handshake ${handshake})`);
   });
 
   it.each(titledProofs('test/connection.graph.test.ts', GRAPH_CLAIMS))('%s', (_title, invariant) => {
-    const violations = checkStatechart(exploration(maxRetries, heartbeat, handshake)).filter((v) => v.invariant === invariant);
+    const violations = checkStatechart(exploration(maxRetries, heartbeat, handshake, pauseWhenHidden)).filter((v) => v.invariant === invariant);
     expect(violations.map((v) => `${v.message} after ${v.path.join(' → ')}`)).toEqual([]);
   });
 });

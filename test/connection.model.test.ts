@@ -29,6 +29,9 @@ const MODEL_CLAIMS: Partial<Record<InvariantId, string>> = {
   15: 'whatever url and shouldReconnect do, the actor stays active',
   16: "with a handshake, status open and the open event only after the server said ready on the current socket",
   17: 'after a rejected handshake no socket until connect()/reconnect(), only closing, gaveUp (handshake-rejected) or manuallyClosed',
+  18: 'from the environment saying offline until online: no socket, no retry event, never connecting or open; an OPEN socket is closed at once',
+  19: 'online while waiting for the network: exactly one attempt at once, the retries used unchanged',
+  21: 'pagehide closes the socket and none is created until pageshow, which starts one attempt with a fresh budget; visible after the heartbeat interval, or a clock jump, pings an open connection at once',
 };
 
 /** Invariants checked under fixed settings, once per setting; the others with every setting drawn. */

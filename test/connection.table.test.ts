@@ -32,6 +32,13 @@ const EVENTS: Record<string, ConnectionEvent> = {
   'SOCKET.HANDSHAKE ready': { type: 'SOCKET.HANDSHAKE', verdict: 'ready' },
   'SOCKET.HANDSHAKE rejected': { type: 'SOCKET.HANDSHAKE', verdict: 'rejected', reason: 'denied' },
   'SOCKET.HELLO_FAILED': { type: 'SOCKET.HELLO_FAILED', message: 'no token' },
+  'NETWORK.OFFLINE': { type: 'NETWORK.OFFLINE' },
+  'PAGE.HIDDEN': { type: 'PAGE.HIDDEN' },
+  'PAGE.VISIBLE brief': { type: 'PAGE.VISIBLE', hiddenMs: 400 },
+  'PAGE.VISIBLE long': { type: 'PAGE.VISIBLE', hiddenMs: 1_000 },
+  'PAGE.CACHED': { type: 'PAGE.CACHED' },
+  'PAGE.RESTORED': { type: 'PAGE.RESTORED' },
+  'CLOCK.JUMPED': { type: 'CLOCK.JUMPED', lateMs: 2_000 },
 };
 const DELAYS = ['connectTimeout', 'handshakeTimeout', 'stableUptime', 'heartbeatWait', 'heartbeatTimeout', 'closeTimeout', 'backoffDelay'] as const;
 const COLUMNS = [...Object.keys(EVENTS), ...DELAYS.map((d) => `after ${d}`)];
@@ -61,6 +68,8 @@ const [idleNoHeartbeat] = initialTransition(machine, explorationSettings({ maxRe
 // With a handshake (timeoutMs 700): the open socket waits in handshaking for the verdict.
 const [idleHandshake] = initialTransition(machine, explorationSettings({ maxRetries: 2, heartbeat: true, handshake: true }));
 const handshaking = step(idleHandshake, 'CONNECT', 'SOCKET.CLOSED 1006', 'after backoffDelay', 'SOCKET.OPENED');
+// With pauseWhenHidden: a retry that falls due while the page is hidden waits for it to be visible.
+const [idlePausing] = initialTransition(machine, explorationSettings({ maxRetries: 2, heartbeat: true, pauseWhenHidden: true }));
 const SITUATIONS: Record<string, Snapshot> = {
   idle,
   'connecting (first attempt)': connecting,
@@ -74,8 +83,16 @@ const SITUATIONS: Record<string, Snapshot> = {
   'closing (handshake rejected)': step(handshaking, 'SOCKET.HANDSHAKE rejected'),
   'closing (close())': step(listening, 'DISCONNECT'),
   'closing (reconnect())': step(listening, 'RECONNECT'),
+  'closing (network offline)': step(listening, 'NETWORK.OFFLINE'),
+  'closing (page cached)': step(listening, 'PAGE.CACHED'),
   'backoff (retry 1 of 2)': backoff1,
   'backoff (retry 2 of 2)': step(connecting1, 'SOCKET.CLOSED 1006'),
+  'backoff (retry 1, hidden page)': step(backoff1, 'PAGE.HIDDEN'),
+  'backoff.offline (retry 1)': step(backoff1, 'NETWORK.OFFLINE'),
+  'backoff.offline (idle, then connect())': step(idle, 'NETWORK.OFFLINE', 'CONNECT'),
+  'backoff (retry 1, hidden page, pauseWhenHidden)': step(idlePausing, 'CONNECT', 'SOCKET.CLOSED 1006', 'PAGE.HIDDEN'),
+  'backoff.paused (pauseWhenHidden)': step(idlePausing, 'CONNECT', 'SOCKET.CLOSED 1006', 'PAGE.HIDDEN', 'after backoffDelay'),
+  'backoff.cached': step(listening, 'PAGE.CACHED', 'SOCKET.CLOSED 1006'),
   gaveUp: step(connecting, 'SOCKET.CLOSED 1008'),
   manuallyClosed: step(idle, 'DISCONNECT'),
 };
@@ -100,27 +117,35 @@ function cell(s: Snapshot, column: string): string {
 // Only the cells that differ from the default: `·` for events, `—` (not armed) for timers.
 // prettier-ignore
 const TABLE: Record<string, Record<string, string>> = {
-  'idle': { CONNECT: 'connecting (new socket)', RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed' },
-  'connecting (first attempt)': { DISCONNECT: 'closing', 'SOCKET.OPENED': 'open.listening', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after connectTimeout': 'closing' },
-  'connecting (retry 1)': { RECONNECT: '=', DISCONNECT: 'closing', 'SOCKET.OPENED': 'open.listening', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after connectTimeout': 'closing' },
-  'open.unmonitored (heartbeat off)': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after stableUptime': '=' },
-  'open.listening': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after stableUptime': '=', 'after heartbeatWait': 'open.probingSilence' },
-  'open.probingSilence': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.SILENCE silent': 'open.awaitingPong', 'SOCKET.SILENCE heard': 'open.listening', 'after stableUptime': '=' },
-  'open.awaitingPong': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.ALIVE': 'open.listening', 'after stableUptime': '=', 'after heartbeatTimeout': 'closing' },
-  'handshaking (retry 1)': { RECONNECT: '=', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.HANDSHAKE ready': 'open.listening', 'SOCKET.HANDSHAKE rejected': 'closing', 'SOCKET.HELLO_FAILED': 'closing', 'after handshakeTimeout': 'closing' },
-  'closing (retry: connect timeout)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'backoff', 'SOCKET.CLOSED 1008': 'gaveUp', 'after closeTimeout': 'backoff' },
-  'closing (handshake rejected)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'gaveUp', 'SOCKET.CLOSED 1008': 'gaveUp', 'after closeTimeout': 'gaveUp' },
-  'closing (close())': { CONNECT: '=', RECONNECT: '=', 'SOCKET.CLOSED 1006': 'manuallyClosed', 'SOCKET.CLOSED 1008': 'manuallyClosed', 'after closeTimeout': 'manuallyClosed' },
-  'closing (reconnect())': { DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'connecting (new socket)', 'SOCKET.CLOSED 1008': 'connecting (new socket)', 'after closeTimeout': 'connecting (new socket)' },
-  'backoff (retry 1 of 2)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'after backoffDelay': 'connecting (new socket)' },
-  'backoff (retry 2 of 2)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'after backoffDelay': 'connecting (new socket)' },
-  'gaveUp': { CONNECT: 'connecting (new socket)', RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed' },
-  'manuallyClosed': { CONNECT: 'connecting (new socket)', RECONNECT: 'connecting (new socket)' },
+  'idle': { CONNECT: 'connecting (new socket)', RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=' },
+  'connecting (first attempt)': { DISCONNECT: 'closing', 'SOCKET.OPENED': 'open.listening', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'closing', 'after connectTimeout': 'closing' },
+  'connecting (retry 1)': { RECONNECT: '=', DISCONNECT: 'closing', 'SOCKET.OPENED': 'open.listening', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'closing', 'after connectTimeout': 'closing' },
+  'open.unmonitored (heartbeat off)': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'closing', 'after stableUptime': '=' },
+  'open.listening': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.VISIBLE long': 'open.awaitingPong', 'PAGE.CACHED': 'closing', 'CLOCK.JUMPED': 'open.awaitingPong', 'after stableUptime': '=', 'after heartbeatWait': 'open.probingSilence' },
+  'open.probingSilence': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.SILENCE silent': 'open.awaitingPong', 'SOCKET.SILENCE heard': 'open.listening', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.VISIBLE long': 'open.awaitingPong', 'PAGE.CACHED': 'closing', 'CLOCK.JUMPED': 'open.awaitingPong', 'after stableUptime': '=' },
+  'open.awaitingPong': { RECONNECT: 'closing', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.ALIVE': 'open.listening', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'closing', 'after stableUptime': '=', 'after heartbeatTimeout': 'closing' },
+  'handshaking (retry 1)': { RECONNECT: '=', DISCONNECT: 'closing', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'SOCKET.HANDSHAKE ready': 'open.listening', 'SOCKET.HANDSHAKE rejected': 'closing', 'SOCKET.HELLO_FAILED': 'closing', 'NETWORK.OFFLINE': 'closing', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'closing', 'after handshakeTimeout': 'closing' },
+  'closing (retry: connect timeout)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'backoff.waiting', 'SOCKET.CLOSED 1008': 'gaveUp', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': '=', 'after closeTimeout': 'backoff.waiting' },
+  'closing (handshake rejected)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'gaveUp', 'SOCKET.CLOSED 1008': 'gaveUp', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=', 'after closeTimeout': 'gaveUp' },
+  'closing (close())': { CONNECT: '=', RECONNECT: '=', 'SOCKET.CLOSED 1006': 'manuallyClosed', 'SOCKET.CLOSED 1008': 'manuallyClosed', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=', 'after closeTimeout': 'manuallyClosed' },
+  'closing (reconnect())': { DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'connecting (new socket)', 'SOCKET.CLOSED 1008': 'connecting (new socket)', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': '=', 'after closeTimeout': 'connecting (new socket)' },
+  'closing (network offline)': { RECONNECT: '=', DISCONNECT: '=', 'NETWORK.ONLINE': '=', 'SOCKET.CLOSED 1006': 'backoff.offline', 'SOCKET.CLOSED 1008': 'gaveUp', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': '=', 'after closeTimeout': 'backoff.offline' },
+  'closing (page cached)': { RECONNECT: '=', DISCONNECT: '=', 'SOCKET.CLOSED 1006': 'backoff.cached', 'SOCKET.CLOSED 1008': 'backoff.cached', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=', 'PAGE.RESTORED': '=', 'after closeTimeout': 'backoff.cached' },
+  'backoff (retry 1 of 2)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'NETWORK.OFFLINE': 'backoff.offline', 'PAGE.HIDDEN': '=', 'PAGE.VISIBLE long': 'connecting (new socket)', 'PAGE.CACHED': 'backoff.cached', 'after backoffDelay': 'connecting (new socket)' },
+  'backoff (retry 2 of 2)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'NETWORK.OFFLINE': 'backoff.offline', 'PAGE.HIDDEN': '=', 'PAGE.VISIBLE long': 'connecting (new socket)', 'PAGE.CACHED': 'backoff.cached', 'after backoffDelay': 'connecting (new socket)' },
+  'backoff (retry 1, hidden page)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'NETWORK.OFFLINE': 'backoff.offline', 'PAGE.VISIBLE brief': '=', 'PAGE.VISIBLE long': 'connecting (new socket)', 'PAGE.CACHED': 'backoff.cached', 'after backoffDelay': 'connecting (new socket)' },
+  'backoff.offline (retry 1)': { RECONNECT: '=', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'backoff.cached' },
+  'backoff.offline (idle, then connect())': { DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'PAGE.HIDDEN': '=', 'PAGE.CACHED': 'backoff.cached' },
+  'backoff (retry 1, hidden page, pauseWhenHidden)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.ONLINE': 'connecting (new socket)', 'NETWORK.OFFLINE': 'backoff.offline', 'PAGE.VISIBLE brief': '=', 'PAGE.VISIBLE long': 'connecting (new socket)', 'PAGE.CACHED': 'backoff.cached', 'after backoffDelay': 'backoff.paused' },
+  'backoff.paused (pauseWhenHidden)': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.OFFLINE': 'backoff.offline', 'PAGE.VISIBLE brief': 'connecting (new socket)', 'PAGE.VISIBLE long': 'connecting (new socket)', 'PAGE.CACHED': 'backoff.cached' },
+  'backoff.cached': { RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=', 'PAGE.RESTORED': 'connecting (new socket)' },
+  'gaveUp': { CONNECT: 'connecting (new socket)', RECONNECT: 'connecting (new socket)', DISCONNECT: 'manuallyClosed', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=' },
+  'manuallyClosed': { CONNECT: 'connecting (new socket)', RECONNECT: 'connecting (new socket)', 'NETWORK.OFFLINE': '=', 'PAGE.HIDDEN': '=' },
 };
 
 /** The timers each situation has armed, with their delays in ms (settings above), as data. */
 const ARMED: Record<string, string[]> = {
-  idle: [],
+  'idle': [],
   'connecting (first attempt)': ['connectTimeout 1000'],
   'connecting (retry 1)': ['connectTimeout 1000'],
   'open.unmonitored (heartbeat off)': ['stableUptime 5000'],
@@ -132,10 +157,18 @@ const ARMED: Record<string, string[]> = {
   'closing (handshake rejected)': ['closeTimeout 300'],
   'closing (close())': ['closeTimeout 300'],
   'closing (reconnect())': ['closeTimeout 300'],
+  'closing (network offline)': ['closeTimeout 300'],
+  'closing (page cached)': ['closeTimeout 300'],
   'backoff (retry 1 of 2)': ['backoffDelay 100'],
   'backoff (retry 2 of 2)': ['backoffDelay 150'],
-  gaveUp: [],
-  manuallyClosed: [],
+  'backoff (retry 1, hidden page)': ['backoffDelay 100'],
+  'backoff.offline (retry 1)': [],
+  'backoff.offline (idle, then connect())': [],
+  'backoff (retry 1, hidden page, pauseWhenHidden)': ['backoffDelay 100'],
+  'backoff.paused (pauseWhenHidden)': [],
+  'backoff.cached': [],
+  'gaveUp': [],
+  'manuallyClosed': [],
 };
 
 describe('transition table (pure transition())', () => {
@@ -156,7 +189,8 @@ describe('transition table (pure transition())', () => {
     const uncovered = machine.events.filter((type) => !eventTypes.has(type as never) && !DELAYS.some((d) => type.startsWith(`xstate.after.${d}.`)));
     expect(uncovered).toEqual([]);
     const rows = new Set(Object.values(SITUATIONS).map(label));
-    const atomic = getStateNodes(machine.root).filter((n) => n.type === 'atomic').map((n) => n.path.join('.').replace(/^session\./, ''));
+    // `starting` is transient (eventless transitions only): no snapshot rests there.
+    const atomic = getStateNodes(machine.root).filter((n) => n.type === 'atomic' && n.always === undefined).map((n) => n.path.join('.').replace(/^session\./, ''));
     expect(atomic.filter((id) => !rows.has(id))).toEqual([]);
   });
 
@@ -180,81 +214,32 @@ function reasonCell(s: Snapshot, column: string): string {
 }
 
 // The reason every transition records (src/reasons.ts): label and details, cell by cell; `·`
-// (reason unchanged) elsewhere.
-const closed1008 = 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}';
-const retry2 = 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}';
-const closeRequested = 'close requested {code: 1000, reason: ""}';
-const closeTimeout = 'close timeout {timeoutMs: 300}';
-const sessionReasons = (extra: Record<string, string>) => ({
-  RECONNECT: 'reconnect requested',
-  DISCONNECT: closeRequested,
-  'SOCKET.CLOSED 1006': retry2,
-  'SOCKET.CLOSED 1008': closed1008,
-  'SOCKET.ERROR': 'socket error {message: "error"}',
-  ...extra,
-});
+// (reason unchanged) elsewhere. Environment bookkeeping (a change no state acts on) records none.
 // prettier-ignore
 const REASON_TABLE: Record<string, Record<string, string>> = {
-  'idle': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', DISCONNECT: closeRequested },
-  'connecting (first attempt)': sessionReasons({
-    'SOCKET.OPENED': 'socket opened {protocol: ""}',
-    'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 1, delayMs: 100, closeCode: 1006}',
-    'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 0, closeCode: 1008}',
-    'after connectTimeout': 'connect timeout {timeoutMs: 1000}',
-  }),
-  'connecting (retry 1)': sessionReasons({ 'SOCKET.OPENED': 'socket opened {protocol: ""}', 'after connectTimeout': 'connect timeout {timeoutMs: 1000}' }),
-  'open.unmonitored (heartbeat off)': sessionReasons({ 'after stableUptime': 'stable uptime {uptimeMs: 5000}' }),
-  'open.listening': sessionReasons({ 'after stableUptime': 'stable uptime {uptimeMs: 5000}', 'after heartbeatWait': 'heartbeat check' }),
-  'open.probingSilence': sessionReasons({
-    'SOCKET.SILENCE silent': 'ping sent {silentMs: 1000}',
-    'SOCKET.SILENCE heard': 'heartbeat ok {silentMs: 400}',
-    'after stableUptime': 'stable uptime {uptimeMs: 5000}',
-  }),
-  'open.awaitingPong': sessionReasons({
-    'SOCKET.ALIVE': 'pong received',
-    'after stableUptime': 'stable uptime {uptimeMs: 5000}',
-    'after heartbeatTimeout': 'heartbeat timeout {timeoutMs: 500}',
-  }),
-  'handshaking (retry 1)': sessionReasons({
-    'SOCKET.HANDSHAKE ready': 'handshake ready',
-    'SOCKET.HANDSHAKE rejected': 'handshake rejected {reason: "denied"}',
-    'SOCKET.HELLO_FAILED': 'hello failed {message: "no token"}',
-    'after handshakeTimeout': 'handshake timeout {timeoutMs: 700}',
-  }),
-  'closing (retry: connect timeout)': sessionReasons({ 'after closeTimeout': closeTimeout }),
-  'closing (handshake rejected)': sessionReasons({
-    'SOCKET.CLOSED 1006': 'gave up {reason: "handshake-rejected", rejection: "denied", retries: 1, closeCode: 1006}',
-    'SOCKET.CLOSED 1008': 'gave up {reason: "handshake-rejected", rejection: "denied", retries: 1, closeCode: 1008}',
-    'after closeTimeout': closeTimeout,
-  }),
-  'closing (close())': {
-    CONNECT: 'connect requested',
-    RECONNECT: 'reconnect requested',
-    'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}',
-    'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}',
-    'SOCKET.ERROR': 'socket error {message: "error"}',
-    'after closeTimeout': closeTimeout,
-  },
-  'closing (reconnect())': {
-    DISCONNECT: closeRequested,
-    'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}',
-    'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}',
-    'SOCKET.ERROR': 'socket error {message: "error"}',
-    'after closeTimeout': closeTimeout,
-  },
-  'backoff (retry 1 of 2)': {
-    RECONNECT: 'reconnect requested',
-    DISCONNECT: closeRequested,
-    'NETWORK.ONLINE': 'network online',
-    'after backoffDelay': 'backoff elapsed {attempt: 1, delayMs: 100}',
-  },
-  'backoff (retry 2 of 2)': {
-    RECONNECT: 'reconnect requested',
-    DISCONNECT: closeRequested,
-    'NETWORK.ONLINE': 'network online',
-    'after backoffDelay': 'backoff elapsed {attempt: 2, delayMs: 150}',
-  },
-  'gaveUp': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', DISCONNECT: closeRequested },
+  'idle': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}' },
+  'connecting (first attempt)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.OPENED': 'socket opened {protocol: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 1, delayMs: 100, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 0, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'NETWORK.OFFLINE': 'network offline', 'PAGE.CACHED': 'page cached', 'after connectTimeout': 'connect timeout {timeoutMs: 1000}' },
+  'connecting (retry 1)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.OPENED': 'socket opened {protocol: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'NETWORK.OFFLINE': 'network offline', 'PAGE.CACHED': 'page cached', 'after connectTimeout': 'connect timeout {timeoutMs: 1000}' },
+  'open.unmonitored (heartbeat off)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'NETWORK.OFFLINE': 'network offline', 'PAGE.CACHED': 'page cached', 'after stableUptime': 'stable uptime {uptimeMs: 5000}' },
+  'open.listening': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'NETWORK.OFFLINE': 'network offline', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached', 'CLOCK.JUMPED': 'clock jumped {lateMs: 2000}', 'after stableUptime': 'stable uptime {uptimeMs: 5000}', 'after heartbeatWait': 'heartbeat check' },
+  'open.probingSilence': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'SOCKET.SILENCE silent': 'ping sent {silentMs: 1000}', 'SOCKET.SILENCE heard': 'heartbeat ok {silentMs: 400}', 'NETWORK.OFFLINE': 'network offline', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached', 'CLOCK.JUMPED': 'clock jumped {lateMs: 2000}', 'after stableUptime': 'stable uptime {uptimeMs: 5000}' },
+  'open.awaitingPong': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'SOCKET.ALIVE': 'pong received', 'NETWORK.OFFLINE': 'network offline', 'PAGE.CACHED': 'page cached', 'after stableUptime': 'stable uptime {uptimeMs: 5000}', 'after heartbeatTimeout': 'heartbeat timeout {timeoutMs: 500}' },
+  'handshaking (retry 1)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'SOCKET.HANDSHAKE ready': 'handshake ready', 'SOCKET.HANDSHAKE rejected': 'handshake rejected {reason: "denied"}', 'SOCKET.HELLO_FAILED': 'hello failed {message: "no token"}', 'NETWORK.OFFLINE': 'network offline', 'PAGE.CACHED': 'page cached', 'after handshakeTimeout': 'handshake timeout {timeoutMs: 700}' },
+  'closing (retry: connect timeout)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'retry scheduled {attempt: 2, delayMs: 150, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'PAGE.CACHED': 'page cached', 'after closeTimeout': 'close timeout {timeoutMs: 300}' },
+  'closing (handshake rejected)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'gave up {reason: "handshake-rejected", rejection: "denied", retries: 1, closeCode: 1006}', 'SOCKET.CLOSED 1008': 'gave up {reason: "handshake-rejected", rejection: "denied", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'after closeTimeout': 'close timeout {timeoutMs: 300}' },
+  'closing (close())': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', 'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}', 'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'after closeTimeout': 'close timeout {timeoutMs: 300}' },
+  'closing (reconnect())': { DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}', 'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'PAGE.CACHED': 'page cached', 'after closeTimeout': 'close timeout {timeoutMs: 300}' },
+  'closing (network offline)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'waiting for network {retries: 1}', 'SOCKET.CLOSED 1008': 'gave up {reason: "close-code 1008", retries: 1, closeCode: 1008}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'PAGE.CACHED': 'page cached', 'after closeTimeout': 'close timeout {timeoutMs: 300}' },
+  'closing (page cached)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'SOCKET.CLOSED 1006': 'socket closed {code: 1006, reason: ""}', 'SOCKET.CLOSED 1008': 'socket closed {code: 1008, reason: "policy"}', 'SOCKET.ERROR': 'socket error {message: "error"}', 'PAGE.RESTORED': 'page restored', 'after closeTimeout': 'close timeout {timeoutMs: 300}' },
+  'backoff (retry 1 of 2)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.ONLINE': 'network online', 'NETWORK.OFFLINE': 'waiting for network {retries: 1}', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached', 'after backoffDelay': 'backoff elapsed {attempt: 1, delayMs: 100}' },
+  'backoff (retry 2 of 2)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.ONLINE': 'network online', 'NETWORK.OFFLINE': 'waiting for network {retries: 2}', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached', 'after backoffDelay': 'backoff elapsed {attempt: 2, delayMs: 150}' },
+  'backoff (retry 1, hidden page)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.ONLINE': 'network online', 'NETWORK.OFFLINE': 'waiting for network {retries: 1}', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached', 'after backoffDelay': 'backoff elapsed {attempt: 1, delayMs: 100}' },
+  'backoff.offline (retry 1)': { RECONNECT: 'waiting for network {retries: 0}', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.ONLINE': 'network online', 'PAGE.CACHED': 'page cached' },
+  'backoff.offline (idle, then connect())': { DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.ONLINE': 'network online', 'PAGE.CACHED': 'page cached' },
+  'backoff (retry 1, hidden page, pauseWhenHidden)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.ONLINE': 'network online', 'NETWORK.OFFLINE': 'waiting for network {retries: 1}', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached', 'after backoffDelay': 'paused while hidden' },
+  'backoff.paused (pauseWhenHidden)': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'NETWORK.OFFLINE': 'waiting for network {retries: 1}', 'PAGE.VISIBLE brief': 'page visible {hiddenMs: 400}', 'PAGE.VISIBLE long': 'page visible {hiddenMs: 1000}', 'PAGE.CACHED': 'page cached' },
+  'backoff.cached': { RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}', 'PAGE.CACHED': 'page cached', 'PAGE.RESTORED': 'page restored' },
+  'gaveUp': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested', DISCONNECT: 'close requested {code: 1000, reason: ""}' },
   'manuallyClosed': { CONNECT: 'connect requested', RECONNECT: 'reconnect requested' },
 };
 

@@ -39,6 +39,14 @@ describe('invariants of the createConnection handle (model-based, send queue inc
     await fc.assert(handleModelProperty([15], undefined, { codec: true }), params);
   });
 
+  it(invariantTitle(18, 'through the handle and its environment: from offline until online no socket, no retry event, never connecting or open'), async () => {
+    await fc.assert(handleModelProperty([18]), params);
+  });
+
+  it(invariantTitle(20, 'after stop() the environment listener was removed exactly once, and later signals change nothing'), async () => {
+    await fc.assert(handleModelProperty([20, 5, 10]), params);
+  });
+
   it(`every invariant of the catalogue (${INVARIANT_IDS[0]}–${INVARIANT_IDS.at(-1)}) holds through the handle as well`, async () => {
     await fc.assert(handleModelProperty([...INVARIANT_IDS]), { numRuns: Math.max(1, Math.floor(NUM_RUNS / 4)) });
   });

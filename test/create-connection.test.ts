@@ -331,59 +331,6 @@ describe('exact errors', () => {
   });
 });
 
-describe('window online event', () => {
-  afterEach(() => vi.unstubAllGlobals());
-
-  /** A browser-like global: `navigator`, and add/removeEventListener on an EventTarget that counts listeners. */
-  function browserLike() {
-    const target = new EventTarget();
-    const online = new Set<unknown>();
-    vi.stubGlobal('navigator', { onLine: true });
-    vi.stubGlobal('addEventListener', (type: string, listener: EventListener) => {
-      if (type === 'online') online.add(listener);
-      target.addEventListener(type, listener);
-    });
-    vi.stubGlobal('removeEventListener', (type: string, listener: EventListener) => {
-      if (type === 'online') online.delete(listener);
-      target.removeEventListener(type, listener);
-    });
-    return { online, goOnline: () => target.dispatchEvent(new Event('online')) };
-  }
-
-  it('in a window, an online event during backoff retries at once; stop() removes the listener', () => {
-    const window = browserLike();
-    const h = connectWithFake(fast);
-    expect(window.online.size).toBe(1);
-    h.server.latest().accept();
-    h.server.latest().drop();
-    expect(h.conn.status).toBe('backoff');
-    window.goOnline();
-    expect(h.conn.status).toBe('connecting');
-    expect(h.server.sockets).toHaveLength(2);
-    h.conn.stop();
-    expect(window.online.size).toBe(0);
-  });
-
-  it('with navigator but no addEventListener (Node 21+), connects and stops without listening', () => {
-    vi.stubGlobal('navigator', { onLine: true });
-    vi.stubGlobal('addEventListener', undefined);
-    vi.stubGlobal('removeEventListener', undefined);
-    const h = connectWithFake(fast);
-    expect(h.conn.status).toBe('connecting');
-    h.conn.stop();
-    expect(h.conn.status).toBe('manuallyClosed');
-  });
-
-  it('without navigator (Node 20), listens for nothing', () => {
-    const window = browserLike();
-    vi.stubGlobal('navigator', undefined);
-    delete (globalThis as { navigator?: unknown }).navigator;
-    const h = connectWithFake(fast);
-    expect(window.online.size).toBe(0);
-    h.conn.stop();
-  });
-});
-
 describe('re-entrant calls and defaults', () => {
   it('a refusal listener that calls close() during the flush keeps the rest queued, and the next connect sends it', () => {
     const h = connectWithFake(fast, { refuseSend: (data) => data === 'x' });

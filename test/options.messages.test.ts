@@ -18,7 +18,7 @@ const CASES: [name: string, options: unknown, error: ErrorConstructor, message: 
   ['{ autoconnect: false }', { ...base, autoconnect: false }, TypeError,
     'xstate-websocket: unknown option `autoconnect`; did you mean `autoConnect`?'],
   ['{ frobnicate: true }', { ...base, frobnicate: true }, TypeError,
-    'xstate-websocket: unknown option `frobnicate`; the options are url, protocols, WebSocket, binaryType, autoConnect, connectTimeoutMs, closeTimeoutMs, backoff, maxRetries, stableUptimeMs, heartbeat, handshake, codec, shouldReconnect, maxQueuedMessages, clock, seed, inspect.'],
+    'xstate-websocket: unknown option `frobnicate`; the options are url, protocols, WebSocket, binaryType, autoConnect, connectTimeoutMs, closeTimeoutMs, backoff, maxRetries, stableUptimeMs, heartbeat, handshake, codec, shouldReconnect, maxQueuedMessages, clock, seed, environment, pauseWhenHidden, inspect.'],
   ['{ backoff: { frobnicate: 1 } }', { ...base, backoff: { frobnicate: 1 } }, TypeError,
     'xstate-websocket: unknown option `backoff.frobnicate`; the `backoff` options are initialDelayMs, maxDelayMs, factor, jitter.'],
   ['{ heartbeat: { frobnicate: 1 } }', { ...base, heartbeat: { frobnicate: 1 } }, TypeError,

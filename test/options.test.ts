@@ -101,7 +101,12 @@ describe('defaults', () => {
       binaryType: DEFAULTS.binaryType,
       protocols: [],
     });
-    expect(handle).toEqual({ autoConnect: DEFAULTS.autoConnect, maxQueuedMessages: DEFAULTS.maxQueuedMessages, clock: undefined, inspect: undefined, codec: null });
+    const { environment, ...rest } = handle;
+    expect(rest).toEqual({ autoConnect: DEFAULTS.autoConnect, maxQueuedMessages: DEFAULTS.maxQueuedMessages, clock: undefined, inspect: undefined, codec: null });
+    // The browser's environment by default: in Node it listens to nothing and reads the wall clock.
+    expect(typeof environment!.listen).toBe('function');
+    expect(Math.abs(environment!.now!() - Date.now())).toBeLessThan(1_000);
+    expect(settings.pauseWhenHidden).toBe(DEFAULTS.pauseWhenHidden);
     expect(adapter).toMatchObject({ url: base.url, WebSocket: base.WebSocket, clock: undefined, shouldReconnect: undefined });
     expect(adapter.ping()).toBe(DEFAULTS.heartbeatData.ping);
     expect(adapter.isPong(DEFAULTS.heartbeatData.isPong)).toBe(true);

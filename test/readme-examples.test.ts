@@ -1,8 +1,9 @@
 /**
- * The README's examples (Quick start, Handshake and resync, Embedding the machine, the WebSocket-compatible class), run as written: the fenced code
- * is read from README.md at test time, only the URL is replaced by a local `ws` echo server's on
- * 127.0.0.1, and it runs in a child `node --import tsx` process where `xstate-websocket` resolves
- * to src/ through tsconfig `paths`. Each must print what it promises and exit by itself.
+ * The README's examples (Quick start, Handshake and resync, The browser's world, Embedding the
+ * machine, the WebSocket-compatible class), run as written: the fenced code is read from README.md
+ * at test time, only the URL is replaced by a local `ws` echo server's on 127.0.0.1, and it runs in
+ * a child `node --import tsx` process where `xstate-websocket` resolves to src/ through tsconfig
+ * `paths`. Each must print what it promises and exit by itself.
  * The "Testing your app's reconnect handling" example is a vitest file: the README must show
  * examples/testing/reconnect.test.ts exactly, and `npm test` runs that file.
  */
@@ -156,6 +157,22 @@ describe('README examples, run as written against a local echo server', () => {
     expect(received).toEqual(['hi']);
     await closeAtServer();
     expect(closeCodes).toEqual([1000]);
+  });
+
+  it("The browser's world: an injected environment says offline (socket closed, waiting, no retry) then online (one attempt, open), and the process exits by itself", async () => {
+    const heading = "The browser's world: offline, hidden tabs, back/forward cache, sleep";
+    expect(await runExample('environment', heading, 'ws://localhost:8080/live')).toEqual([
+      'status connecting: connect requested',
+      'status open: socket opened',
+      'status closing: network offline',
+      'status backoff: waiting for network',
+      'status connecting: network online',
+      'status open: socket opened',
+      'status closing: close requested',
+      'status manuallyClosed: socket closed',
+    ]);
+    await waitFor(() => closeCodes.length === 2, 2000, 'both closes at the server');
+    expect(closeCodes).toEqual([1000, 1000]);
   });
 
   it('Embedding the machine: the invoked child connects, gets the echo, the actor stops, and the process exits by itself', async () => {

@@ -75,10 +75,27 @@ export const deliversUnparsed: HandleUnderTest = {
   },
 };
 
+/** Invariant 20: stop() forgets the environment, so a stopped connection stays reachable from `window` and hears it. */
+export const keepsListening: HandleUnderTest = {
+  name: 'stop() leaves the environment listener in place',
+  policies: {
+    ...SHIPPED_POLICIES,
+    environment: (environment) =>
+      environment && {
+        ...environment,
+        listen(signal) {
+          environment.listen(signal);
+          return () => {};
+        },
+      },
+  },
+};
+
 /** Every broken handle, with the invariant it breaks (and the runs that can show it). */
 export const BROKEN_HANDLES = [
   { handle: autoConnectIgnoresCalls, breaks: 9, fixed: {} },
   { handle: refusedMessageStalls, breaks: 7, fixed: {} },
   { handle: flushesBeforeReady, breaks: 16, fixed: { handshake: { timeoutMs: 1_500 } } },
   { handle: deliversUnparsed, breaks: 15, fixed: { codec: true } },
+  { handle: keepsListening, breaks: 20, fixed: {} },
 ] as const;

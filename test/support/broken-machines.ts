@@ -131,6 +131,38 @@ export const BROKEN_MACHINES = [
       gaveUp.on.CONNECT = { ...connect, actions: toArray(connect.actions).filter((a) => a !== 'resetRetries') };
     }),
   ),
+  // Invariant 18: the environment's offline is only noted; an open socket stays up until the heartbeat finds it dead.
+  variant(
+    18,
+    'offline leaves an open socket up (only the heartbeat would notice)',
+    chartVariant(({ session }) => {
+      delete session.on['NETWORK.OFFLINE'];
+    }),
+  ),
+  // Invariant 18: a socket that closes while offline is retried as usual, spending the budget with no network.
+  variant(
+    18,
+    'a close while offline schedules a retry',
+    chartVariant(({ session }) => {
+      session.on['SOCKET.CLOSED'] = toArray(session.on['SOCKET.CLOSED']).filter((t: Json) => t.guard !== 'isOffline');
+    }),
+  ),
+  // Invariant 19: back online, the connection waits out a backoff delay instead of trying at once.
+  variant(
+    19,
+    'online after offline waits a backoff delay',
+    chartVariant(({ backoff }) => {
+      backoff.states.offline.on['NETWORK.ONLINE'] = { target: 'waiting', actions: 'recordOnline' };
+    }),
+  ),
+  // Invariant 21: pagehide is ignored while a socket exists, so the page keeps its socket (and is never cached).
+  variant(
+    21,
+    'pagehide leaves the socket open',
+    chartVariant(({ session }) => {
+      delete session.on['PAGE.CACHED'];
+    }),
+  ),
 ];
 
 /**

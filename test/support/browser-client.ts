@@ -38,8 +38,8 @@ export function browserImplementation(page: () => Page): ClientImplementation {
           return (client[method as 'send'] as (...a: unknown[]) => unknown)(...(args as unknown[]));
         }, [index, method, args] as const);
       const remote: RemoteClient = {
-        ...(Object.fromEntries(CLIENT_METHODS.map((m) => [m, call(m)])) as Omit<RemoteClient, 'dispatchOnline'>),
-        dispatchOnline: () => p.evaluate(() => void window.dispatchEvent(new Event('online'))),
+        ...(Object.fromEntries(CLIENT_METHODS.map((m) => [m, call(m)])) as Omit<RemoteClient, 'dispatchNetwork'>),
+        dispatchNetwork: (type) => p.evaluate((type) => void window.dispatchEvent(new Event(type)), type),
       };
       return remote;
     },

@@ -11,7 +11,7 @@
 import { fromCallback, transition, type AnyStateNode, type StateValue } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
-import { getStatus, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
+import { getStatus, HIDDEN_CHECK_DEFAULT_MS, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
 import { handshakeOption } from '../../src/options.js';
 import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
 import type { InvariantId } from './invariants.js';
@@ -51,7 +51,9 @@ export interface StatechartViolation {
  * so every delay sits at its ceiling whatever the generator draws, and the generator's state
  * (which only feeds the draws) can be left out of a state's key.
  */
-export function explorationSettings(overrides: { maxRetries?: number; heartbeat?: boolean; handshake?: boolean } = {}): ConnectionSettings {
+export function explorationSettings(
+  overrides: { maxRetries?: number; heartbeat?: boolean; handshake?: boolean; pauseWhenHidden?: boolean } = {},
+): ConnectionSettings {
   const settings = resolveOptions({
     url: 'ws://graph.invalid/',
     WebSocket: class {} as never,
@@ -61,6 +63,7 @@ export function explorationSettings(overrides: { maxRetries?: number; heartbeat?
     stableUptimeMs: 5_000,
     backoff: { initialDelayMs: 100, maxDelayMs: 150, factor: 2, jitter: 0 },
     heartbeat: overrides.heartbeat ? { intervalMs: 1_000, timeoutMs: 500 } : false,
+    pauseWhenHidden: overrides.pauseWhenHidden ?? false,
     seed: 0,
   }).settings;
   // The handshake's timeout sits between the heartbeat's and stableUptimeMs (not yet a createConnection option).
@@ -71,6 +74,8 @@ export function explorationSettings(overrides: { maxRetries?: number; heartbeat?
 const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
 const SESSION: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
 const USER_ACTIONS = new Set(['CONNECT', 'RECONNECT']);
+/** What the environment says when it gives back what it took: each starts an attempt that spends no retry. */
+const ENVIRONMENT_RETURNS = new Set(['NETWORK.ONLINE', 'PAGE.RESTORED']);
 
 /** Payload variants per event type: retryable, clean and terminal closes; every silence report. */
 function eventVariants(type: string, settings: ConnectionSettings): ConnectionEvent[] {
@@ -87,8 +92,11 @@ function eventVariants(type: string, settings: ConnectionSettings): ConnectionEv
     'SOCKET.SILENCE': [{ silentMs: 0 }, { silentMs: settings.heartbeat?.intervalMs ?? 0 }],
     'SOCKET.HANDSHAKE': [{ verdict: 'ready' }, { verdict: 'rejected', reason: 'denied' }],
     'SOCKET.HELLO_FAILED': [{ message: 'hello failed' }],
+    // Hidden briefly, and for the interval the check waits for (the heartbeat's, else the default).
+    'PAGE.VISIBLE': [{ hiddenMs: 0 }, { hiddenMs: settings.heartbeat?.intervalMs ?? HIDDEN_CHECK_DEFAULT_MS }],
+    'CLOCK.JUMPED': [{ lateMs: 2 * (settings.heartbeat?.intervalMs ?? HIDDEN_CHECK_DEFAULT_MS) }],
   };
-  // CONNECT, RECONNECT, NETWORK.ONLINE, SOCKET.ALIVE and every xstate.after.* delayed event carry none.
+  // CONNECT, RECONNECT, NETWORK.*, PAGE.HIDDEN/CACHED/RESTORED, SOCKET.ALIVE and every xstate.after.* delayed event carry none.
   return (payloads[type] ?? [{}]).map((payload) => ({ type, ...payload }) as ConnectionEvent);
 }
 
@@ -104,8 +112,9 @@ export function activeNodes(machine: ConnectionMachine, snapshot: Snapshot): Any
 /** The delayed transitions armed in a snapshot, with their delays resolved to milliseconds. */
 export function armedDelays(machine: ConnectionMachine, snapshot: Snapshot): Array<{ state: string; event: string; delay: string; ms: number }> {
   const delays = machine.implementations.delays as Record<string, number | ((args: unknown) => number)>;
+  // A guarded delayed transition is one timer with several branches: one entry per event.
   return activeNodes(machine, snapshot).flatMap((node) =>
-    node.after.map((t) => {
+    node.after.filter((t, i) => node.after.findIndex((u) => u.eventType === t.eventType) === i).map((t) => {
       const delay = t.delay as unknown as number | string;
       const impl = typeof delay === 'number' ? delay : delays[delay];
       const ms = typeof impl === 'function' ? impl({ context: snapshot.context, event: { type: 'xstate.init' } }) : Number(impl);
@@ -139,8 +148,8 @@ export function explore(machineUnderTest: MachineUnderTest, settings: Connection
   // A state is its value and the context fields that guards and delays read; the rest (last
   // close, close request, gave-up reason) only shapes emitted payloads, so it is left out.
   const key = (s: Snapshot) => {
-    const { retries, retryDelayMs, heartbeatWaitMs, closeIntent } = s.context;
-    return JSON.stringify([s.value, retries, retryDelayMs, heartbeatWaitMs, closeIntent]);
+    const { retries, retryDelayMs, heartbeatWaitMs, closeIntent, network, page } = s.context;
+    return JSON.stringify([s.value, retries, retryDelayMs, heartbeatWaitMs, closeIntent, network, page]);
   };
   // The traversal's transition function, keeping each step (and its spawns, timers) as an edge.
   const edges: Edge[] = [];
@@ -193,19 +202,27 @@ export function describeEvent(event: ConnectionEvent): string {
  * next 2|V| rounds (a lap of the cycle and the way from the state to it are each under |V| edges).
  */
 function longestPaths(exp: Exploration, weight: (e: Edge) => number, excluded: (e: Edge) => boolean): Map<string, number> {
+  const keys = [...exp.states.keys()];
+  const index = new Map(keys.map((k, i) => [k, i]));
   const kept = exp.edges.filter((e) => !excluded(e));
-  const best = new Map([...exp.states.keys()].map((s) => [s, 0]));
-  const grown = new Set<string>();
-  for (let round = 0; round < 3 * best.size; round++) {
-    for (const e of kept) {
-      const via = weight(e) + best.get(e.to)!;
-      if (via <= best.get(e.from)!) continue;
-      best.set(e.from, via);
-      if (round >= best.size) grown.add(e.from);
+  const from = kept.map((e) => index.get(e.from)!);
+  const to = kept.map((e) => index.get(e.to)!);
+  const w = kept.map(weight);
+  const best = new Float64Array(keys.length);
+  const grown = new Uint8Array(keys.length);
+  for (let round = 0; round < 3 * keys.length; round++) {
+    let changed = false;
+    for (let i = 0; i < kept.length; i++) {
+      const via = w[i]! + best[to[i]!]!;
+      if (via <= best[from[i]!]!) continue;
+      best[from[i]!] = via;
+      changed = true;
+      if (round >= keys.length) grown[from[i]!] = 1;
     }
+    // Settled: no positive cycle is reachable from anywhere.
+    if (!changed) break;
   }
-  for (const s of grown) best.set(s, Infinity);
-  return best;
+  return new Map(keys.map((k, i) => [k, grown[i] ? Infinity : best[i]!]));
 }
 
 /** Every statechart-level invariant, on every reachable state and edge. */
@@ -218,7 +235,12 @@ export function checkStatechart(exp: Exploration): StatechartViolation[] {
 function check(exp: Exploration): StatechartViolation[] {
   const { machine, settings, states, edges, paths } = exp;
   const violations: StatechartViolation[] = [];
-  const statusOf = (key: string) => getStatus(states.get(key)!);
+  const statuses = new Map([...states].map(([key, snapshot]) => [key, getStatus(snapshot)]));
+  const statusOf = (key: string) => statuses.get(key)!;
+  const armed = new Map([...states].map(([key, snapshot]) => [key, armedDelays(machine, snapshot)]));
+  const isWaiting = (key: string) => states.get(key)!.matches({ backoff: 'waiting' });
+  const edgesFrom = new Map<string, Edge[]>();
+  for (const e of edges) (edgesFrom.get(e.from) ?? edgesFrom.set(e.from, []).get(e.from)!).push(e);
   const report = (invariant: InvariantId, message: string, at: string, event?: ConnectionEvent) => {
     violations.push({ invariant, message, path: [...(paths.get(at) ?? ['?']), ...(event ? [describeEvent(event)] : [])] });
   };
@@ -234,8 +256,8 @@ function check(exp: Exploration): StatechartViolation[] {
     }
     // 2. Retries never exceed the budget.
     if (snapshot.context.retries > settings.maxRetries) report(2, `retries ${snapshot.context.retries} > maxRetries ${settings.maxRetries}`, key);
-    // 3. A planned delay is a finite integer within its attempt's bounds.
-    if (status === 'backoff') {
+    // 3. A planned delay is a finite integer within its attempt's bounds (waits for the network or the page have none).
+    if (snapshot.matches({ backoff: 'waiting' })) {
       const { retries, retryDelayMs } = snapshot.context;
       const floor = backoffFloorMs(retries, settings.backoff);
       const ceiling = backoffCeilingMs(retries, settings.backoff);
@@ -243,26 +265,25 @@ function check(exp: Exploration): StatechartViolation[] {
         report(3, `retry ${retries} planned ${retryDelayMs} ms, bounds [${floor}, ${ceiling}]`, key);
       }
     }
-    const armed = armedDelays(machine, snapshot);
+    const armedHere = armed.get(key)!;
     // 5. Quiet states arm no delayed transition.
-    if (QUIET.has(status) && armed.length > 0) report(5, `${status} arms ${armed.map((a) => `${a.delay} (${a.ms} ms)`).join(', ')}`, key);
+    if (QUIET.has(status) && armedHere.length > 0) report(5, `${status} arms ${armedHere.map((a) => `${a.delay} (${a.ms} ms)`).join(', ')}`, key);
     // 6. The heartbeat never waits longer than intervalMs for silence, or timeoutMs for the pong.
     if (heartbeat && status === 'open') {
-      for (const a of armed) {
+      for (const a of armedHere) {
         const limit = a.delay === 'heartbeatWait' ? heartbeat.intervalMs : a.delay === 'heartbeatTimeout' ? heartbeat.timeoutMs : Infinity;
         if (a.ms > limit) report(6, `${a.delay} waits ${a.ms} ms, limit ${limit} ms`, key);
       }
     }
   }
 
-  const closeTimeoutEvents = (key: string) =>
-    new Set(armedDelays(machine, states.get(key)!).filter((a) => a.ms === settings.closeTimeoutMs).map((a) => a.event));
+  const closeTimeoutEvents = (key: string) => new Set(armed.get(key)!.filter((a) => a.ms === settings.closeTimeoutMs).map((a) => a.event));
 
   // 1. closing is bounded: every closing state arms closeTimeoutMs, and that timer leaves closing.
   for (const [key] of states) {
     if (statusOf(key) !== 'closing') continue;
     const timeouts = closeTimeoutEvents(key);
-    const leaves = edges.some((e) => e.from === key && timeouts.has(e.event.type) && statusOf(e.to) !== 'closing');
+    const leaves = (edgesFrom.get(key) ?? []).some((e) => timeouts.has(e.event.type) && statusOf(e.to) !== 'closing');
     if (!leaves) report(1, `closing is not left closeTimeoutMs (${settings.closeTimeoutMs} ms) after it was entered`, key);
   }
 
@@ -284,10 +305,11 @@ function check(exp: Exploration): StatechartViolation[] {
     if (freshBudgetPromised && states.get(edge.to)!.context.retries !== 0) {
       report(2, `${edge.event.type} from ${from} kept ${states.get(edge.to)!.context.retries} used retries`, edge.from, edge.event);
     }
-    // 4. manuallyClosed is left by connect()/reconnect() only; 2. gaveUp by those and close() (it sits there).
+    // 4. manuallyClosed is left by connect()/reconnect() only; 2. gaveUp by those and close() (it sits there,
+    // hearing the environment).
     const userAction = USER_ACTIONS.has(edge.event.type) || (from === 'gaveUp' && edge.event.type === 'DISCONNECT');
     if ((from === 'manuallyClosed' || from === 'gaveUp') && !userAction) {
-      if (edge.to !== edge.from || spawnsSocket(edge) || armedBy(edge).length > 0) {
+      if (to !== from || spawnsSocket(edge) || armedBy(edge).length > 0) {
         report(from === 'manuallyClosed' ? 4 : 2, `${from} left for ${to} without a user action`, edge.from, edge.event);
       }
     }
@@ -307,16 +329,19 @@ function check(exp: Exploration): StatechartViolation[] {
     }
   }
 
-  // 2. Between user actions and without stable uptime (a session open for stableUptimeMs): at most
-  // maxRetries + 1 sockets, and at most the sum of the capped delays spent in backoff.
+  // 2. Between user actions, returns of the environment (online after offline, a restored page) and
+  // without stable uptime (a session open for stableUptimeMs): at most maxRetries + 1 sockets, and at
+  // most the sum of the capped delays spent in backoff.
   const isBudgetReset = (e: Edge) =>
-    USER_ACTIONS.has(e.event.type) || (e.event.type.startsWith('xstate.after.stableUptime.') && statusOf(e.from) === 'open');
+    USER_ACTIONS.has(e.event.type) ||
+    ENVIRONMENT_RETURNS.has(e.event.type) ||
+    (e.event.type.startsWith('xstate.after.stableUptime.') && statusOf(e.from) === 'open');
   const sockets = longestPaths(exp, (e) => (spawnsSocket(e) ? 1 : 0), isBudgetReset);
   let sumOfCeilings = 0;
   for (let n = 1; n <= settings.maxRetries; n++) sumOfCeilings += backoffCeilingMs(n, settings.backoff);
   const waited = longestPaths(
     exp,
-    (e) => (statusOf(e.to) === 'backoff' && statusOf(e.from) !== 'backoff' ? states.get(e.to)!.context.retryDelayMs : 0),
+    (e) => (isWaiting(e.to) && !isWaiting(e.from) ? states.get(e.to)!.context.retryDelayMs : 0),
     isBudgetReset,
   );
   const resets = edges.filter(isBudgetReset);
@@ -344,14 +369,70 @@ function check(exp: Exploration): StatechartViolation[] {
       if (rejectedSeen.has(s)) continue;
       rejectedSeen.add(s);
       if (!afterRejection.has(statusOf(s))) report(17, `${statusOf(s)} reached after a rejected handshake without a user action`, s);
-      for (const e of edges) {
-        if (e.from !== s || USER_ACTIONS.has(e.event.type)) continue;
+      for (const e of edgesFrom.get(s) ?? []) {
+        if (USER_ACTIONS.has(e.event.type)) continue;
         if (spawnsSocket(e)) report(17, 'a socket is created after a rejected handshake without a user action', e.from, e.event);
         if (statusOf(e.to) === 'gaveUp' && statusOf(e.from) !== 'gaveUp' && e.next.context.gaveUpReason !== 'handshake-rejected') {
           report(17, `gave up with ${e.next.context.gaveUpReason} after a rejected handshake`, e.from, e.event);
         }
         queue.push(e.to);
       }
+    }
+  }
+
+  // 18. Offline spends nothing: no socket while offline, no retry, no retry event, no backoff timer.
+  const emits = (edge: Edge, type: string) => edge.actions.some((a) => a.type === 'xstate.emit' && JSON.stringify(a.params ?? {}).includes(`"${type}"`));
+  for (const [key, snapshot] of states) {
+    if (snapshot.context.network !== 'offline') continue;
+    const status = statusOf(key);
+    if (status === 'connecting' || status === 'open') report(18, `${status} while the environment says offline`, key);
+    if (status === 'backoff' && armed.get(key)!.length > 0) report(18, 'a backoff timer runs while offline', key);
+  }
+  for (const edge of edges) {
+    if (states.get(edge.from)!.context.network !== 'offline' || edge.next.context.network !== 'offline') continue;
+    if (spawnsSocket(edge)) report(18, 'a socket is created while offline', edge.from, edge.event);
+    if (edge.next.context.retries > states.get(edge.from)!.context.retries) report(18, 'a retry is spent while offline', edge.from, edge.event);
+    if (emits(edge, 'retry')) report(18, 'a retry event fires while offline', edge.from, edge.event);
+  }
+  // 19. Back online, at once: one attempt with the budget it had, unless paused for a hidden page.
+  for (const edge of edges.filter((e) => e.event.type === 'NETWORK.ONLINE' && states.get(e.from)!.matches({ backoff: 'offline' }))) {
+    const before = states.get(edge.from)!;
+    const paused = settings.pauseWhenHidden === true && before.context.page === 'hidden';
+    if (paused ? spawnsSocket(edge) : !spawnsSocket(edge) || statusOf(edge.to) !== 'connecting') {
+      report(19, `online from ${JSON.stringify(before.value)} leads to ${statusOf(edge.to)}${paused ? ' though paused while hidden' : ''}`, edge.from, edge.event);
+    }
+    if (edge.next.context.retries !== before.context.retries) report(19, `online changed the retries ${before.context.retries} → ${edge.next.context.retries}`, edge.from, edge.event);
+  }
+  // 21. A cached page holds no socket and arms no timer until restored (or a user action); restored, one attempt at once.
+  // Every state with a socket takes pagehide (an event no state takes has no edge to check).
+  for (const [key] of states) {
+    if (SESSION.has(statusOf(key)) && !(edgesFrom.get(key) ?? []).some((e) => e.event.type === 'PAGE.CACHED')) {
+      report(21, `${statusOf(key)} ignores the page going into the back/forward cache`, key);
+    }
+  }
+  for (const [key, snapshot] of states) {
+    if (snapshot.matches({ backoff: 'cached' }) && armed.get(key)!.length > 0) report(21, 'a timer runs while the page is cached', key);
+  }
+  for (const edge of edges) {
+    const before = states.get(edge.from)!;
+    if (edge.event.type === 'PAGE.CACHED' && SESSION.has(statusOf(edge.from)) && statusOf(edge.to) !== 'closing') {
+      report(21, `the page went into the cache from ${statusOf(edge.from)}, and its socket is not closing`, edge.from, edge.event);
+    }
+    if (before.matches({ backoff: 'cached' }) && !USER_ACTIONS.has(edge.event.type) && edge.event.type !== 'PAGE.RESTORED' && spawnsSocket(edge)) {
+      report(21, 'a socket is created while the page is cached', edge.from, edge.event);
+    }
+    if (before.matches({ backoff: 'cached' }) && edge.event.type === 'PAGE.RESTORED') {
+      const expected = before.context.network === 'offline' ? 'backoff' : 'connecting';
+      if (statusOf(edge.to) !== expected || edge.next.context.retries !== 0) {
+        report(21, `restored while ${before.context.network}: ${statusOf(edge.to)} with ${edge.next.context.retries} retries used`, edge.from, edge.event);
+      }
+    }
+    // Back in sight after an interval hidden, or a clock that jumped: an open heartbeat that is not already waiting for a pong pings now.
+    const suspect =
+      (edge.event.type === 'PAGE.VISIBLE' && heartbeat !== null && edge.event.hiddenMs >= heartbeat.intervalMs) || edge.event.type === 'CLOCK.JUMPED';
+    const checking = before.matches({ session: { open: 'listening' } }) || before.matches({ session: { open: 'probingSilence' } });
+    if (suspect && checking && !(sendsPing(edge) && edge.next.matches({ session: { open: 'awaitingPong' } }))) {
+      report(21, `${describeEvent(edge.event)} in ${JSON.stringify(before.value)} did not check the connection`, edge.from, edge.event);
     }
   }
 

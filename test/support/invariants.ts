@@ -40,7 +40,7 @@ export const INVARIANT_CATALOGUE = [
     id: 2,
     name: 'Bounded retries',
     statement:
-      'Between two user actions (`connect`, `reconnect`) and without a stable uptime (a session open for `stableUptimeMs`; with a handshake, counted from the server\'s `\'ready\'`, so a server that accepts and never says ready, or says ready and drops at once, still ends in `gaveUp`), at most `maxRetries` + 1 sockets are created, and the machine then sits in `gaveUp` for any amount of time. Each `connect()`/`reconnect()` grants a fresh budget: no give-up on max-retries before `maxRetries` + 1 sockets since then. Total time spent in backoff is bounded by the sum of the capped delays.',
+      'Between two user actions (`connect`, `reconnect`) or returns of the environment (the network back online after offline, a page restored from the back/forward cache: each starts one attempt that spends no retry), and without a stable uptime (a session open for `stableUptimeMs`; with a handshake, counted from the server\'s `\'ready\'`, so a server that accepts and never says ready, or says ready and drops at once, still ends in `gaveUp`), at most `maxRetries` + 1 sockets are created, and the machine then sits in `gaveUp` for any amount of time. Each `connect()`/`reconnect()` grants a fresh budget: no give-up on max-retries before `maxRetries` + 1 sockets since then. Total time spent in backoff is bounded by the sum of the capped delays.',
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'graph', file: 'test/connection.graph.test.ts' },
@@ -110,7 +110,7 @@ export const INVARIANT_CATALOGUE = [
     id: 9,
     name: 'Calls are final in the tick they are made',
     statement:
-      'With `autoConnect`, a `connect()`, `close()`, `reconnect()` or `stop()` before the first microtask is not undone by the deferred first attempt; with none, that microtask connects.',
+      'With `autoConnect`, a `connect()`, `close()`, `reconnect()` or `stop()` before the first microtask is not undone by the deferred first attempt; with none, that microtask connects (or, with the environment offline, waits for the network in `backoff`).',
     provedBy: [
       { label: 'model, through the handle', file: 'test/create-connection.model.test.ts' },
     ],
@@ -189,6 +189,46 @@ export const INVARIANT_CATALOGUE = [
     name: 'A rejection is final',
     statement:
       "After the server rejects the handshake, the socket is closed at once with 4403 and the server's reason (`handshake.reply`'s, cut to 123 UTF-8 bytes) or `handshake rejected`; no socket is created and no retry is scheduled until `connect()` or `reconnect()`: the connection ends in `gaveUp` with reason `handshake-rejected` and that `rejection` (or `manuallyClosed` after `close()`), whatever the close code and `shouldReconnect` say.",
+    provedBy: [
+      { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'graph', file: 'test/connection.graph.test.ts' },
+    ],
+  },
+  {
+    id: 18,
+    name: 'Offline spends nothing',
+    statement:
+      'While the environment says the network is offline, no socket is created, no retry is spent, no `retry` event fires and no backoff timer runs; an open socket is closed when offline is said (a socket wanted then waits in `backoff`, reason `waiting for network`).',
+    provedBy: [
+      { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'model, through the handle', file: 'test/create-connection.model.test.ts' },
+      { label: 'graph', file: 'test/connection.graph.test.ts' },
+    ],
+  },
+  {
+    id: 19,
+    name: 'Back online, at once',
+    statement:
+      'When the network comes back while a socket is wanted (status `backoff`, waiting for network or for the retry delay), exactly one attempt starts at once, with the retry budget it had (unless `pauseWhenHidden` holds it for a hidden page).',
+    provedBy: [
+      { label: 'model', file: 'test/connection.model.test.ts' },
+      { label: 'graph', file: 'test/connection.graph.test.ts' },
+    ],
+  },
+  {
+    id: 20,
+    name: 'Nothing heard after `stop()`',
+    statement:
+      'After `stop()` no environment listener remains (the environment\'s `listen` was undone exactly once), and whatever the environment says then changes nothing: no socket, timer or event.',
+    provedBy: [
+      { label: 'model, through the handle', file: 'test/create-connection.model.test.ts' },
+    ],
+  },
+  {
+    id: 21,
+    name: 'A cached page holds no socket',
+    statement:
+      'When the page goes into the back/forward cache (`pagehide` with `persisted`), its socket is closed and no socket is created and no timer runs until the page is restored (or a user action); restored, it starts one attempt at once with a fresh budget. A page that becomes visible after being hidden at least the heartbeat interval, or whose heartbeat timer fired an interval late (a sleep), has its open connection checked at once: a ping, then `heartbeat.timeoutMs`.',
     provedBy: [
       { label: 'model', file: 'test/connection.model.test.ts' },
       { label: 'graph', file: 'test/connection.graph.test.ts' },

@@ -19,8 +19,8 @@ export function localImplementation(WebSocket: WebSocketConstructor): ClientImpl
         async (...args: unknown[]) =>
           (client[method as 'send'] as (...a: unknown[]) => unknown)(...args);
       const remote: RemoteClient = {
-        ...(Object.fromEntries(CLIENT_METHODS.map((m) => [m, call(m)])) as Omit<RemoteClient, 'dispatchOnline'>),
-        dispatchOnline: async () => {
+        ...(Object.fromEntries(CLIENT_METHODS.map((m) => [m, call(m)])) as Omit<RemoteClient, 'dispatchNetwork'>),
+        dispatchNetwork: async () => {
           throw new Error('no window in Node');
         },
       };

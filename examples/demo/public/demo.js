@@ -25,7 +25,7 @@ const OPTIONS = {
   maxRetries: 8,
 };
 
-/** Fault bodies for `POST /fault/<name>`; `offline` also fires window `offline`, then `online`. */
+/** Fault bodies for `POST /fault/<name>`; `offline` also fires window `offline`, then `online` when the outage is over. */
 const FAULTS = {
   kill: {},
   restart: { downMs: 2000 },
@@ -363,14 +363,13 @@ async function injectFault(name) {
   const body = FAULTS[name];
   log('fault', name, Object.keys(body).length ? JSON.stringify(body) : '');
   if (name === 'offline') {
-    // The page cannot really go offline: the server cuts every socket, and the page fires what a
-    // browser would. The connection listens for `online` and retries at once when it comes.
+    // A page cannot switch its own network off, so both halves of "offline" are played: the page
+    // fires what a browser fires (the connection's default environment hears window `offline`),
+    // and the server cuts the link for the outage. `online` comes once the server says the outage
+    // is over, so the one attempt it starts succeeds and no retry is spent.
     log('action', "window 'offline' dispatched");
     window.dispatchEvent(new Event('offline'));
-    setTimeout(() => {
-      log('action', "window 'online' dispatched");
-      window.dispatchEvent(new Event('online'));
-    }, FAULTS.offline.downMs + 100);
+    setTimeout(() => void dispatchOnlineWhenUp(), FAULTS.offline.downMs);
   }
   try {
     const response = await fetch(`/fault/${name}`, {
@@ -382,6 +381,21 @@ async function injectFault(name) {
   } catch (error) {
     log('error', `POST /fault/${name}: ${error instanceof Error ? error.message : String(error)}`);
   }
+}
+
+/** Fires window `online` once `GET /stats` shows no outage (polled every 200 ms, for at most 10 s). */
+async function dispatchOnlineWhenUp() {
+  for (let polls = 0; polls < 50; polls++) {
+    try {
+      const stats = await (await fetch('/stats')).json();
+      if (!stats.faults.active.some((/** @type {{ kind: string }} */ fault) => fault.kind === 'outage')) break;
+    } catch {
+      // the HTTP listener stays up during an outage; a failed poll just tries again
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  log('action', "window 'online' dispatched");
+  window.dispatchEvent(new Event('online'));
 }
 
 for (const button of document.querySelectorAll('button[data-fault]')) {

@@ -71,16 +71,23 @@ export function statusGraph(machine, statuses) {
     return name;
   };
 
+  /**
+   * The statuses a target leads to: its own, or, for a transient state (`starting`: eventless
+   * transitions only), those of each of its eventless transitions' targets.
+   * @type {(node: any) => (Status | undefined)[]}
+   */
+  const landings = (node) =>
+    node.always?.length ? node.always.flatMap((/** @type {any} */ t) => (t.target?.[0] ? landings(t.target[0]) : [])) : [entryStatus(node)];
+
   const visit = (/** @type {any} */ node) => {
     for (const [eventType, transitions] of node.transitions) {
       for (const transition of transitions) {
         const target = transition.target?.[0];
         if (!target) continue;
-        const to = entryStatus(target);
         const sources = statusOf(node)
           ? [statusOf(node)]
           : taggedBelow(node).filter((n) => !alwaysHandles(n, eventType)).map(ownStatus);
-        for (const from of sources) {
+        for (const [from, to] of sources.flatMap((from) => landings(target).map((to) => [from, to]))) {
           if (!from || !to || from === to) continue;
           const key = `${from}->${to}`;
           const edge = edges.get(key) ?? { from, to, labels: [] };

@@ -155,4 +155,38 @@ describe('the demo page', () => {
     await expect.poll(highlighted, { timeout: 5000 }).toBe('open');
     expect(pageErrors).toEqual([]);
   });
+  it('Go offline: the socket closes, the log says waiting for network, and online comes back to open with no retry spent', async () => {
+    await expect.poll(highlighted, { timeout: 10_000 }).toBe('open');
+    const before = (await eventLog()).length;
+    const attemptsBefore = server.stats().attempts;
+    await page.click('#fault-offline');
+    await expect.poll(highlighted, { timeout: 5000 }).toBe('backoff');
+    const why = await page.$$eval('#log li', (items) => items.map((li) => li.textContent ?? ''));
+    expect(why.find((line) => line.includes('closing → backoff'))).toContain('waiting for network');
+    expect(why.find((line) => line.includes('open → closing'))).toContain('sends close 1000 network offline');
+    // During the 5 s outage the page makes no attempt: offline spends nothing.
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    expect(server.stats().attempts).toBe(attemptsBefore);
+    expect(await highlighted()).toBe('backoff');
+    await expect.poll(highlighted, { timeout: 10_000 }).toBe('open');
+    expect(server.stats().attempts).toBe(attemptsBefore + 1);
+    const log = await eventLog();
+    const after = log.slice(log.length - (log.length - before)).filter((line) => !line.startsWith('error '));
+    expect(after.filter((line) => line.startsWith('retry '))).toEqual([]);
+    expect(after).toEqual([
+      'fault offline',
+      "action window 'offline' dispatched",
+      'status open → closing',
+      expect.stringMatching(/^close 1000 network offline$|^close 1006$/),
+      'status closing → backoff',
+      "action window 'online' dispatched",
+      'status backoff → connecting',
+      'handshake hello sent, waiting for ready',
+      'open socket open',
+      'resync resubscribed to lobby',
+      'status connecting → open',
+    ]);
+    expect((await trail()).slice(-5)).toEqual(['open', 'closing', 'backoff', 'connecting', 'open']);
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * The commands of the model-based runs (layout after fast-check's musicPlayer example): the user
  * (connect, close, reconnect, send, stop, listen), the server (accept, close with a code,
- * message/pong, complete a pending close), the network (drop, offline, online), the clock (advance),
+ * message/pong, complete a pending close), the network (drop, link down/up), the environment (offline,
+ * online, page hidden/visible, cached/restored, a clock that jumps), the clock (advance),
  * and late events from sockets the connection has already let go of. Every command checks the
  * invariants after it ran; `advance` checks them at every instant a timer fires.
  */
@@ -12,6 +13,7 @@ import {
   checkInvariants,
   checkStop,
   InvariantViolation,
+  environmentReturn,
   userAction,
   tickObservable,
   type ConnectionModel,
@@ -200,15 +202,118 @@ const helloFails = command('next hello throws', always, (_, sys) => {
   sys.helloControl.failNext = true;
 });
 
-const networkOffline = command('network offline', (m) => m.online, (m, sys) => {
+/** The link dies (the environment is not told): the socket drops, the server is unreachable. */
+const networkOffline = command('network link down', (m) => m.online, (m, sys) => {
   m.online = false;
   const socket = current(sys);
   if (socket && socket.readyState !== 3) socket.drop();
 });
 
-const networkOnline = command('network online', (m) => !m.online && !m.stopped, (m, sys) => {
+/** The link is back (the environment is not told). */
+const networkOnline = command('network link up', (m) => !m.online, (m) => {
   m.online = true;
-  sys.actor.send({ type: 'NETWORK.ONLINE' });
+});
+
+/**
+ * The environment says offline (the link is down with it). 18: an OPEN socket is asked to close at
+ * once; from now until online, no socket and no retry (checked at every step, `checkInvariants`).
+ */
+const environmentOffline = command('environment: offline', (m) => !m.environment.offline, (m, sys) => {
+  m.online = false;
+  m.environment.offline = { sockets: sys.server.sockets.length, retries: sys.retries.length };
+  const socket = current(sys);
+  const wasOpen = socket?.readyState === 1;
+  sys.say('offline');
+  if (m.checks.has(18) && !m.stopped && socket && wasOpen && socket.closeCall == null && socket.readyState === 1) {
+    throw new InvariantViolation(18, `the environment said offline, and the OPEN socket #${sys.server.sockets.indexOf(socket)} was not closed`);
+  }
+});
+
+/**
+ * The environment says online (the link is up with it). 19: with a socket wanted and nothing else
+ * holding it (a cached page, a hidden page with pauseWhenHidden), exactly one attempt at once, with
+ * the retries it had. An attempt the network gives back is not a retry: the budget counts from here.
+ */
+const environmentOnline = command('environment: online', (m) => m.environment.offline !== null, (m, sys) => {
+  m.online = true;
+  m.environment.offline = null;
+  // Waiting for the network (not for a cached page to be restored, whatever else is said meanwhile).
+  const waiting = sys.actor.getSnapshot().matches({ backoff: 'offline' } as never) && !(sys.config.pauseWhenHidden && m.environment.hiddenAt !== null);
+  const before = { attempts: sys.attempts(), retries: sys.actor.getSnapshot().context.retries };
+  if (waiting) environmentReturn(m, sys);
+  sys.say('online');
+  if (!m.checks.has(19) || m.stopped || !waiting) return;
+  const after = { attempts: sys.attempts(), retries: sys.actor.getSnapshot().context.retries, status: sys.status() };
+  // An attempt may fail at once (a url whose thenable throws): then the status has moved on.
+  if (after.attempts !== before.attempts + 1 || (sys.config.url === 'string' && after.status !== 'connecting')) {
+    throw new InvariantViolation(19, `online while waiting for the network: ${after.attempts - before.attempts} attempt(s) and status ${after.status}`);
+  }
+  if (after.status === 'connecting' && after.retries !== before.retries) throw new InvariantViolation(19, `online changed the retries used ${before.retries} → ${after.retries}`);
+});
+
+/** The page is hidden or visible again (21: visible after the heartbeat interval checks an open connection at once). */
+const pageHidden = command('page hidden', (m) => m.environment.hiddenAt === null, (m, sys) => {
+  m.environment.hiddenAt = sys.clock.now();
+  sys.say('hidden');
+});
+
+const pageVisible = command('page visible', (m) => m.environment.hiddenAt !== null, (m, sys) => {
+  const hiddenMs = sys.clock.now() - m.environment.hiddenAt!;
+  m.environment.hiddenAt = null;
+  const heartbeat = sys.config.heartbeat;
+  const checks = heartbeat !== null && heartbeat !== undefined && hiddenMs >= heartbeat.intervalMs;
+  expectCheck(m, sys, checks, () => sys.say('visible'), `visible after ${hiddenMs} ms hidden`);
+});
+
+/** The device slept: the wall clock jumps past the heartbeat interval (handle: the next timer to fire notices). */
+const clockJumps = command('clock jumps (sleep)', always, (m, sys) => {
+  const lateMs = 2 * (sys.config.heartbeat?.intervalMs ?? 1_000) + 1;
+  expectCheck(m, sys, sys.kind === 'machine', () => sys.jump(lateMs), `a clock jump of ${lateMs} ms`);
+});
+
+/**
+ * 21: runs `say`; where `checks`, an open heartbeat that is not already waiting for a pong must
+ * ping at once, and that socket may then be found dead within timeoutMs (`checkedEarlyAt`).
+ */
+function expectCheck(m: ConnectionModel, sys: System, checks: boolean, say: () => void, what: string): void {
+  const socket = current(sys) as RecordedSocket | undefined;
+  const snapshot = sys.actor.getSnapshot();
+  const idle = snapshot.matches({ session: { open: 'listening' } } as never) || snapshot.matches({ session: { open: 'probingSilence' } } as never);
+  const pings = socket?.sent.filter((d) => d === 'ping').length ?? 0;
+  if (checks && idle && socket) socket.checkedEarlyAt = sys.clock.now();
+  say();
+  if (!m.checks.has(21) || m.stopped || !checks || !idle || !socket || socket.readyState !== 1) return;
+  if (socket.sent.filter((d) => d === 'ping').length !== pings + 1) {
+    throw new InvariantViolation(21, `${what} while open: the connection was not checked at once (no ping)`);
+  }
+}
+
+/** pagehide with persisted (21): the socket is asked to close, and no socket until restored. */
+const pageCached = command('page cached (pagehide persisted)', (m) => !m.environment.cached, (m, sys) => {
+  m.environment.cached = { sockets: sys.server.sockets.length, userActed: false };
+  const socket = current(sys);
+  const live = socket !== undefined && (socket.readyState === 0 || socket.readyState === 1);
+  sys.say('cached');
+  if (m.checks.has(21) && !m.stopped && live && socket!.closeCall == null && socket!.readyState !== 3) {
+    throw new InvariantViolation(21, `the page went into the cache, and socket #${sys.server.sockets.indexOf(socket!)} (readyState ${socket!.readyState}) was not closed`);
+  }
+});
+
+/** pageshow with persisted (21): one attempt at once with a fresh budget, where a socket was wanted. */
+const pageRestored = command('page restored (pageshow persisted)', (m) => m.environment.cached !== null, (m, sys) => {
+  m.environment.cached = null;
+  const waiting = sys.status() === 'backoff' && sys.actor.getSnapshot().matches({ backoff: 'cached' } as never);
+  const before = sys.attempts();
+  // The user came back to the page: like connect(), a fresh budget and an attempt no close decided
+  // (at once from backoff, or once a close under way for the cache completes).
+  const closingForCache = sys.status() === 'closing' && sys.actor.getSnapshot().context.closeIntent === 'cached';
+  const wanted = !m.closedByUser && !m.rejection && (waiting || closingForCache);
+  if (wanted) userAction(m, sys);
+  sys.say('restored');
+  if (!m.checks.has(21) || m.stopped || !waiting) return;
+  const expected = m.environment.offline ? 0 : 1;
+  if (sys.attempts() !== before + expected) throw new InvariantViolation(21, `restored: ${sys.attempts() - before} attempt(s), expected ${expected}`);
+  if (sys.status() === 'connecting' && sys.actor.getSnapshot().context.retries !== 0) throw new InvariantViolation(21, 'restored without a fresh retry budget');
 });
 
 export const advanceBy = (ms: number) =>
@@ -282,6 +387,10 @@ export function connectionCommands(options: { handle?: boolean } = {}): Array<fc
     fc.constant(closeCompletes),
     fc.constant(networkOffline),
     fc.constant(networkOnline),
+    // The environment: network, page visibility, the back/forward cache, sleep.
+    fc.constantFrom(environmentOffline, environmentOnline),
+    fc.constantFrom(environmentOffline, environmentOnline, pageHidden, pageVisible),
+    fc.constantFrom(pageCached, pageRestored, clockJumps),
     fc
       .oneof(fc.integer({ min: 0, max: 50 }), fc.integer({ min: 0, max: 2_000 }), fc.constant(3_600_000))
       .map(advanceBy),

@@ -18,7 +18,14 @@ export function createModel(checks: Iterable<InvariantId>) {
     stopped: false,
     /** Virtual time of `stop()`. */
     stoppedAt: null as number | null,
+    /** Whether the link is up (the server can accept). */
     online: true,
+    /** What the environment said: offline since (sockets, retry events then), hidden since, cached since (sockets then). */
+    environment: {
+      offline: null as { sockets: number; retries: number } | null,
+      hiddenAt: null as number | null,
+      cached: null as { sockets: number; userActed: boolean } | null,
+    },
     /** Attempt counts at which a user action (connect, reconnect) took effect: the next attempt is the user's. */
     userActionsAt: new Set<number>(),
     /** Attempts already checked by invariant 12. */
@@ -74,7 +81,9 @@ export function checkFirstTick(model: ConnectionModel, sys: System, before: stri
   const after = tickObservable(sys);
   if (tick.called && after !== before) fail(model, 9, `the deferred auto-connect undid the app's calls: ${before} → ${after}`);
   // With no call, the first microtask starts an attempt (which may already have failed: a url thenable that throws).
-  if (!tick.called && (sys.status() === 'idle' || sys.attempts() === 0)) {
+  // Offline, connecting means waiting for the network (backoff, no attempt: invariant 18).
+  const waitsForNetwork = model.environment.offline !== null && sys.status() === 'backoff';
+  if (!tick.called && !waitsForNetwork && (sys.status() === 'idle' || sys.attempts() === 0)) {
     fail(model, 9, `autoConnect with no call, yet ${sys.status()} and ${sys.attempts()} attempt(s) after the first microtask`);
   }
 }
@@ -109,11 +118,20 @@ export function checkStop(model: ConnectionModel, sys: System, before: Connectio
 export function userAction(model: ConnectionModel, sys: System, keepsAttempt = false): void {
   model.userActionsAt.add(sys.attempts());
   model.closedByUser = null;
+  if (model.environment.cached) model.environment.cached.userActed = true;
   model.rejection = null;
   // The kept attempt counts only once its socket exists (an async url may still be pending).
   const keptSocket = keepsAttempt && sys.server.sockets.some((s) => s.listenerCount() > 0);
   const socketsBefore = sys.server.sockets.length - (keptSocket ? 1 : 0);
   model.budget = { socketsBefore, backoffMsBefore: sys.backoffMs(), stableSocket: null, surelyFreshFrom: socketsBefore };
+}
+
+/**
+ * The network came back while a socket was wanted: the attempt it starts is not a retry (19), so
+ * the sockets and backoff time of the budget count from here; the retries used are kept.
+ */
+export function environmentReturn(model: ConnectionModel, sys: System): void {
+  model.budget = { ...model.budget, socketsBefore: sys.server.sockets.length, backoffMsBefore: sys.backoffMs(), stableSocket: null };
 }
 
 const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
@@ -265,6 +283,26 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     if (rejections.some((r) => r !== model.rejection!.reason)) {
       fail(model, 17, `gaveUp said rejection ${rejections.map((r) => JSON.stringify(r)).join(', ')}, not ${JSON.stringify(model.rejection.reason)}`);
     }
+  }
+
+  // 18. Offline spends nothing: no socket, no retry event, nothing connecting or open.
+  const offline = model.environment.offline;
+  if (offline && !model.stopped) {
+    if (server.sockets.length > offline.sockets) fail(model, 18, `socket #${server.sockets.length - 1} created at t=${now} while the environment says offline`);
+    if (sys.retries.length > offline.retries) fail(model, 18, `a retry was scheduled while offline: ${JSON.stringify(sys.retries.slice(offline.retries))}`);
+    if (status === 'connecting' || status === 'open') fail(model, 18, `status ${status} while the environment says offline`);
+  }
+
+  // 21. A cached page holds no socket: none is created until it is restored (or a user action).
+  const cached = model.environment.cached;
+  if (cached && !model.stopped && !cached.userActed && server.sockets.length > cached.sockets) {
+    fail(model, 21, `socket #${server.sockets.length - 1} created at t=${now} while the page is in the back/forward cache`);
+  }
+
+  // 20. Nothing heard after stop(): the environment's listen was undone exactly once (handle).
+  if (sys.kind === 'handle' && model.stopped) {
+    const { listening, unlistens } = sys.environmentControl;
+    if (listening !== 0 || unlistens !== 1) fail(model, 20, `after stop(): ${listening} environment listener(s) left, unlisten called ${unlistens} time(s)`);
   }
 
   // 7. Handed over or reported: what was handed to a socket is in order and once; nothing is both sent and dropped.

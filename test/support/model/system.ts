@@ -15,6 +15,9 @@ import {
   type ConnectionSettings,
   type ConnectionStatus,
   type SocketActorDeps,
+  type ConnectionEnvironment,
+  type EnvironmentChange,
+  type EnvironmentSignal,
 } from '../../../src/index.js';
 import { buildConnection, EVENT_NAMES, SHIPPED_POLICIES, type HandlePolicies } from '../../../src/create-connection.js';
 import type { ConnectionEventMap, HandshakeReply, OutgoingData } from '../../../src/index.js';
@@ -78,6 +81,8 @@ export const systemConfigArbitrary = fc
     handshake: fc.option(fc.record({ timeoutMs: fc.integer({ min: 1, max: 1_500 }) })),
     // Handle only: a codec (identity, whose parse throws on 'garbage').
     codec: fc.boolean(),
+    // A retry due while the page is hidden waits for it to be visible.
+    pauseWhenHidden: fc.boolean(),
   })
   .map(({ initialDelayMs, extraDelayMs, factor, jitter, ...rest }) => ({
     ...rest,
@@ -85,8 +90,8 @@ export const systemConfigArbitrary = fc
   }));
 
 type Drawn = typeof systemConfigArbitrary extends fc.Arbitrary<infer C> ? C : never;
-type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url' | 'handshake' | 'codec';
-/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent', 'string', no handshake and no codec. */
+type Optional = 'autoConnect' | 'heartbeatShape' | 'policy' | 'url' | 'handshake' | 'codec' | 'pauseWhenHidden';
+/** One configuration of a run; the choices in `Optional` default to false, 'defaults', 'absent', 'string', no handshake, no codec and no pause. */
 export type SystemConfig = Omit<Drawn, Optional> & Partial<Pick<Drawn, Optional>>;
 
 /** A handle under test: `createConnection` built with these policies (broken variants change one). */
@@ -154,6 +159,8 @@ export interface RecordedSocket extends FakeWebSocket {
   leftOpenAt: number | null;
   closeRequestedAt: number | null;
   lastInboundAt: number;
+  /** When the connection was expected to check this socket at once (a page visible again, a clock that jumped). */
+  checkedEarlyAt: number | null;
   /** With a handshake: when the server said ready on it while the handshake ran. */
   readyAt: number | null;
 }
@@ -168,6 +175,7 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, viol
     leftOpenAt: number | null = null;
     closeRequestedAt: number | null = null;
     lastInboundAt = clock.now();
+    checkedEarlyAt: number | null = null;
     readyAt: number | null = null;
     constructor(url: string, protocols?: string | string[]) {
       super(url, protocols);
@@ -205,7 +213,9 @@ function createRecordingServer(config: SystemConfig, clock: SimulatedClock, viol
       this.closeRequestedAt ??= clock.now();
       const silence = clock.now() - this.lastInboundAt;
       const { intervalMs, timeoutMs } = config.heartbeat ?? { intervalMs: 0, timeoutMs: 0 };
-      if (reason === 'heartbeat timeout' && silence < intervalMs + timeoutMs) {
+      // Checked early (the ping went out at once), a dead connection needs only timeoutMs of silence.
+      const limit = this.checkedEarlyAt === null ? intervalMs + timeoutMs : timeoutMs;
+      if (reason === 'heartbeat timeout' && silence < limit) {
         const message = `a live connection was dropped by the heartbeat after only ${silence} ms of silence`;
         violations.push({ invariant: 6, message });
       }
@@ -247,6 +257,32 @@ interface Controls {
   send?(data: OutgoingData): boolean;
   /** Handle only: registers model listener `fn` on `status`; returns its unsubscribe. */
   listen?(fn: number): () => void;
+  /** The environment says `signal` (handle: through its `listen` callback; machine: the event the handle would send). */
+  say(signal: EnvironmentSignal): void;
+  /** The device slept `lateMs` (handle: the environment's wall clock jumps; machine: CLOCK.JUMPED). */
+  jump(lateMs: number): void;
+}
+
+/** The event the handle sends for a signal (machine runs), hiddenMs measured from the last `hidden`. */
+function changeFor(signal: EnvironmentSignal, control: { hiddenAt: number | null }, now: number): EnvironmentChange {
+  switch (signal) {
+    case 'online':
+      return { type: 'NETWORK.ONLINE' };
+    case 'offline':
+      return { type: 'NETWORK.OFFLINE' };
+    case 'hidden':
+      control.hiddenAt = now;
+      return { type: 'PAGE.HIDDEN' };
+    case 'visible': {
+      const hiddenMs = control.hiddenAt === null ? 0 : now - control.hiddenAt;
+      control.hiddenAt = null;
+      return { type: 'PAGE.VISIBLE', hiddenMs };
+    }
+    case 'cached':
+      return { type: 'PAGE.CACHED' };
+    case 'restored':
+      return { type: 'PAGE.RESTORED' };
+  }
 }
 
 export type System = ReturnType<typeof createSystem>;
@@ -303,8 +339,33 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
         : typeof data === 'string' && data.startsWith('denied:')
           ? { verdict: 'rejected', reason: data.slice('denied:'.length) }
           : undefined;
+  /**
+   * The environment: handle runs listen to this fake (its `now` is virtual time plus the jumps a
+   * command made); machine runs get what the handle would send. `signal` stays callable after
+   * `stop()`, so a late signal can be tried.
+   */
+  const environmentControl = {
+    signal: null as ((signal: EnvironmentSignal) => void) | null,
+    listening: 0,
+    unlistens: 0,
+    jumpedMs: 0,
+    hiddenAt: null as number | null,
+  };
+  const environment: ConnectionEnvironment = {
+    listen(signal) {
+      environmentControl.listening++;
+      environmentControl.signal = signal;
+      return () => {
+        environmentControl.unlistens++;
+        environmentControl.listening--;
+      };
+    },
+    now: () => clock.now() + environmentControl.jumpedMs,
+  };
   const options = {
     ...(config.handshake ? { handshake: { hello, reply, timeoutMs: config.handshake.timeoutMs } } : {}),
+    pauseWhenHidden: config.pauseWhenHidden ?? false,
+    environment,
     ...(config.codec && !machine ? { codec: MODEL_CODEC } : {}),
     maxRetries, backoff, connectTimeoutMs, closeTimeoutMs, stableUptimeMs, maxQueuedMessages, seed,
     url: urlKind === 'string' ? URL_ : (url as unknown as UrlSource),
@@ -338,6 +399,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       close: (code) => actor.send({ type: 'DISCONNECT', code, reason: '' }),
       reconnect: () => actor.send({ type: 'RECONNECT' }),
       stop: () => actor.stop(),
+      // What the handle sends for each signal (machine runs say only changes; see the commands).
+      say: (signal) => actor.send(changeFor(signal, environmentControl, clock.now())),
+      jump: (lateMs) => actor.send({ type: 'CLOCK.JUMPED', lateMs }),
     };
   } else {
     const conn = buildConnection({ ...options, autoConnect: config.autoConnect ?? false }, handle.policies);
@@ -363,6 +427,9 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       stop: () => conn.stop(),
       send: (data) => conn.send(data),
       listen: (fn) => conn.on('status', (modelListeners[fn] ??= () => listenerCalls.push(`f${fn}`))),
+      say: (signal) => environmentControl.signal?.(signal),
+      // The wall clock runs ahead: the next heartbeat timer to fire is that late.
+      jump: (lateMs) => void (environmentControl.jumpedMs += lateMs),
     };
   }
 
@@ -384,27 +451,29 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
       violations.push({ invariant: 16, message: `open emitted at t=${clock.now()} before the server said ready on socket #${sockets.length - 1}` });
     }
   });
+  // Time in `backoff.waiting` (the retry delay); waits for the network or the page have no delay.
   let backoffTotal = 0;
   let backoffSince: number | null = null;
-  let status = getStatus(actor.getSnapshot());
+  const isWaiting = (snapshot: ReturnType<typeof actor.getSnapshot>) => snapshot.matches({ backoff: 'waiting' } as never);
+  let waiting = isWaiting(actor.getSnapshot());
   actor.subscribe({
     error: () => {}, // xstate reports an error as unhandled unless every observer takes it
     next: (snapshot) => {
-      const next = getStatus(snapshot);
-      if (next === status) return;
+      const next = isWaiting(snapshot);
+      if (next === waiting) return;
       const now = clock.now();
-      if (status === 'backoff' && backoffSince !== null) {
+      if (waiting && backoffSince !== null) {
         const elapsed = now - backoffSince;
         backoffTotal += elapsed;
         const planned = retries.at(-1)?.delayMs ?? NaN;
         if (elapsed > planned || (self.phase === 'advance' && elapsed !== planned)) {
-          const message = `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${next} during ${self.phase})`;
+          const message = `backoff planned ${planned} ms lasted ${elapsed} ms (left for ${JSON.stringify(snapshot.value)} during ${self.phase})`;
           violations.push({ invariant: 3, message });
         }
         backoffSince = null;
       }
-      if (next === 'backoff') backoffSince = now;
-      status = next;
+      if (next) backoffSince = now;
+      waiting = next;
     },
   });
 
@@ -422,7 +491,7 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     onPing: undefined as View['onPing'],
     /** 'advance' while virtual time runs, 'command' otherwise. */
     phase: 'command' as View['phase'],
-    /** Total virtual time spent in `backoff` so far (including the current stay). */
+    /** Total virtual time spent waiting for a retry delay (`backoff.waiting`) so far, the current stay included. */
     backoffMs: () => backoffTotal + (backoffSince === null ? 0 : clock.now() - backoffSince),
     /** Every `retry` event, in order. */
     retries,
@@ -460,6 +529,8 @@ export function createSystem(config: SystemConfig, machine?: MachineUnderTest, h
     attempts: () => (urlKind === 'string' ? sockets.length : urlCalls),
     /** Thenables returned by the `url` function that were not settled yet (config `url: 'thenable'`). */
     pendingUrls,
+    /** The fake environment's bookkeeping: listeners, unlistens, the wall clock's jumps. */
+    environmentControl,
   };
   self = system;
   return system;
