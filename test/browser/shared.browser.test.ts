@@ -1,0 +1,159 @@
+/**
+ * `xstate-websocket/shared` in headless Chromium: several pages of one origin (one browser
+ * context, http://127.0.0.1, a secure context for Web Locks) share one socket to the fault server.
+ * The leader page closes: a follower connects, the server never sees two sockets, every message
+ * from every page arrives once, every page sees the same statuses. The herd: ten pages, a server
+ * restart, one attempt at the server per retry.
+ */
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { startPageServer, type PageServer } from '../support/browser-page.js';
+import { launchChromium } from '../support/chromium.js';
+import { startFaultServer, type FaultServer } from '../support/fault-server.js';
+import { waitFor } from '../support/wait-for.js';
+
+let browser: Browser;
+let pages: PageServer;
+let server: FaultServer;
+let context: BrowserContext | undefined;
+
+beforeAll(async () => {
+  [browser, pages] = await Promise.all([launchChromium(), startPageServer()]);
+});
+afterAll(async () => {
+  await browser?.close();
+  await pages?.close();
+});
+afterEach(async () => {
+  await context?.close();
+  context = undefined;
+  await server?.close();
+});
+
+/** What a page records of its shared connection. */
+interface PageLog {
+  statuses: string[];
+  roles: string[];
+  messages: string[];
+  dropped: string[];
+  retries: number;
+}
+interface SharedWindow {
+  xshared: typeof import('../../src/shared.js');
+  conn: import('../../src/shared.js').SharedConnection;
+  log: PageLog;
+  ready?: boolean;
+}
+
+/** Opens a page of the origin with a shared connection for `key` (autoConnect off: the test connects). */
+async function openPage(url: string, key: string): Promise<Page> {
+  const page = await context!.newPage();
+  page.on('pageerror', (error) => console.error('page error', error));
+  await page.goto(`${pages.url}shared.html`);
+  await page.waitForFunction(() => (window as unknown as SharedWindow).ready === true);
+  await page.evaluate(
+    ([url, key]) => {
+      const w = window as unknown as SharedWindow;
+      const log: PageLog = { statuses: [], roles: [], messages: [], dropped: [], retries: 0 };
+      const conn = w.xshared.createSharedConnection({ key, url, autoConnect: false, backoff: { initialDelayMs: 300, maxDelayMs: 600 } });
+      conn.on('status', (s) => log.statuses.push(s));
+      conn.on('role', (r) => log.roles.push(r));
+      conn.on('message', (m) => log.messages.push(String(m)));
+      conn.on('dropped', (d) => log.dropped.push(String(d.data)));
+      conn.on('retry', () => log.retries++);
+      w.conn = conn;
+      w.log = log;
+    },
+    [url, key] as const,
+  );
+  return page;
+}
+
+const logOf = (page: Page) => page.evaluate(() => (window as unknown as SharedWindow).log);
+const roleOf = (page: Page) => page.evaluate(() => (window as unknown as SharedWindow).conn.role);
+const statusOf = (page: Page) => page.evaluate(() => (window as unknown as SharedWindow).conn.status);
+const everyPage = async (ps: Page[], check: (page: Page) => Promise<boolean>) => (await Promise.all(ps.map(check))).every(Boolean);
+const sendFrom = (page: Page, messages: string[]) =>
+  page.evaluate((messages) => messages.map((m) => (window as unknown as SharedWindow).conn.send(m)), messages);
+const received = () => server.connections.flatMap((c) => c.messages.map(String));
+
+async function elected(ps: Page[]): Promise<Page> {
+  await waitFor(async () => {
+    const roles = await Promise.all(ps.map(roleOf));
+    return roles.filter((r) => r === 'leader').length === 1 && roles.filter((r) => r === 'follower').length === ps.length - 1;
+  }, 10_000, 'one leader, the other pages following');
+  const roles = await Promise.all(ps.map(roleOf));
+  return ps[roles.indexOf('leader')]!;
+}
+
+it('runs in a secure context with Web Locks and BroadcastChannel, so the connection is shared', async () => {
+  server = await startFaultServer();
+  context = await browser.newContext();
+  const page = await openPage(server.url, 'probe');
+  const facts = await page.evaluate(() => ({
+    secure: window.isSecureContext,
+    locks: typeof navigator.locks?.request,
+    shared: (window as unknown as SharedWindow).conn.shared,
+  }));
+  expect(facts).toEqual({ secure: true, locks: 'function', shared: true });
+});
+
+it('leader page closed: a follower connects, peakOpen stays 1, every message from every page arrives once, every page sees the same statuses', async () => {
+  server = await startFaultServer();
+  context = await browser.newContext();
+  const ps: Page[] = [];
+  for (let i = 0; i < 3; i++) ps.push(await openPage(server.url, 'live'));
+  const leader = await elected(ps);
+  await ps[2]!.evaluate(() => (window as unknown as SharedWindow).conn.connect());
+  await waitFor(() => everyPage(ps, async (p) => (await statusOf(p)) === 'open'), 10_000, 'every page open');
+
+  const before = ps.map((p, i) => Array.from({ length: 3 }, (_, n) => `p${i}-a${n}`));
+  await Promise.all(ps.map((p, i) => sendFrom(p, before[i]!)));
+  await waitFor(() => received().length === 9, 10_000, 'the 9 messages at the server');
+
+  await leader.close();
+  const rest = ps.filter((p) => p !== leader);
+  const next = await elected(rest);
+  expect(next).not.toBe(leader);
+  await waitFor(() => everyPage(rest, async (p) => (await statusOf(p)) === 'open'), 10_000, 'the remaining pages open again');
+  const after = rest.map((p) => Array.from({ length: 3 }, (_, n) => `p${ps.indexOf(p)}-b${n}`));
+  await Promise.all(rest.map((p, i) => sendFrom(p, after[i]!)));
+  const all = [...before.flat(), ...after.flat()];
+  await waitFor(() => received().length === all.length, 10_000, `the ${all.length} messages at the server`);
+
+  expect(server.upgrades).toBe(2);
+  expect(server.peakOpen).toBe(1);
+  expect([...received()].sort()).toEqual([...all].sort()); // each once
+  const logs = await Promise.all(rest.map(logOf));
+  for (const log of logs) {
+    expect(log.statuses).toEqual(['connecting', 'open', 'connecting', 'open']);
+    expect(log.dropped).toEqual([]);
+    // the server echoes: every page got every echo once (those of the first phase, and the second)
+    expect([...log.messages].sort()).toEqual([...all].sort());
+  }
+});
+
+it('herd view: ten pages, a server restart, one attempt at the server per retry, not ten', async () => {
+  server = await startFaultServer();
+  context = await browser.newContext();
+  const ps: Page[] = [];
+  for (let i = 0; i < 10; i++) ps.push(await openPage(server.url, 'herd'));
+  const leader = await elected(ps);
+  await leader.evaluate(() => (window as unknown as SharedWindow).conn.connect());
+  await waitFor(() => everyPage(ps, async (p) => (await statusOf(p)) === 'open'), 10_000, 'every page open');
+  expect(server.upgrades).toBe(1);
+
+  server.resetCounters();
+  await server.restart({ downMs: 1500 });
+  await waitFor(() => everyPage(ps, async (p) => (await statusOf(p)) === 'open'), 15_000, 'every page open after the restart');
+
+  const logs = await Promise.all(ps.map(logOf));
+  const leaderLog = logs[ps.indexOf(leader)]!;
+  const attemptsSeen = leaderLog.statuses.filter((s) => s === 'connecting').length - 1; // the first connect was before the reset
+  expect(leaderLog.retries).toBeGreaterThanOrEqual(1);
+  expect(server.attempts).toBe(attemptsSeen);
+  expect(server.upgrades).toBe(1);
+  expect(server.peakOpen).toBe(1);
+  for (const log of logs) expect(log.statuses).toEqual(leaderLog.statuses);
+  console.log(`[herd] 10 pages, restart down 1.5 s: ${server.attempts} attempts at the server for ${leaderLog.retries} retries of the one leader`);
+});
