@@ -240,15 +240,16 @@ class SharedHandle {
     this.election.send({ type: 'LEAVE' });
   }
 
+  /** The role event first, then what the state asks for (a leader's first status comes after `role leader`). */
   private entered(state: string): void {
-    if (state === 'leader') this.lead();
-    else if (state === 'leaving') this.leave();
-    else if (state === 'left') this.left();
     const role = this.role;
     if (role !== this.announcedRole) {
       this.announcedRole = role;
       this.fire('role', role);
     }
+    if (state === 'leader') this.lead();
+    else if (state === 'leaving') this.leave();
+    else if (state === 'left') this.left();
   }
 
   /** Holding the lock: run the connection, take over this tab's waiting messages, say so. */

@@ -5,7 +5,9 @@
  * from every page arrives once, every page sees the same statuses. The herd: ten pages, a server
  * restart, one attempt at the server per retry.
  */
+import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import ts from 'typescript';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { startPageServer, type PageServer } from '../support/browser-page.js';
 import { launchChromium } from '../support/chromium.js';
@@ -156,4 +158,39 @@ it('herd view: ten pages, a server restart, one attempt at the server per retry,
   expect(server.peakOpen).toBe(1);
   for (const log of logs) expect(log.statuses).toEqual(leaderLog.statuses);
   console.log(`[herd] 10 pages, restart down 1.5 s: ${server.attempts} attempts at the server for ${leaderLog.retries} retries of the one leader`);
+});
+
+/** The README's example for the shared connection, as JavaScript (the first ```ts block of its section). */
+async function readmeExample(): Promise<string> {
+  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
+  const start = readme.indexOf('\n## One connection for all tabs (`xstate-websocket/shared`)\n');
+  expect(start).toBeGreaterThanOrEqual(0);
+  const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(start))![1]!;
+  return ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
+}
+
+it('README example, run as written in two pages (A, then B) against an echo server: one socket, both get their echo', async () => {
+  server = await startFaultServer();
+  context = await browser.newContext();
+  const example = await readmeExample();
+  expect(example.split('wss://example.com/live').length).toBe(2);
+  const code = example.replace('wss://example.com/live', `${server.url}/live`);
+  const run = async (title: string) => {
+    const page = await context!.newPage();
+    const lines: string[] = [];
+    page.on('console', (message) => lines.push(message.text()));
+    page.on('pageerror', (error) => lines.push(`pageerror ${String(error)}`));
+    await page.goto(`${pages.url}shared.html`);
+    await page.waitForFunction(() => (window as unknown as SharedWindow).ready === true);
+    await page.evaluate((title) => void (document.title = title), title);
+    await page.addScriptTag({ type: 'module', content: code });
+    return lines;
+  };
+  const a = await run('A');
+  await waitFor(() => a.includes('message hello from A'), 10_000, 'tab A open with its echo');
+  const b = await run('B');
+  await waitFor(() => b.includes('message hello from B') && a.includes('message hello from B'), 10_000, "B's echo in both tabs");
+  expect(a).toEqual(['shared true', 'role leader', 'status connecting', 'status open', 'message hello from A', 'message hello from B']);
+  expect(b).toEqual(['shared true', 'role follower', 'status open', 'message hello from B']);
+  expect(server.upgrades).toBe(1);
 });

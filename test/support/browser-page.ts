@@ -36,10 +36,13 @@ const PAGE_HTML = `<!doctype html>
   window.ready = true;
 </script></head><body></body></html>`;
 
-/** The page of the shared connection's tests: `xstate-websocket/shared` as `window.xshared`. */
+/**
+ * The page of the shared connection's tests: `xstate-websocket/shared` as `window.xshared`, and
+ * importable by name (the README example runs in it as written).
+ */
 const SHARED_PAGE_HTML = `<!doctype html>
 <html><head><meta charset="utf-8"><title>xstate-websocket/shared browser tests</title>
-<script type="importmap">{ "imports": { "xstate": "/vendor/xstate/xstate.esm.js" } }</script>
+<script type="importmap">{ "imports": { "xstate": "/vendor/xstate/xstate.esm.js", "xstate-websocket/shared": "/dist/shared.js" } }</script>
 <script type="module">
   import * as xshared from '/dist/shared.js';
   window.xshared = xshared;

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { SHIPPED_SHARED_POLICIES, type SharedPolicies } from '../../../src/shared/create-shared-connection.js';
-import type { SharedDropReason } from '../../../src/shared/shared.types.js';
+import type { SharedConnectionOptions, SharedDropReason } from '../../../src/shared/shared.types.js';
 import { microtasks } from './fake-tabs.js';
 import { createWorld, type Tab, type World } from './world.js';
 
@@ -164,20 +164,24 @@ function acceptAll(r: Real): void {
  * server accepts and completes closes, a closed connection is reconnected, time passes; then
  * every message sent from a tab that did not crash is delivered or reported dropped (S2).
  */
-async function drain(m: Model, r: Real): Promise<void> {
+export async function drain(m: Model, r: Real): Promise<void> {
   const { world } = r;
   for (const t of world.live()) t.frozen = false;
   world.openTab();
-  for (let round = 0; round < 6; round++) {
-    await world.settle();
-    r.check();
+  /** A healthy server from now on: it accepts every socket and answers every close, as they come. */
+  const healthy = () => {
     for (const socket of world.server.sockets) if (socket.readyState === 2) socket.completeClose();
     acceptAll(r);
+    checkAlways(r);
+  };
+  for (let round = 0; round < 4; round++) {
     await world.settle();
-    r.check();
+    healthy();
+    await world.settle();
     const leader = world.live().find((t) => t.conn.role === 'leader');
     if (leader && ['manuallyClosed', 'idle', 'gaveUp'].includes(leader.conn.status)) leader.conn.connect();
-    world.advance(60_000, () => checkAlways(r));
+    healthy();
+    world.advance(60_000, healthy);
   }
   await world.settle();
   checkMirrored(r);
@@ -195,11 +199,19 @@ async function drain(m: Model, r: Real): Promise<void> {
   void m;
 }
 
+/** A fresh origin without tabs, and its model; every tab opens with `options`. */
+export function createRun(policies: SharedPolicies = SHIPPED_SHARED_POLICIES, options: Partial<SharedConnectionOptions> = {}): { model: Model; real: Real } {
+  const world = createWorld(policies, options);
+  const real: Real = { world, senders: new Map(), crashed: new Set(), check: () => checkAlways(real) };
+  return { model: { tabs: [], sent: 0, pushed: 0 }, real };
+}
+
+/** Runs with a small queue (2: `queue-full` is reached) or the default. */
+const optionsArbitrary = fc.record({ maxQueuedMessages: fc.constantFrom(2, 1_000) });
+
 export function sharedProperty(policies: SharedPolicies = SHIPPED_SHARED_POLICIES) {
-  return fc.asyncProperty(fc.commands(sharedCommands(), { size: '+1' }), async (cmds) => {
-    const world = createWorld(policies);
-    const real: Real = { world, senders: new Map(), crashed: new Set(), check: () => checkAlways(real) };
-    const model: Model = { tabs: [], sent: 0, pushed: 0 };
+  return fc.asyncProperty(optionsArbitrary, fc.commands(sharedCommands(), { size: '+1' }), async (options, cmds) => {
+    const { model, real } = createRun(policies, options);
     await fc.asyncModelRun(() => ({ model, real }), cmds);
     await drain(model, real);
   });

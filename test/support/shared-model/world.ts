@@ -40,7 +40,8 @@ export interface World {
   live(): Tab[];
 }
 
-export function createWorld(policies: SharedPolicies = SHIPPED_SHARED_POLICIES): World {
+/** `defaults`: options every tab opens with (an `openTab` call's own options win). */
+export function createWorld(policies: SharedPolicies = SHIPPED_SHARED_POLICIES, defaults: Partial<SharedConnectionOptions> = {}): World {
   const server = createFakeWebSocketServer();
   const tasks = new TaskQueue();
   const locks = new FakeLocks(tasks);
@@ -65,6 +66,7 @@ export function createWorld(policies: SharedPolicies = SHIPPED_SHARED_POLICIES):
           seed: fake.id,
           locks: locks.forTab(fake),
           BroadcastChannel: channels.forTab(fake),
+          ...defaults,
           ...options,
         },
         policies,
