@@ -95,6 +95,23 @@ describe('createSharedConnection', () => {
     expect(a.payloads('role')).toEqual(['leader', 'left']);
   });
 
+  it("after a hand-over, the new leader's open is a reconnect in every tab, its downtime since the session ended", async () => {
+    const world = createWorld();
+    const [a, b, c] = [world.openTab(), world.openTab(), world.openTab()];
+    await world.settle();
+    world.server.latest().accept();
+    await world.settle();
+    world.closeTab(a);
+    await world.settle();
+    expect(b.conn.role).toBe('leader');
+    b.clock.increment(700);
+    world.server.latest().accept();
+    await world.settle();
+    const opens = [{ protocol: '', reconnected: false, downtimeMs: 0 }, { protocol: '', reconnected: true, downtimeMs: 700 }];
+    expect(b.payloads('open')).toEqual(opens);
+    expect(c.payloads('open')).toEqual(opens);
+  });
+
   it('a follower that stops leaves the others connected', async () => {
     const { world, a, b } = await twoTabs();
     world.server.latest().accept();

@@ -65,9 +65,9 @@ export function buildSharedConnection<In, Out>(options: SharedConnectionOptions<
   }
   if (BroadcastChannel !== undefined && typeof BroadcastChannel !== 'function') mustBe('BroadcastChannel', 'a BroadcastChannel constructor', BroadcastChannel);
   const connection = rest as ConnectionOptions;
-  const { handle } = resolveOptions(connection);
+  const { handle, adapter } = resolveOptions(connection);
   if (locks === undefined || BroadcastChannel === undefined) return new Unshared(createConnection(connection));
-  return new SharedHandle(key, connection, handle, locks, BroadcastChannel, policies);
+  return new SharedHandle(key, connection, handle, adapter.now, locks, BroadcastChannel, policies);
 }
 
 const defaultLocks = () => (globalThis as { navigator?: { locks?: LockManagerLike } }).navigator?.locks;
@@ -121,11 +121,17 @@ class SharedHandle {
   private readonly maxQueuedMessages: number;
   private readonly autoConnect: boolean;
   private readonly connectionOptions: ConnectionOptions;
+  private readonly now: () => number;
+  /** Whether this tab knew the connection open before (as leader or follower): a new leader's first open is then a reconnect. */
+  private sawOpen = false;
+  /** When this tab saw the last open session end (its status left `open`), for a new leader's `downtimeMs`. */
+  private openEndedAt: number | null = null;
 
   constructor(
     key: string,
     options: ConnectionOptions,
     handle: Resolved,
+    now: () => number,
     locks: LockManagerLike,
     Channel: BroadcastChannelConstructor,
     policies: SharedPolicies,
@@ -135,6 +141,7 @@ class SharedHandle {
     this.codec = handle.codec;
     this.maxQueuedMessages = handle.maxQueuedMessages;
     this.autoConnect = handle.autoConnect;
+    this.now = now;
     const name = `xstate-websocket:${key}`;
     this.channel = new Channel(name);
     this.channel.onmessage = (event) => this.receive(event.data as WireMessage);
@@ -263,8 +270,9 @@ class SharedHandle {
       this.deliver(data);
     });
     for (const event of FORWARDED) {
-      conn.on(event, (payload) => {
+      conn.on(event, (received) => {
         if (this.stopped) return;
+        const payload = event === 'open' ? this.opened(received as SharedConnectionEventMap['open']) : received;
         this.post({ t: 'event', leader: this.self, event, payload: event === 'error' ? { message: (payload as { message: string }).message } : payload });
         this.fire(event, payload);
       });
@@ -287,6 +295,27 @@ class SharedHandle {
     else if (this.lastLeaderStatus === 'manuallyClosed') conn.close();
     this.setStatus(conn.status);
     this.post({ t: 'state', leader: this.self, status: conn.status });
+  }
+
+  /**
+   * The leader's `open`, told as the shared connection's: a reconnect when any leader had it open
+   * before, its downtime since this tab saw that session end.
+   */
+  private opened(open: SharedConnectionEventMap['open']): SharedConnectionEventMap['open'] {
+    const first = !open.reconnected && !this.sawOpen;
+    this.sawOpen = true;
+    if (open.reconnected || first) return open;
+    const downtimeMs = this.openEndedAt === null ? 0 : Math.max(0, this.safeNow() - this.openEndedAt);
+    return { ...open, reconnected: true, downtimeMs };
+  }
+
+  private safeNow(): number {
+    try {
+      const now = this.now();
+      return Number.isFinite(now) ? now : performance.now();
+    } catch {
+      return performance.now();
+    }
   }
 
   private leaderStatus(status: ConnectionStatus): void {
@@ -336,9 +365,11 @@ class SharedHandle {
         if (this.isLeader() || this.role === 'left') return this.heardAfterLeaving(message.leader);
         this.heard(message.leader);
         this.lastLeaderStatus = message.status;
+        if (message.status === 'open') this.sawOpen = true;
         if (!this.stopped) this.setStatus(message.status);
         return;
       case 'event':
+        if (message.event === 'open') this.sawOpen = true;
         if (!this.stopped && !this.isLeader()) this.fire(message.event, message.payload as never);
         return;
       case 'message':
@@ -474,6 +505,7 @@ class SharedHandle {
 
   private setStatus(status: ConnectionStatus): void {
     if (status === this.current) return;
+    if (this.current === 'open') this.openEndedAt = this.safeNow();
     this.current = status;
     this.fire('status', status);
   }
