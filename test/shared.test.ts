@@ -112,6 +112,22 @@ describe('createSharedConnection', () => {
     expect(c.payloads('open')).toEqual(opens);
   });
 
+  it('close() in a follower while the leader page is gone is carried out by the next leader', async () => {
+    const { world, a, b } = await twoTabs();
+    const c = world.openTab();
+    await world.settle();
+    world.server.latest().accept();
+    await world.settle();
+    world.closeTab(a);
+    c.conn.close(); // posted to a, which is gone
+    await world.settle();
+    expect(b.conn.role).toBe('leader');
+    world.server.latest().completeClose();
+    await world.settle();
+    expect([b.conn.status, c.conn.status]).toEqual(['manuallyClosed', 'manuallyClosed']);
+    expect(world.server.live()).toEqual([]);
+  });
+
   it('a follower that stops leaves the others connected', async () => {
     const { world, a, b } = await twoTabs();
     world.server.latest().accept();

@@ -109,7 +109,13 @@ class SharedHandle {
   private seq = 0;
   private readonly pending = new Map<number, Pending>();
   private readonly outbox: Outgoing[] = [];
-  private heldCommand: Command | null = null;
+  /**
+   * A follower's latest call (connect, close, reconnect) until the leader confirms it: handed to
+   * `leader`, or waiting for one (`null`). A later call replaces it; a new leader gets it again
+   * (a call the old leader carried out just before it vanished is then carried out twice: each is
+   * harmless twice).
+   */
+  private command: { readonly command: Command; readonly seq: number; leader: string | null } | null = null;
   /** The status the last leader announced: a new leader connects when it was wanted (`WANTED`). */
   private lastLeaderStatus: ConnectionStatus | null = null;
   private release: (() => void) | null = null;
@@ -287,8 +293,8 @@ class SharedHandle {
       else this.fire('dropped', { data: entry.data, reason: 'handover' });
     }
     this.pending.clear();
-    const command = this.heldCommand;
-    this.heldCommand = null;
+    const command = this.command?.command;
+    this.command = null;
     const wanted = this.lastLeaderStatus === null ? this.autoConnect && !this.called : WANTED.has(this.lastLeaderStatus);
     if (command) this.apply(command);
     else if (wanted) conn.connect();
@@ -382,6 +388,7 @@ class SharedHandle {
         return;
       case 'ack':
       case 'drop': {
+        if (message.to === this.self && this.command?.seq === message.seq && this.command.leader === message.leader) this.command = null;
         const entry = message.to === this.self ? this.pending.get(message.seq) : undefined;
         if (!entry || entry.leader !== message.leader) return;
         this.pending.delete(message.seq);
@@ -391,11 +398,14 @@ class SharedHandle {
         return this.finishIfIdle();
       }
       case 'command':
-        if (message.to === this.self && this.isLeader()) this.apply(message.command);
+        if (message.to !== this.self || !this.isLeader()) return;
+        this.post({ t: 'ack', leader: this.self, to: message.from, seq: message.seq });
+        this.apply(message.command);
         return;
       case 'leaving':
         if (this.knownLeader() !== message.leader) return;
         this.election.send({ type: 'LEADER.LEFT' });
+        if (this.command?.leader === message.leader) this.command.leader = null; // not carried out: for the next leader
         for (const [seq, entry] of this.pending) {
           if (entry.leader !== message.leader) continue;
           if (this.stopped) {
@@ -425,9 +435,7 @@ class SharedHandle {
       entry.leader = leader;
       this.post({ t: 'send', from: this.self, to: leader, seq, data: entry.data });
     }
-    const command = this.heldCommand;
-    this.heldCommand = null;
-    if (command) this.post({ t: 'command', to: leader, command });
+    if (this.command && this.command.leader !== leader) this.postCommand(leader);
   }
 
   private dropHandedTo(isEarlier: (leader: string) => boolean): void {
@@ -489,10 +497,16 @@ class SharedHandle {
     if (this.stopped) throw new Error(`${PREFIX} ${method}() after stop(); create a new connection instead.`);
     check?.();
     this.called = true;
+    if (this.isLeader()) return this.apply(command);
+    this.command = { command, seq: ++this.seq, leader: null };
     const leader = this.knownLeader();
-    if (this.isLeader()) this.apply(command);
-    else if (leader !== null) this.post({ t: 'command', to: leader, command });
-    else this.heldCommand = command;
+    if (leader !== null) this.postCommand(leader);
+  }
+
+  private postCommand(leader: string): void {
+    const { command, seq } = this.command!;
+    this.command!.leader = leader;
+    this.post({ t: 'command', from: this.self, to: leader, seq, command });
   }
 
   private isLeader(): boolean {

@@ -98,7 +98,10 @@ export type ElectionEvent =
 /** The events a leader forwards to followers under their own name. */
 export type ForwardedEvent = 'open' | 'close' | 'error' | 'retry' | 'gaveUp';
 
-/** What tabs post on the channel. `leader` is the posting leader's id, `to` the addressed tab's. */
+/**
+ * What tabs post on the channel. `leader` is the posting leader's id, `to` the addressed tab's;
+ * `seq` numbers a tab's messages and calls, which the leader confirms (`ack`) or refuses (`drop`).
+ */
 export type WireMessage =
   | { t: 'hello'; from: string }
   | { t: 'state'; leader: string; status: ConnectionStatus }
@@ -107,7 +110,7 @@ export type WireMessage =
   | { t: 'send'; from: string; to: string; seq: number; data: OutgoingData }
   | { t: 'ack'; leader: string; to: string; seq: number }
   | { t: 'drop'; leader: string; to: string; seq: number; reason: SharedDropReason; error?: string }
-  | { t: 'command'; to: string; command: Command }
+  | { t: 'command'; from: string; to: string; seq: number; command: Command }
   | { t: 'leaving'; leader: string };
 
 /** An app's call that the leader carries out for the tab that made it. */
