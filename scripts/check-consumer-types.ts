@@ -37,6 +37,7 @@ import {
   type ConnectionOptions,
   type ConnectionStatus,
 } from 'xstate-websocket';
+import { createSharedConnection, type SharedConnection } from 'xstate-websocket/shared';
 
 const options: ConnectionOptions = { url: 'ws://127.0.0.1:9/', autoConnect: false, WebSocket: class {} as never };
 const conn = createConnection(options);
@@ -51,7 +52,10 @@ const child = actor.getSnapshot().children.connection!;
 const childStatus: ConnectionStatus = getStatus(child.getSnapshot());
 actor.stop();
 conn.stop();
-console.log(status, childStatus);
+const shared: SharedConnection = createSharedConnection({ key: 'k', ...options });
+const sharedStatus: ConnectionStatus = shared.status;
+shared.stop();
+console.log(status, childStatus, sharedStatus, shared.shared);
 `;
 
 function run(command: string, args: string[], cwd: string): string {
@@ -94,7 +98,13 @@ function main(): void {
       dir,
     ).trim();
     if (loaded !== 'function function') throw new Error(`consumer import with xstate ${xstate} gave: ${loaded}`);
-    console.log(`consumer runtime import: ok with xstate ${xstate}`);
+    const sharedLoaded = run(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('xstate-websocket/shared'); console.log(typeof m.createSharedConnection)"],
+      dir,
+    ).trim();
+    if (sharedLoaded !== 'function') throw new Error(`consumer import of xstate-websocket/shared with xstate ${xstate} gave: ${sharedLoaded}`);
+    console.log(`consumer runtime import: ok with xstate ${xstate} (xstate-websocket and xstate-websocket/shared)`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
