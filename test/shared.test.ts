@@ -128,6 +128,23 @@ describe('createSharedConnection', () => {
     expect(world.server.live()).toEqual([]);
   });
 
+  it("a leader that stops with a follower's messages still queued: the next leader sends them, none dropped", async () => {
+    const { world, a, b } = await twoTabs();
+    b.conn.send('b1');
+    a.conn.send('a1');
+    await world.settle(); // both wait in a's queue: its socket is still connecting
+    a.conn.stop();
+    await world.settle();
+    world.server.sockets[0]!.completeClose();
+    await world.settle();
+    expect(b.conn.role).toBe('leader');
+    world.server.latest().accept();
+    await world.settle();
+    expect(world.server.latest().sent).toEqual(['b1']);
+    expect(b.payloads('dropped')).toEqual([]);
+    expect(a.payloads('dropped')).toEqual([{ data: 'a1', reason: 'stopped' }]);
+  });
+
   it('a follower that stops leaves the others connected', async () => {
     const { world, a, b } = await twoTabs();
     world.server.latest().accept();

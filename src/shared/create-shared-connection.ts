@@ -241,7 +241,8 @@ class SharedHandle {
     if (SOCKET_STATUSES.has(before)) this.fire('close', STOP_CLOSE);
     if (before !== 'manuallyClosed') this.fire('status', 'manuallyClosed');
     if (leader) {
-      for (const entry of this.outbox.splice(0)) this.drop(entry, entry.from === null ? 'stopped' : 'handover');
+      // A follower's messages are not lost: on `leaving` it hands them to the next leader.
+      for (const entry of this.outbox.splice(0)) if (entry.from === null) this.drop(entry, 'stopped');
     } else {
       for (const [seq, entry] of this.pending) {
         if (entry.leader !== null) continue; // handed to the leader: its answer still comes
@@ -403,8 +404,8 @@ class SharedHandle {
         this.apply(message.command);
         return;
       case 'leaving':
-        if (this.knownLeader() !== message.leader) return;
-        this.election.send({ type: 'LEADER.LEFT' });
+        // A stopped tab no longer follows anyone, but still hears what became of what it handed over.
+        if (this.knownLeader() === message.leader) this.election.send({ type: 'LEADER.LEFT' });
         if (this.command?.leader === message.leader) this.command.leader = null; // not carried out: for the next leader
         for (const [seq, entry] of this.pending) {
           if (entry.leader !== message.leader) continue;

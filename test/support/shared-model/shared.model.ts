@@ -12,7 +12,7 @@ import { createWorld, type Tab, type World } from './world.js';
 
 export const SHARED_INVARIANTS = {
   S1: 'at most one socket for the key is CONNECTING or OPEN at any instant, also during hand-over',
-  S2: 'every message sent from any tab reaches the server at most once, and is delivered or reported dropped',
+  S2: 'every message sent from any tab reaches the server at most once, and is delivered or reported dropped (handover only after a crash)',
   S3: 'every tab sees the leader\'s status once the tabs have heard each other',
   S4: 'every tab gets each inbound message at most once',
 } as const;
@@ -190,6 +190,7 @@ export async function drain(m: Model, r: Real): Promise<void> {
     const drops = sender.payloads('dropped').filter((d) => d.data === data);
     if (drops.length > 1) fail('S2', `${data} reported dropped ${drops.length} times`);
     const reason: SharedDropReason | undefined = drops[0]?.reason;
+    if (reason === 'handover' && r.crashed.size === 0) fail('S2', `${data} reported dropped (handover) though no leader crashed: stop() hands over everything`);
     const out = counts.get(data) ?? 0;
     if (out === 1 && reason !== undefined && !(reason === 'handover' && r.crashed.size > 0)) {
       fail('S2', `${data} was delivered and reported dropped (${reason})`);
