@@ -11,7 +11,7 @@ import { sharedInvariantTitle, sharedProperty } from './support/shared-model/sha
 const params = { numRuns: NUM_RUNS };
 
 describe('createSharedConnection, model-based over several tabs', () => {
-  it(`${sharedInvariantTitle('S1')}; ${sharedInvariantTitle('S2')}; ${sharedInvariantTitle('S3')}; ${sharedInvariantTitle('S4')}`, async () => {
+  it(`${sharedInvariantTitle('S1')}; ${sharedInvariantTitle('S2')}; ${sharedInvariantTitle('S3')}; ${sharedInvariantTitle('S4')}; ${sharedInvariantTitle('S5')}`, async () => {
     await fc.assert(sharedProperty(), params);
   });
 });

@@ -15,6 +15,7 @@ export const SHARED_INVARIANTS = {
   S2: 'every message sent from any tab reaches the server at most once, and is delivered or reported dropped (handover only after a crash)',
   S3: 'every tab sees the leader\'s status once the tabs have heard each other',
   S4: 'every tab gets each inbound message at most once',
+  S5: 'each tab\'s messages reach the server in the order the tab sent them',
 } as const;
 export type SharedInvariant = keyof typeof SHARED_INVARIANTS;
 
@@ -54,6 +55,15 @@ function checkAlways(real: Real): void {
   const live = world.server.live();
   if (live.length > 1) fail('S1', `${live.length} sockets live: ${live.map((s) => world.tabs.findIndex((t) => t.sockets.includes(s))).join(', ')} (tab indexes)`);
   for (const [data, n] of delivered(world)) if (n > 1) fail('S2', `${data} reached the server ${n} times`);
+  const last = new Map<Tab, number>();
+  for (const socket of world.server.sockets) {
+    for (const data of socket.sent) {
+      const sender = real.senders.get(String(data));
+      const n = Number(String(data).slice(1));
+      if (sender && (last.get(sender) ?? 0) > n) fail('S5', `tab ${sender.id}'s ${String(data)} reached the server after m${last.get(sender)}`);
+      if (sender) last.set(sender, n);
+    }
+  }
   for (const tab of world.tabs) {
     const seen = new Set<unknown>();
     for (const m of tab.payloads('message')) {
