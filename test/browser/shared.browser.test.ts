@@ -135,6 +135,29 @@ it('leader page closed: a follower connects, peakOpen stays 1, every message fro
   }
 });
 
+// Chromium's frozen state (set over CDP, as the browser does to background pages) still ran the
+// leader's channel tasks in this headless build, so the follower's messages may go out before the
+// thaw; what is asserted holds either way: no hand-over while the lock is held, each message once.
+it('a frozen leader page keeps the lock: no hand-over, no second socket, a follower\'s messages go out once, in order', async () => {
+  server = await startFaultServer();
+  context = await browser.newContext();
+  const ps = [await openPage(server.url, 'frozen'), await openPage(server.url, 'frozen')];
+  const leader = await elected(ps);
+  const follower = ps.find((p) => p !== leader)!;
+  await leader.evaluate(() => (window as unknown as SharedWindow).conn.connect());
+  await waitFor(() => everyPage(ps, async (p) => (await statusOf(p)) === 'open'), 10_000, 'both pages open');
+  const cdp = await context.newCDPSession(leader);
+  await cdp.send('Page.setWebLifecycleState', { state: 'frozen' });
+  expect(await sendFrom(follower, ['f1', 'f2'])).toEqual([true, true]);
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  expect(await roleOf(follower)).toBe('follower');
+  await cdp.send('Page.setWebLifecycleState', { state: 'active' });
+  await waitFor(() => received().length === 2, 10_000, 'the two messages at the server');
+  expect(received()).toEqual(['f1', 'f2']);
+  expect(server.upgrades).toBe(1);
+  expect((await logOf(follower)).dropped).toEqual([]);
+});
+
 it('herd view: ten pages, a server restart, one attempt at the server per retry, not ten', async () => {
   server = await startFaultServer();
   context = await browser.newContext();
