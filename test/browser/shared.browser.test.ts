@@ -122,6 +122,7 @@ it('leader page closed: a follower connects, peakOpen stays 1, every message fro
   await Promise.all(rest.map((p, i) => sendFrom(p, after[i]!)));
   const all = [...before.flat(), ...after.flat()];
   await waitFor(() => received().length === all.length, 10_000, `the ${all.length} messages at the server`);
+  await waitFor(() => everyPage(rest, async (p) => (await logOf(p)).messages.length >= all.length), 10_000, 'every echo in every page');
 
   expect(server.upgrades).toBe(2);
   expect(server.peakOpen).toBe(1);
