@@ -40,6 +40,7 @@ import {
 import { createTestServer, TestClock } from 'xstate-websocket/testing';
 import { ReconnectingWebSocket, type ReconnectingWebSocketOptions } from 'xstate-websocket/websocket';
 import type { useConnection } from 'xstate-websocket/react';
+import { createSharedConnection, type SharedConnection } from 'xstate-websocket/shared';
 
 const options: ConnectionOptions = { url: 'ws://127.0.0.1:9/', autoConnect: false, WebSocket: class {} as never };
 const conn = createConnection(options);
@@ -64,7 +65,10 @@ const rws = new ReconnectingWebSocket('ws://127.0.0.1:9/', [], rwsOptions);
 rws.addEventListener('close', (event) => console.log(event.code, rws.readyState === ReconnectingWebSocket.CLOSED));
 rws.connection.stop();
 type Hook = typeof useConnection; // the react entry's types need no react types
-console.log(status, childStatus, null as unknown as Hook);
+const shared: SharedConnection = createSharedConnection({ key: 'k', ...options });
+const sharedStatus: ConnectionStatus = shared.status;
+shared.stop();
+console.log(status, childStatus, sharedStatus, shared.shared, null as unknown as Hook);
 `;
 
 function run(command: string, args: string[], cwd: string): string {
@@ -119,6 +123,13 @@ function main(): void {
     ).trim();
     if (testing !== 'function function') throw new Error(`consumer import of xstate-websocket/testing with xstate ${xstate} gave: ${testing}`);
     console.log(`consumer runtime import of xstate-websocket/testing: ok with xstate ${xstate}`);
+    const sharedLoaded = run(
+      process.execPath,
+      ['--input-type=module', '-e', "const m = await import('xstate-websocket/shared'); console.log(typeof m.createSharedConnection)"],
+      dir,
+    ).trim();
+    if (sharedLoaded !== 'function') throw new Error(`consumer import of xstate-websocket/shared with xstate ${xstate} gave: ${sharedLoaded}`);
+    console.log(`consumer runtime import of xstate-websocket/shared: ok with xstate ${xstate}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

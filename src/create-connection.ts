@@ -479,7 +479,7 @@ function call<T>(listener: (payload: T) => void, payload: T) {
   }
 }
 
-function checkCloseArguments(code: unknown, reason: unknown) {
+export function checkCloseArguments(code: unknown, reason: unknown) {
   if (typeof code !== 'number' || !Number.isInteger(code) || !(code === 1000 || (code >= 3000 && code <= 4999))) {
     throw new RangeError(`xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got ${describe(code)}.`);
   }

@@ -1,7 +1,8 @@
 /**
  * Serves the BUILT package (dist/) to a browser page on 127.0.0.1, with xstate's own ESM build
- * mapped by an import map, so the page runs exactly what `npm publish` would ship. Test support
- * modules the page needs (the instrumented client) are served from test/support/, transpiled.
+ * mapped by an import map, so the page runs exactly what `npm publish` would ship (`/` the core,
+ * `/shared.html` xstate-websocket/shared). Test support modules the page needs (the instrumented
+ * client) are served from test/support/, transpiled.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -35,6 +36,19 @@ const PAGE_HTML = `<!doctype html>
   window.ready = true;
 </script></head><body></body></html>`;
 
+/**
+ * The page of the shared connection's tests: `xstate-websocket/shared` as `window.xshared`, and
+ * importable by name (the README example runs in it as written).
+ */
+const SHARED_PAGE_HTML = `<!doctype html>
+<html><head><meta charset="utf-8"><title>xstate-websocket/shared browser tests</title>
+<script type="importmap">{ "imports": { "xstate": "/vendor/xstate/xstate.esm.js", "xstate-websocket/shared": "/dist/shared.js" } }</script>
+<script type="module">
+  import * as xshared from '/dist/shared.js';
+  window.xshared = xshared;
+  window.ready = true;
+</script></head><body></body></html>`;
+
 export interface PageServer {
   url: string;
   close(): Promise<void>;
@@ -44,6 +58,7 @@ export async function startPageServer(): Promise<PageServer> {
   const server: Server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     if (path === '/') return send(res, 200, 'text/html', PAGE_HTML);
+    if (path === '/shared.html') return send(res, 200, 'text/html', SHARED_PAGE_HTML);
     if (path === '/support/instrumented-client.js') {
       return send(res, 200, 'text/javascript', await transpile(INSTRUMENTED_CLIENT));
     }
