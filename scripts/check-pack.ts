@@ -29,6 +29,7 @@ export const SHIPS: readonly RegExp[] = [
 export const ALWAYS: readonly string[] = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 
 interface PackageJson {
+  version?: string;
   main?: string;
   module?: string;
   types?: string;
@@ -92,7 +93,9 @@ function main(): void {
   const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--silent'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
   const packed = (JSON.parse(out) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path).sort();
   const { unexpected, missing, deadLinks } = packProblems(packed, pkg, (path) => readFileSync(`${root}${path}`, 'utf8'));
+  const changelog = readFileSync(`${root}CHANGELOG.md`, 'utf8');
   const report = [
+    ...(changelog.split('\n').includes(`## ${pkg.version}`) ? [] : [`CHANGELOG.md has no "## ${pkg.version}" entry for the version in package.json (npx changeset, then npm run version-packages)`]),
     ...unexpected.map((path) => `ships but should not (not matched by SHIPS in scripts/check-pack.ts): ${path}`),
     ...missing.map((path) => `does not ship but must (package.json points at it, or every package has it): ${path}`),
     ...deadLinks.map((line) => `dead link on the registry page: ${line}; link only what ships ("files" in package.json), or write the path as code`),
