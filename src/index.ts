@@ -5,6 +5,7 @@ export type { ConnectionEnvironment, EnvironmentSignal } from './environment.js'
 export type { Connection, ConnectionEventMap, DropReason } from './create-connection.js';
 export { connectionMachine, getStatus } from './connection.machine.js';
 export { createSocketActor } from './socket.actor.js';
+export type { SocketActorLogic } from './socket.actor.js';
 export type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 export type { TimerClock } from './let-go.js';
 export { CONNECTION_STATUSES, HIDDEN_CHECK_DEFAULT_MS } from './connection.types.js';
@@ -28,6 +29,7 @@ export type {
   SocketReport,
 } from './connection.types.js';
 export { resolveOptions } from './options.js';
+export type { ResolvedOptions } from './options.js';
 export { DEFAULTS } from './options.types.js';
 export type { BackoffOptions, Codec, ConnectionClock, ConnectionOptions, HandshakeOptions, HeartbeatOptions, PongData, UrlSource } from './options.types.js';
 export { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from './backoff.js';
@@ -36,4 +38,4 @@ export { formatReason, REASONS } from './reasons.js';
 export type { ReasonLabel } from './reasons.js';
 export { CLOSE_CODE_TABLE, closeCodePolicy, HANDSHAKE_REJECTED_CLOSE_CODE, isRetryableCloseCode, TIMEOUT_CLOSE_CODE } from './close-codes.js';
 export type { CloseCodePolicy } from './close-codes.js';
-export type { OutgoingData, WebSocketConstructor, WebSocketLike } from './websocket.types.js';
+export type { AnyListener, OutgoingData, WebSocketConstructor, WebSocketLike } from './websocket.types.js';

@@ -24,7 +24,8 @@ const CLOSED = 3;
 /** A socket as far as this class reads it: the adapter's slice, and what WHATWG sockets also have. */
 type Socket = WebSocketLike & { readonly url?: string; readonly extensions?: string; readonly bufferedAmount?: number };
 
-type Handler<K extends keyof ReconnectingWebSocketEventMap> = ((this: ReconnectingWebSocket, event: ReconnectingWebSocketEventMap[K]) => unknown) | null;
+/** An `on<event>` handler property (`onopen`, `onmessage`, `onclose`, `onerror`): called with the event, `this` the socket. */
+export type ReconnectingWebSocketHandler<K extends keyof ReconnectingWebSocketEventMap> = ((this: ReconnectingWebSocket, event: ReconnectingWebSocketEventMap[K]) => unknown) | null;
 
 /**
  * A WebSocket that reconnects: `new ReconnectingWebSocket(url, protocols?, options?)`. `url` may
@@ -44,10 +45,10 @@ export class ReconnectingWebSocket extends EventTarget {
 
   /** The connection underneath: its `on('retry' | 'gaveUp' | ...)` events and `actor`. */
   readonly connection: Connection;
-  onopen: Handler<'open'> = null;
-  onmessage: Handler<'message'> = null;
-  onclose: Handler<'close'> = null;
-  onerror: Handler<'error'> = null;
+  onopen: ReconnectingWebSocketHandler<'open'> = null;
+  onmessage: ReconnectingWebSocketHandler<'message'> = null;
+  onclose: ReconnectingWebSocketHandler<'close'> = null;
+  onerror: ReconnectingWebSocketHandler<'error'> = null;
 
   private socket: Socket | null = null;
   /** Bytes given to `send` while not open and still waiting in the connection's queue. */

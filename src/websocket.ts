@@ -3,6 +3,7 @@
  * reconnecting-websocket or partysocket.
  */
 export { ReconnectingWebSocket } from './websocket.class.js';
+export type { ReconnectingWebSocketHandler } from './websocket.class.js';
 export { CloseEventImpl as CloseEvent, DroppedEvent, WebSocketErrorEvent } from './websocket.events.js';
 export type { CloseEventInit, ReconnectingWebSocketEventMap } from './websocket.events.js';
 export { OPTION_ALIASES } from './websocket.options.js';
