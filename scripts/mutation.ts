@@ -51,6 +51,8 @@ export const MUTATION_TESTS: Record<string, string[]> = {
   // The adapter's parts: their own unit tests, and the adapter's tests that use them on the fake.
   'src/url.ts': ['test/url.test.ts', 'test/options.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.test.ts'],
   'src/ask.ts': ['test/url.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.handshake.test.ts'],
+  'src/environment.ts': ['test/environment.test.ts', 'test/options.test.ts'],
+  'src/clock-jumps.ts': ['test/clock-jumps.test.ts', 'test/environment.test.ts', 'test/create-connection.model.test.ts'],
   'src/silence.ts': ['test/silence.test.ts', 'test/socket.actor.test.ts', 'test/create-connection.lifecycle.test.ts'],
   'src/let-go.ts': ['test/socket.actor.test.ts', 'test/create-connection.lifecycle.test.ts', 'test/create-connection.edges.test.ts'],
   // The adapter: its unit tests, the chart and handle tests that drive it through the fake

@@ -311,6 +311,42 @@ describe('browserEnvironment', () => {
     expect(() => unlisten()).not.toThrow();
   });
 
+  // Partial scopes (a worker, a test double, an embedded webview): what exists is used, nothing else is touched.
+  it('listens to nothing where the scope can add but not remove listeners (it could not stop listening)', () => {
+    const target = new EventTarget();
+    let added = 0;
+    const scope = { addEventListener: (type: string, fn: EventListener) => (added++, target.addEventListener(type, fn)), navigator: { onLine: false } };
+    const said: EnvironmentSignal[] = [];
+    browserEnvironment(scope).listen((s) => said.push(s));
+    expect(added).toBe(0);
+    expect(said).toEqual([]);
+  });
+
+  it('without a document (a worker): the window events only, and no visibility said', () => {
+    const window = new EventTarget() as EventTarget & { navigator?: { onLine: boolean } };
+    const said: EnvironmentSignal[] = [];
+    const unlisten = browserEnvironment(window).listen((s) => said.push(s));
+    window.dispatchEvent(new Event('offline'));
+    window.dispatchEvent(Object.assign(new Event('pagehide'), { persisted: true }));
+    expect(said).toEqual(['offline', 'cached']);
+    unlisten();
+  });
+
+  it('a document without addEventListener is not listened to, and its hidden state is not read', () => {
+    const window = Object.assign(new EventTarget(), { document: { visibilityState: 'hidden' } });
+    const said: EnvironmentSignal[] = [];
+    browserEnvironment(window).listen((s) => said.push(s));
+    expect(said).toEqual([]);
+  });
+
+  it('without a navigator: online is assumed (nothing said at once), and a hidden document still is', () => {
+    const scope = createFakeBrowserScope({ visibilityState: 'hidden' });
+    (scope.window as { navigator?: unknown }).navigator = undefined;
+    const said: EnvironmentSignal[] = [];
+    browserEnvironment(scope.window).listen((s) => said.push(s));
+    expect(said).toEqual(['hidden']);
+  });
+
   it('drives a connection: window offline closes it, online reconnects it', () => {
     const scope = createFakeBrowserScope();
     const h = connectWithFake({ ...fast, environment: browserEnvironment(scope.window) });
