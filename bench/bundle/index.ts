@@ -97,6 +97,12 @@ export async function runBundle(_ctx: BenchContext): Promise<BenchOutcome> {
             external: ['xstate', 'react'],
             note: 'src/react.ts: the hooks, createConnection included',
           },
+          {
+            name: 'ours: xstate-websocket/shared (xstate external)',
+            file: path.join(repoRoot, 'src', 'shared.ts'),
+            external: ['xstate'],
+            note: 'src/shared.ts: createSharedConnection (the election chart, the tabs), createConnection included',
+          },
           { name: 'ours + xstate', file: oursEntry, note: 'src/index.ts with xstate bundled (tree-shaken)' },
         ]
       : []),
