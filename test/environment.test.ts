@@ -322,6 +322,13 @@ describe('browserEnvironment', () => {
     expect(said).toEqual([]);
   });
 
+  it('listens to nothing where the scope can remove but not add listeners', () => {
+    const said: EnvironmentSignal[] = [];
+    const unlisten = browserEnvironment({ removeEventListener: () => {}, navigator: { onLine: false } }).listen((s) => said.push(s));
+    expect(said).toEqual([]);
+    expect(() => unlisten()).not.toThrow();
+  });
+
   it('without a document (a worker): the window events only, and no visibility said', () => {
     const window = new EventTarget() as EventTarget & { navigator?: { onLine: boolean } };
     const said: EnvironmentSignal[] = [];
