@@ -199,8 +199,6 @@ class ConnectionHandle implements Connection {
     this.maxQueuedMessages = handle.maxQueuedMessages;
     this.now = adapter.now;
     this.codec = policies.codec(handle.codec);
-    // One shared machine for every connection; this connection's dependencies are bound to its
-    // own actor system (providing a machine per connection would cost ~30 KB of heap each).
     const environment = policies.environment(handle.environment);
     // With a heartbeat and a wall clock, a timer that fires an interval late means the device slept.
     const clock =
@@ -209,6 +207,8 @@ class ConnectionHandle implements Connection {
             this.actor.send({ type: 'CLOCK.JUMPED', lateMs }),
           )
         : handle.clock;
+    // One shared machine for every connection; this connection's dependencies are bound to its
+    // own actor system (providing a machine per connection would cost ~30 KB of heap each).
     const actor = createActor(connectionMachine, {
       input: settings,
       ...(clock ? { clock: clock as NonNullable<ActorOptions<AnyActorLogic>['clock']> } : {}),

@@ -255,6 +255,25 @@ describe('the environment option', () => {
   });
 });
 
+describe('what an environment may say', () => {
+  it('a signal that is not one of the six throws a TypeError at the environment that said it, and changes nothing', () => {
+    let signal: ((s: EnvironmentSignal) => void) | undefined;
+    const conn = createConnection({
+      url: 'ws://test.invalid/',
+      WebSocket: createFakeWebSocketServer().WebSocket,
+      autoConnect: false,
+      environment: { listen: (s) => ((signal = s), () => {}) },
+    });
+    const before = conn.actor.getSnapshot().context;
+    expect(() => signal!('asleep' as never)).toThrow(TypeError);
+    expect(() => signal!('asleep' as never)).toThrow(
+      'xstate-websocket: the environment said "asleep"; it may say online, offline, visible, hidden, cached, restored.',
+    );
+    expect(conn.actor.getSnapshot().context).toEqual(before);
+    conn.stop();
+  });
+});
+
 describe('browserEnvironment', () => {
   it('listens to window online/offline/pagehide/pageshow and document visibilitychange/resume, and removes them all', () => {
     const scope = createFakeBrowserScope();
