@@ -11,17 +11,22 @@ export const PLATFORM_TIMERS: TimerClock = {
   clearTimeout: (id) => clearTimeout(id as ReturnType<typeof setTimeout>),
 };
 
+/** Who hears that a timer fired late: the handle (a method, so no closure per connection). */
+export interface JumpListener {
+  clockJumped(lateMs: number): void;
+}
+
 /**
  * The actor's clock, watched: each timer still fires through `timers`; one that fires more than
- * `thresholdMs` after its due time on `wallNow` reports how late it was, after it has fired. A
- * `wallNow` that throws or is not finite reports nothing.
+ * `thresholdMs` after its due time on the wall clock (`wall.now()`) is reported to `listener`,
+ * after it has fired. A wall clock that throws or is not finite reports nothing.
  */
 export class JumpWatchingClock implements TimerClock {
   constructor(
     private readonly timers: TimerClock,
-    private readonly wallNow: () => number,
+    private readonly wall: { now(): number },
     private readonly thresholdMs: number,
-    private readonly onJump: (lateMs: number) => void,
+    private readonly listener: JumpListener,
   ) {}
 
   setTimeout(fn: () => void, timeoutMs: number): unknown {
@@ -29,7 +34,7 @@ export class JumpWatchingClock implements TimerClock {
     return this.timers.setTimeout(() => {
       fn();
       const lateMs = this.read() - due;
-      if (lateMs > this.thresholdMs) this.onJump(lateMs);
+      if (lateMs > this.thresholdMs) this.listener.clockJumped(lateMs);
     }, timeoutMs);
   }
 
@@ -39,7 +44,7 @@ export class JumpWatchingClock implements TimerClock {
 
   private read(): number {
     try {
-      const now = this.wallNow();
+      const now = this.wall.now();
       return Number.isFinite(now) ? now : NaN;
     } catch {
       return NaN;

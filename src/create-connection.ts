@@ -12,7 +12,7 @@ import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
 import type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 import type { OutgoingData } from './websocket.types.js';
-import { JumpWatchingClock, PLATFORM_TIMERS } from './clock-jumps.js';
+import { JumpWatchingClock, PLATFORM_TIMERS, type JumpListener } from './clock-jumps.js';
 import type { EnvironmentSignal } from './environment.js';
 
 /**
@@ -164,7 +164,7 @@ type Listeners = { [K in keyof ConnectionEventMap]?: Array<Registration<Connecti
  * cost about 0.8 KB per connection). Three functions remain per connection: the actor's emitted-
  * event and snapshot subscribers, and the environment's signal callback.
  */
-class ConnectionHandle implements Connection {
+class ConnectionHandle implements Connection, JumpListener {
   readonly actor: Actor<typeof connectionMachine>;
   /**
    * Registration arrays are created on first subscription and replaced (not mutated) on change,
@@ -203,9 +203,7 @@ class ConnectionHandle implements Connection {
     // With a heartbeat and a wall clock, a timer that fires an interval late means the device slept.
     const clock =
       environment?.now && settings.heartbeat
-        ? new JumpWatchingClock(handle.clock ?? PLATFORM_TIMERS, () => environment.now!(), settings.heartbeat.intervalMs, (lateMs) =>
-            this.actor.send({ type: 'CLOCK.JUMPED', lateMs }),
-          )
+        ? new JumpWatchingClock(handle.clock ?? PLATFORM_TIMERS, environment as { now(): number }, settings.heartbeat.intervalMs, this)
         : handle.clock;
     // One shared machine for every connection; this connection's dependencies are bound to its
     // own actor system (providing a machine per connection would cost ~30 KB of heap each).
@@ -321,6 +319,11 @@ class ConnectionHandle implements Connection {
     if (SOCKET_STATUSES.has(before)) this.fire('close', STOP_CLOSE);
     if (before !== 'manuallyClosed') this.fire('status', 'manuallyClosed');
     for (const data of unsent) this.fire('dropped', { data, reason: 'stopped' });
+  }
+
+  /** A heartbeat timer fired `lateMs` late on the wall clock: the device slept (`JumpWatchingClock`). */
+  clockJumped(lateMs: number): void {
+    this.actor.send({ type: 'CLOCK.JUMPED', lateMs });
   }
 
   /** One signal of the environment, passed on to the machine when it changes something (nothing after `stop()`). */

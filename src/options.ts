@@ -159,8 +159,10 @@ export function resolveOptions<In, Out>(options: ConnectionOptions<In, Out>): Re
 }
 
 /** The `environment` option: the browser's by default, `null` for none, else an object with `listen` (and maybe `now`). */
+let defaultEnvironment: ConnectionEnvironment | undefined;
 function environmentOption(value: ConnectionEnvironment | null | undefined): ConnectionEnvironment | null {
-  if (value === undefined) return browserEnvironment();
+  // One default for every connection: it holds no state (each `listen` call keeps its own listeners).
+  if (value === undefined) return (defaultEnvironment ??= browserEnvironment());
   if (value === null) return null;
   if (typeof value !== 'object' || typeof value.listen !== 'function') {
     mustBe('environment', 'null or an object with a `listen(signal)` function (e.g. browserEnvironment())', value);

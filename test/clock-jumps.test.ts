@@ -13,7 +13,7 @@ describe('JumpWatchingClock', () => {
   function watched(wallNow: () => number) {
     const timers = new SimulatedClock();
     const jumps: number[] = [];
-    const clock = new JumpWatchingClock(timers, wallNow, 1_000, (lateMs) => jumps.push(lateMs));
+    const clock = new JumpWatchingClock(timers, { now: wallNow }, 1_000, { clockJumped: (lateMs) => jumps.push(lateMs) });
     return { timers, clock, jumps };
   }
 
