@@ -9,7 +9,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
 import ts from 'typescript';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium } from './chromium.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const mounts: Record<string, string> = {
@@ -96,4 +99,25 @@ async function transpile(file: string): Promise<string> {
 function send(res: import('node:http').ServerResponse, status: number, type: string, body: string | Buffer) {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
   res.end(body);
+}
+
+/**
+ * For a browser test file: Chromium and the page server started before its tests (beforeAll), one
+ * page opened on the test page and ready, both stopped after (afterAll). Returns the page's getter.
+ */
+export function usePreparedPage(): () => Page {
+  let browser: Browser | undefined;
+  let pages: PageServer | undefined;
+  let page: Page | undefined;
+  beforeAll(async () => {
+    [browser, pages] = await Promise.all([launchChromium(), startPageServer()]);
+    page = await browser.newPage();
+    await page.goto(pages.url);
+    await page.waitForFunction(() => (window as unknown as { ready?: boolean }).ready === true);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await pages?.close();
+  });
+  return () => page!;
 }
