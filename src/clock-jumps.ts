@@ -43,11 +43,16 @@ export class JumpWatchingClock implements TimerClock {
   }
 
   private read(): number {
-    try {
-      const now = this.wall.now();
-      return Number.isFinite(now) ? now : NaN;
-    } catch {
-      return NaN;
-    }
+    return readClock(this.wall);
+  }
+}
+
+/** `clock.now()` where it answers with a finite number, else NaN (it threw, or is NaN or infinite). */
+export function readClock(clock: { now(): number }): number {
+  try {
+    const now = clock.now();
+    return Number.isFinite(now) ? now : NaN;
+  } catch {
+    return NaN;
   }
 }

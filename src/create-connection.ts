@@ -12,7 +12,7 @@ import { resolveOptions, type ResolvedOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
 import type { SocketActorDeps, SocketTransport } from './connection.deps.js';
 import type { OutgoingData } from './websocket.types.js';
-import { JumpWatchingClock, PLATFORM_TIMERS, type JumpListener } from './clock-jumps.js';
+import { JumpWatchingClock, PLATFORM_TIMERS, readClock, type JumpListener } from './clock-jumps.js';
 import type { EnvironmentSignal } from './environment.js';
 
 /**
@@ -181,13 +181,12 @@ class ConnectionHandle implements Connection, JumpListener {
   private readonly maxQueuedMessages: number;
   /** Stops listening to the environment (`null`: none, or already stopped). */
   private unlisten: (() => void) | null = null;
-  /** What the environment last said, so only changes reach the machine. */
-  private offline = false;
   /** When the page was last hidden, on the `clock`'s `now()`; `null` while visible. */
   private hiddenAt: number | null = null;
   /** When the last open session ended (its status left `open`), for the next `open` event's `downtimeMs`. */
   private openEndedAt: number | null = null;
-  private readonly now: () => number;
+  /** The connection's clock (`clock.now` or `performance.now()`): the adapter's dependencies, which hold it. */
+  private readonly clock: { now(): number };
   private readonly codec: ResolvedOptions['handle']['codec'];
 
   constructor(
@@ -197,7 +196,6 @@ class ConnectionHandle implements Connection, JumpListener {
     private readonly policies: HandlePolicies,
   ) {
     this.maxQueuedMessages = handle.maxQueuedMessages;
-    this.now = adapter.now;
     this.codec = policies.codec(handle.codec);
     const environment = policies.environment(handle.environment);
     // With a heartbeat and a wall clock, a timer that fires an interval late means the device slept.
@@ -213,7 +211,9 @@ class ConnectionHandle implements Connection, JumpListener {
       ...(handle.inspect ? { inspect: handle.inspect } : {}),
     });
     this.actor = actor;
-    bindConnectionDeps(actor.system, policies.deps(new HostDeps(adapter, this)));
+    const host = new HostDeps(adapter, this);
+    this.clock = host;
+    bindConnectionDeps(actor.system, policies.deps(host));
 
     // Every emitted event is a handle event of the same name, its payload the emitted object without
     // `type`. `message` never comes this way: the adapter delivers messages directly (onMessage).
@@ -245,12 +245,8 @@ class ConnectionHandle implements Connection, JumpListener {
   }
   /** The clock's `now()`; a clock that throws is reported by the adapter's heartbeat, here it reads as `performance.now()`. */
   private safeNow(): number {
-    try {
-      const now = this.now();
-      return Number.isFinite(now) ? now : performance.now();
-    } catch {
-      return performance.now();
-    }
+    const now = readClock(this.clock);
+    return Number.isNaN(now) ? performance.now() : now;
   }
 
   get status(): ConnectionStatus {
@@ -333,9 +329,9 @@ class ConnectionHandle implements Connection, JumpListener {
     switch (signal) {
       case 'online':
       case 'offline':
-        if (this.offline === (signal === 'offline')) return;
-        this.offline = signal === 'offline';
-        change = { type: this.offline ? 'NETWORK.OFFLINE' : 'NETWORK.ONLINE' };
+        // Only changes reach the machine: what it last heard is in its context.
+        if (this.actor.getSnapshot().context.network === signal) return;
+        change = { type: signal === 'offline' ? 'NETWORK.OFFLINE' : 'NETWORK.ONLINE' };
         break;
       case 'hidden':
         if (this.hiddenAt !== null) return;
