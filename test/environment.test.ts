@@ -196,18 +196,19 @@ describe('listening ends with stop()', () => {
     h.conn.stop();
     expect(h.env.unlistenCalls).toBe(1);
     expect(h.env.listening()).toBe(0);
-    const before = [...h.events];
-    const snapshot = h.conn.actor.getSnapshot();
-    // A misbehaving environment that keeps the callback and calls it later.
+    // A misbehaving environment that keeps the callback and calls it after stop().
     const kept: Array<(s: EnvironmentSignal) => void> = [];
     const leaky = { listen: (signal: (s: EnvironmentSignal) => void) => (kept.push(signal), () => {}) };
     const l = connectWithFake({ environment: leaky });
+    l.server.latest().accept();
     l.conn.stop();
+    const before = [...l.events];
+    const snapshot = l.conn.actor.getSnapshot();
     for (const signal of ['offline', 'online', 'hidden', 'visible', 'cached', 'restored'] as const) kept[0]!(signal);
+    expect(l.events).toEqual(before);
+    expect(l.conn.actor.getSnapshot()).toBe(snapshot);
     expect(l.conn.status).toBe('manuallyClosed');
     expect(l.server.sockets).toHaveLength(1);
-    expect(h.events).toEqual(before);
-    expect(h.conn.actor.getSnapshot()).toBe(snapshot);
   });
 
   afterEach(() => {
@@ -229,9 +230,17 @@ describe('listening ends with stop()', () => {
     expect(h.payloads('close')).toEqual([{ code: 1000, reason: 'client stopped', wasClean: false }]);
   });
 
-  it('environment: null listens to nothing and connects as before', () => {
+  it('environment: null listens to nothing (the default listens to the global) and connects as before', () => {
+    const add = vi.fn();
+    vi.stubGlobal('addEventListener', add);
+    vi.stubGlobal('removeEventListener', vi.fn());
     const h = connectWithFake({ environment: null });
+    expect(add).not.toHaveBeenCalled();
     expect(h.server.sockets).toHaveLength(1);
+    h.conn.stop();
+    const d = connectWithFake({});
+    expect(add.mock.calls.map(([type]) => type)).toEqual(['online', 'offline', 'pagehide', 'pageshow']);
+    d.conn.stop();
   });
 });
 
