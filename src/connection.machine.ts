@@ -14,6 +14,7 @@ import { HANDSHAKE_REJECTED_CLOSE_CODE, isRetryableCloseCode, TIMEOUT_CLOSE_CODE
 import {
   CONNECTION_STATUSES,
   HIDDEN_CHECK_DEFAULT_MS,
+  isReturningIntent,
   type ConnectionContext,
   type ConnectionEmitted,
   type ConnectionEvent,
@@ -72,7 +73,7 @@ export const connectionMachine = setup({
     isRejectIntent: ({ context }) => context.closeIntent === 'reject',
     isCachedIntent: ({ context }) => context.closeIntent === 'cached',
     // The socket will be replaced or retried (not closed for good): a cached page comes back to it.
-    isReturningIntent: ({ context }) => context.closeIntent !== 'manual' && context.closeIntent !== 'reject',
+    isReturningIntent: ({ context }) => isReturningIntent(context.closeIntent),
     isOffline: ({ context }) => context.network === 'offline',
     // `=== true`: settings made before the option (no `pauseWhenHidden` field) never pause.
     isPausedWhileHidden: ({ context }) => context.settings.pauseWhenHidden === true && context.page === 'hidden',

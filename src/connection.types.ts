@@ -98,6 +98,11 @@ export type BinaryTypeName = 'arraybuffer' | 'blob' | 'nodebuffer';
  */
 export type CloseIntent = 'manual' | 'reconnect' | 'retry' | 'reject' | 'cached';
 
+/** Whether a socket closed with this intent is followed by another (not closed for good: `close()`, a rejected handshake). */
+export function isReturningIntent(intent: CloseIntent): boolean {
+  return intent !== 'manual' && intent !== 'reject';
+}
+
 /**
  * Why the machine stopped retrying: retries exhausted, a terminal close code, or the server's
  * `'rejected'` verdict in the handshake (never retried, like 1008).

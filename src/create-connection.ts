@@ -136,7 +136,8 @@ export const SHIPPED_POLICIES: HandlePolicies = {
   environment: same,
 };
 
-const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
+/** The statuses in which a socket exists (internal; the shared handle uses it too). */
+export const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
 
 /** Every event a listener can subscribe to with `on` (internal; tests import it). */
 export const EVENT_NAMES = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped'] as const satisfies readonly (keyof ConnectionEventMap)[];
@@ -467,7 +468,8 @@ class HostDeps implements SocketActorDeps {
 
 const ENVIRONMENT_SIGNALS: readonly EnvironmentSignal[] = ['online', 'offline', 'visible', 'hidden', 'cached', 'restored'];
 
-function call<T>(listener: (payload: T) => void, payload: T) {
+/** Calls one listener; what it throws is rethrown on a microtask (internal; the shared handle uses it too). */
+export function call<T>(listener: (payload: T) => void, payload: T) {
   try {
     listener(payload);
   } catch (error) {

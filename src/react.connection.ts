@@ -5,6 +5,7 @@
  * the next microtask unless the component mounts again first: StrictMode's mount → cleanup → mount
  * keeps the one connection, its socket and its queue.
  */
+import type { ConnectionSettings } from './connection.types.js';
 import { getInitialSnapshot } from 'xstate';
 import { connectionMachine } from './connection.machine.js';
 import type { ConnectionStatus } from './connection.types.js';
@@ -12,18 +13,21 @@ import { createConnection, type Connection, type ConnectionEventMap } from './cr
 import { resolveOptions } from './options.js';
 import type { ConnectionOptions } from './options.types.js';
 
-type Snapshot = ReturnType<Connection['actor']['getSnapshot']>;
+/** A snapshot of the connection's machine (what selectors read). */
+export type ConnectionSnapshot = ReturnType<Connection['actor']['getSnapshot']>;
 
 export class LazyConnection<In = unknown, Out = unknown> implements Connection<In, Out> {
   private real: Connection<In, Out> | null = null;
   private unmounted = false;
   /** The real one was stopped by an unmount: a later mount (an `<Activity>` shown again) starts a new one. */
   private retired = false;
-  private initial: Snapshot | null = null;
+  private initial: ConnectionSnapshot | null = null;
+  /** The validated settings: the machine's input for the snapshot before the connection exists. */
+  private readonly settings: ConnectionSettings;
 
   constructor(readonly options: ConnectionOptions<In, Out>) {
     // Validates now, so bad options throw in render (an error boundary sees them); creates nothing.
-    resolveOptions(options);
+    this.settings = resolveOptions(options).settings;
   }
 
   /** The real connection, created on first use. */
@@ -52,9 +56,9 @@ export class LazyConnection<In = unknown, Out = unknown> implements Connection<I
   }
 
   /** The actor's snapshot without creating anything: the initial one before the connection exists. */
-  peekSnapshot(): Snapshot {
+  peekSnapshot(): ConnectionSnapshot {
     if (this.real) return this.real.actor.getSnapshot();
-    return (this.initial ??= getInitialSnapshot(connectionMachine, resolveOptions(this.options).settings) as Snapshot);
+    return (this.initial ??= getInitialSnapshot(connectionMachine, this.settings) as ConnectionSnapshot);
   }
 
   /** `idle` until the connection exists (as a new one is until its first microtask). */

@@ -8,11 +8,11 @@ import type { ConnectionStatus } from './connection.types.js';
 import type { Connection } from './create-connection.js';
 import type { ConnectionOptions } from './options.types.js';
 import type { OutgoingData } from './websocket.types.js';
-import { LazyConnection } from './react.connection.js';
+import { LazyConnection, type ConnectionSnapshot } from './react.connection.js';
 import { sameOptions } from './react.options.js';
 
 /** The actor's snapshot, as `useConnectionSelector` gives it to the selector. */
-export type ConnectionSnapshot = ReturnType<Connection['actor']['getSnapshot']>;
+export type { ConnectionSnapshot } from './react.connection.js';
 
 /**
  * A connection for as long as the component is mounted: connected after mount (with

@@ -32,8 +32,6 @@ export function normaliseUrl(value: string | URL): string {
   return parsed.href;
 }
 
-/** How a `url` function failed to answer: it threw, or its promise (thenable) rejected. */
-export type UrlFailure = AskFailure;
 
 /**
  * Asks a URL source for this attempt's URL: a string or URL answers at once, a function
@@ -43,7 +41,7 @@ export type UrlFailure = AskFailure;
 export function resolveUrlSource(
   source: UrlSource,
   onUrl: (url: string | URL) => void,
-  onFailure: (how: UrlFailure, error: unknown) => void,
+  onFailure: (how: AskFailure, error: unknown) => void,
 ): void {
   if (typeof source === 'function') ask(source, onUrl, onFailure);
   else onUrl(source);

@@ -3,6 +3,7 @@
  * reconnecting-websocket or partysocket. One object for the life of the connection; every socket
  * under it comes and goes through the statechart, so every proof about the handle still applies.
  */
+import { isReturningIntent } from './connection.types.js';
 import { createConnection, type Connection } from './create-connection.js';
 import type { ConnectionStatus } from './connection.types.js';
 import { DEFAULTS, type UrlSource } from './options.types.js';
@@ -116,10 +117,9 @@ export class ReconnectingWebSocket extends EventTarget {
       case 'connecting':
       case 'backoff':
         return CONNECTING;
-      case 'closing': {
-        const intent = this.connection.actor.getSnapshot().context.closeIntent;
-        return intent === 'manual' || intent === 'reject' ? CLOSING : CONNECTING;
-      }
+      case 'closing':
+        // CLOSING only when the close ends the connection (the chart's own test for it).
+        return isReturningIntent(this.connection.actor.getSnapshot().context.closeIntent) ? CONNECTING : CLOSING;
       case 'idle':
         return this.autoConnect ? CONNECTING : CLOSED;
       default:

@@ -5,7 +5,8 @@
  */
 import { createActor, type Actor } from 'xstate';
 import type { ConnectionStatus } from '../connection.types.js';
-import { checkCloseArguments, createConnection, EVENT_NAMES, STOP_CLOSE, type Connection } from '../create-connection.js';
+import { call, checkCloseArguments, createConnection, EVENT_NAMES, SOCKET_STATUSES, STOP_CLOSE, type Connection } from '../create-connection.js';
+import { readClock } from '../clock-jumps.js';
 import { describe, messageOf, mustBe, PREFIX } from '../describe.js';
 import { resolveOptions } from '../options.js';
 import type { ConnectionOptions } from '../options.types.js';
@@ -40,11 +41,12 @@ export const SHIPPED_SHARED_POLICIES: SharedPolicies = {
   requestLock: (locks, name, signal, granted) => locks.request(name, { signal }, granted),
 };
 
-const FORWARDED: readonly ForwardedEvent[] = ['open', 'close', 'error', 'retry', 'gaveUp'];
-const SHARED_EVENT_NAMES = [...EVENT_NAMES, 'role'] as const;
+/** The leader's emitted events its followers hear (`tsc` fails here when the machine emits a new one). */
+const FORWARDED = Object.keys({ open: 0, close: 0, error: 0, retry: 0, gaveUp: 0 } satisfies Record<ForwardedEvent, 0>) as ForwardedEvent[];
+/** Every event a shared handle's listener can subscribe to (internal; the tab model uses it). */
+export const SHARED_EVENT_NAMES = [...EVENT_NAMES, 'role'] as const;
 /** Statuses of a connection that is wanted: a new leader connects after a leader in one of them. */
 const WANTED: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing', 'backoff']);
-const SOCKET_STATUSES: ReadonlySet<ConnectionStatus> = new Set(['connecting', 'open', 'closing']);
 
 /**
  * Creates a connection shared by every tab with the same `key` (see `SharedConnection`). Throws
@@ -127,7 +129,7 @@ class SharedHandle {
   private readonly maxQueuedMessages: number;
   private readonly autoConnect: boolean;
   private readonly connectionOptions: ConnectionOptions;
-  private readonly now: () => number;
+  private readonly clock: { now(): number };
   /** Whether this tab knew the connection open before (as leader or follower): a new leader's first open is then a reconnect. */
   private sawOpen = false;
   /** When this tab saw the last open session end (its status left `open`), for a new leader's `downtimeMs`. */
@@ -147,7 +149,7 @@ class SharedHandle {
     this.codec = handle.codec;
     this.maxQueuedMessages = handle.maxQueuedMessages;
     this.autoConnect = handle.autoConnect;
-    this.now = now;
+    this.clock = { now };
     const name = `xstate-websocket:${key}`;
     this.channel = new Channel(name);
     this.channel.onmessage = (event) => this.receive(event.data as WireMessage);
@@ -317,12 +319,8 @@ class SharedHandle {
   }
 
   private safeNow(): number {
-    try {
-      const now = this.now();
-      return Number.isFinite(now) ? now : performance.now();
-    } catch {
-      return performance.now();
-    }
+    const now = readClock(this.clock);
+    return Number.isNaN(now) ? performance.now() : now;
   }
 
   private leaderStatus(status: ConnectionStatus): void {
@@ -557,16 +555,7 @@ class SharedHandle {
 
   private fire<K extends keyof SharedConnectionEventMap>(event: K, payload: SharedConnectionEventMap[K]): void {
     const list = this.listeners[event];
-    if (!list) return;
-    for (const listener of list) {
-      try {
-        (listener as (p: unknown) => void)(payload);
-      } catch (error) {
-        queueMicrotask(() => {
-          throw error;
-        });
-      }
-    }
+    if (list) for (const listener of list) call(listener as (p: unknown) => void, payload);
   }
 }
 

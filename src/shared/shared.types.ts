@@ -2,6 +2,7 @@
  * `createSharedConnection`'s options, its handle, the platform APIs it needs (Web Locks and
  * BroadcastChannel, both injectable), and what tabs say to each other on the channel.
  */
+import type { ConnectionEmitted } from '../connection.types.js';
 import type { Actor } from 'xstate';
 import type { Connection, ConnectionEventMap, DropReason } from '../create-connection.js';
 import type { ConnectionStatus } from '../connection.types.js';
@@ -96,7 +97,7 @@ export type ElectionEvent =
   | { type: 'SOCKET.RELEASED' };
 
 /** The events a leader forwards to followers under their own name. */
-export type ForwardedEvent = 'open' | 'close' | 'error' | 'retry' | 'gaveUp';
+export type ForwardedEvent = Exclude<ConnectionEmitted['type'], 'message'>;
 
 /**
  * What tabs post on the channel. `leader` is the posting leader's id, `to` the addressed tab's;

@@ -1,3 +1,5 @@
+import { snapshotOutgoing } from '../outgoing.js';
+import type { OutgoingData } from '../websocket.types.js';
 import type { TestServer } from './server.js';
 
 /** How the in-memory WebSockets of a {@link TestServer} behave where implementations differ. */
@@ -176,7 +178,7 @@ export class TestWebSocket {
       this.refusedSends.push(data);
       throw new TypeError('test socket: the WebSocket refuses this data (refuseSend)');
     }
-    (this.silent ? this.lost : this.sent).push(copyOf(data));
+    (this.silent ? this.lost : this.sent).push(snapshotOutgoing(data as OutgoingData));
   }
 
   /**
@@ -337,14 +339,4 @@ export class TestWebSocket {
     }
     return bytes.buffer;
   }
-}
-
-const typedArraySlice = (Object.getPrototypeOf(Uint8Array.prototype) as { slice: (this: unknown) => unknown }).slice;
-
-/** A real socket takes the bytes at `send`: what the app does to its buffer later is not on the wire. */
-function copyOf(data: unknown): unknown {
-  if (data instanceof ArrayBuffer) return data.slice(0);
-  if (data instanceof DataView) return new DataView(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
-  if (ArrayBuffer.isView(data)) return typedArraySlice.call(data);
-  return data;
 }

@@ -3,6 +3,7 @@
  * frozen tab's time stands still), its own Web Locks and BroadcastChannel views of the origin's,
  * and a WebSocket on one fake server. Used by the scenario tests and the model-based property.
  */
+import { SHARED_EVENT_NAMES } from '../../../src/shared/create-shared-connection.js';
 import { SimulatedClock } from 'xstate';
 import { buildSharedConnection, SHIPPED_SHARED_POLICIES, type SharedPolicies } from '../../../src/shared/create-shared-connection.js';
 import type { SharedConnection, SharedConnectionEventMap, SharedConnectionOptions } from '../../../src/shared/shared.types.js';
@@ -12,7 +13,7 @@ import { FakeChannels, FakeLocks, killSockets, microtasks, TaskQueue, webSocketF
 
 export const KEY = 'live';
 export const LOCK_NAME = `xstate-websocket:${KEY}`;
-const EVENTS = ['status', 'open', 'message', 'close', 'error', 'retry', 'gaveUp', 'dropped', 'role'] as const;
+const EVENTS = SHARED_EVENT_NAMES;
 
 export interface Tab extends FakeTab {
   readonly conn: SharedConnection;
