@@ -111,7 +111,7 @@ export function resolveOptions<In, Out>(options: ConnectionOptions<In, Out>): Re
   const handshake = handshakeOption(options.handshake);
 
   const maxRetries = count('maxRetries', options.maxRetries ?? DEFAULTS.maxRetries, ' (or Infinity)');
-  const maxQueuedMessages = count('maxQueuedMessages', options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages);
+  const maxQueuedMessages = count('maxQueuedMessages', options.maxQueuedMessages ?? DEFAULTS.maxQueuedMessages, ' (or Infinity)');
   const binaryType = options.binaryType ?? DEFAULTS.binaryType;
   if (binaryType !== 'arraybuffer' && binaryType !== 'blob' && binaryType !== 'nodebuffer') {
     mustBe('binaryType', "'arraybuffer', 'blob' or 'nodebuffer' (ws only)", binaryType);

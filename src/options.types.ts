@@ -212,7 +212,8 @@ export interface ConnectionOptions<In = unknown, Out = OutgoingData> {
   codec?: Codec<In, Out>;
   /**
    * Messages kept while not open, flushed in order on open. When full, `send` returns `false`
-   * and a `dropped` event reports the message.
+   * and a `dropped` event reports the message. `Infinity` keeps every message (memory is then
+   * the app's to bound).
    * @default 1000
    */
   maxQueuedMessages?: number;

@@ -104,7 +104,6 @@ export function mapOptions(url: ConnectionOptions['url'], protocols: string | st
 
 function convert(alias: Alias, value: unknown): unknown {
   if (alias === 'startClosed') return typeof value === 'boolean' ? !value : mustBe('startClosed', 'true or false', value);
-  if (alias === 'maxEnqueuedMessages' && value === Infinity) return Number.MAX_SAFE_INTEGER;
   return value;
 }
 

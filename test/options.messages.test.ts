@@ -58,7 +58,7 @@ const CASES: [name: string, options: unknown, error: ErrorConstructor, message: 
   [`{ maxRetries: '3' }`, { ...base, maxRetries: '3' }, RangeError,
     'xstate-websocket: `maxRetries` must be a non-negative integer (or Infinity), got "3".'],
   ['{ maxQueuedMessages: 1.5 }', { ...base, maxQueuedMessages: 1.5 }, RangeError,
-    'xstate-websocket: `maxQueuedMessages` must be a non-negative integer, got 1.5.'],
+    'xstate-websocket: `maxQueuedMessages` must be a non-negative integer (or Infinity), got 1.5.'],
   [`{ binaryType: 'text' }`, { ...base, binaryType: 'text' }, TypeError,
     "xstate-websocket: `binaryType` must be 'arraybuffer', 'blob' or 'nodebuffer' (ws only), got \"text\"."],
   [`{ protocols: ['ok', 'not ok'] }`, { ...base, protocols: ['ok', 'not ok'] }, TypeError,

@@ -81,9 +81,10 @@ describe('option validation', () => {
     expect(() => resolveOptions(undefined as never)).toThrow(TypeError);
   });
 
-  it('accepts maxRetries: Infinity and leaves the heartbeat off unless given', () => {
-    const resolved = resolveOptions({ ...base, maxRetries: Infinity });
+  it('accepts maxRetries: Infinity and maxQueuedMessages: Infinity, and leaves the heartbeat off unless given', () => {
+    const resolved = resolveOptions({ ...base, maxRetries: Infinity, maxQueuedMessages: Infinity });
     expect(resolved.settings.maxRetries).toBe(Infinity);
+    expect(resolved.handle.maxQueuedMessages).toBe(Infinity);
     expect(resolved.settings.heartbeat).toBeNull();
     expect(resolveOptions({ ...base, heartbeat: {} }).settings.heartbeat).toEqual(DEFAULTS.heartbeat);
   });

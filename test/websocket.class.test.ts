@@ -242,10 +242,15 @@ describe('ReconnectingWebSocket options', () => {
     expect(ws.status).toBe('idle');
   });
 
-  it('takes our own names too, and maxEnqueuedMessages: Infinity', () => {
+  it('takes our own names too, and maxEnqueuedMessages: Infinity (every message queued, none dropped)', () => {
     const ws = make({ backoff: { initialDelayMs: 50 }, connectTimeoutMs: 600, maxEnqueuedMessages: Infinity });
     expect(settingsOf(ws).backoff.initialDelayMs).toBe(50);
     expect(settingsOf(ws).connectTimeoutMs).toBe(600);
+    const dropped: unknown[] = [];
+    ws.addEventListener('dropped', (event) => dropped.push(event));
+    const accepted = Array.from({ length: 2_000 }, (_, i) => ws.send(`m${i}`));
+    expect(accepted.every(Boolean)).toBe(true);
+    expect(dropped).toEqual([]);
   });
 
   it('throws a RangeError or TypeError naming the option as written', () => {
