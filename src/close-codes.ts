@@ -5,6 +5,7 @@
  * `isRetryableClose` guard, which an app can override with `shouldReconnect`).
  * Codes follow RFC 6455 §7.4 and the IANA "WebSocket Close Code Number" registry.
  */
+import { byteLengthOf } from './outgoing.js';
 
 /** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
 export const TIMEOUT_CLOSE_CODE = 3008;
@@ -23,7 +24,7 @@ export const MAX_CLOSE_REASON_BYTES = 123;
  * character boundary (never inside a surrogate pair or a UTF-8 sequence) and ended with `…`.
  */
 export function fitCloseReason(reason: string): string {
-  const size = (text: string) => new TextEncoder().encode(text).length;
+  const size = byteLengthOf;
   if (size(reason) <= MAX_CLOSE_REASON_BYTES) return reason;
   let kept = '';
   for (const char of reason) {

@@ -5,7 +5,8 @@
 import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from 'xstate';
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
-import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
+import { byteLengthOf, checkOutgoing, snapshotOutgoing } from './outgoing.js';
+import { MAX_CLOSE_REASON_BYTES } from './close-codes.js';
 import type { CloseInfo, ConnectionCommand, ConnectionEmitted, ConnectionSettings, ConnectionStatus, EnvironmentChange } from './connection.types.js';
 import { describe, messageOf } from './describe.js';
 import { resolveOptions, type ResolvedOptions } from './options.js';
@@ -150,6 +151,12 @@ export function createConnection<In = unknown, Out = OutgoingData>(options: Conn
 /** One registration of a listener (the same function may have several). */
 interface Registration<T> {
   readonly listener: (payload: T) => void;
+}
+
+/** What the package's own wrappers may ask of a handle beyond `Connection` (internal). */
+export interface ConnectionInternals {
+  /** Bytes waiting in the send queue. */
+  queuedBytes(): number;
 }
 
 /** `createConnection` with its policies given (internal). */
@@ -316,6 +323,13 @@ class ConnectionHandle implements Connection, JumpListener {
     if (SOCKET_STATUSES.has(before)) this.fire('close', STOP_CLOSE);
     if (before !== 'manuallyClosed') this.fire('status', 'manuallyClosed');
     for (const data of unsent) this.fire('dropped', { data, reason: 'stopped' });
+  }
+
+  /** Bytes waiting in the send queue (internal: the WebSocket-compatible class's `bufferedAmount`). */
+  queuedBytes(): number {
+    let bytes = 0;
+    for (const data of this.queue) bytes += byteLengthOf(data);
+    return bytes;
   }
 
   /** A heartbeat timer fired `lateMs` late on the wall clock: the device slept (`JumpWatchingClock`). */
@@ -485,8 +499,8 @@ export function checkCloseArguments(code: unknown, reason: unknown) {
     throw new RangeError(`xstate-websocket: close(code) takes 1000 or an integer in 3000–4999, got ${describe(code)}.`);
   }
   if (typeof reason !== 'string') throw new TypeError(`xstate-websocket: close(code, reason) takes a string reason, got ${describe(reason)}.`);
-  const bytes = new TextEncoder().encode(reason).length;
-  if (bytes > 123) {
+  const bytes = byteLengthOf(reason);
+  if (bytes > MAX_CLOSE_REASON_BYTES) {
     throw new RangeError(`xstate-websocket: close(code, reason) takes a reason of at most 123 UTF-8 bytes, got ${describe(reason)} (${bytes} bytes); shorten it.`);
   }
 }

@@ -4,7 +4,7 @@
  * under it comes and goes through the statechart, so every proof about the handle still applies.
  */
 import { isReturningIntent } from './connection.types.js';
-import { createConnection, type Connection } from './create-connection.js';
+import { createConnection, type Connection, type ConnectionInternals } from './create-connection.js';
 import type { ConnectionStatus } from './connection.types.js';
 import { DEFAULTS, type UrlSource } from './options.types.js';
 import { normaliseUrl } from './url.js';
@@ -53,7 +53,6 @@ export class ReconnectingWebSocket extends EventTarget {
 
   private socket: Socket | null = null;
   /** Bytes given to `send` while not open and still waiting in the connection's queue. */
-  private queuedBytes = 0;
   private binaryTypeValue: string;
   private readonly urlSource: UrlSource;
   /** Whether the first attempt starts by itself (on the next microtask: `idle` until then). */
@@ -77,10 +76,7 @@ export class ReconnectingWebSocket extends EventTarget {
       super.addEventListener(type, (event) => (this[`on${type}`] as ((event: Event) => unknown) | null)?.call(this, event));
     }
     const conn = this.connection;
-    conn.on('open', () => {
-      this.queuedBytes = 0;
-      this.dispatchEvent(new Event('open'));
-    });
+    conn.on('open', () => this.dispatchEvent(new Event('open')));
     conn.on('message', (data) => this.dispatchEvent(new MessageEvent('message', { data })));
     conn.on('close', ({ code, reason, wasClean }) => this.dispatchEvent(new CloseEventImpl('close', { code, reason, wasClean })));
     conn.on('error', ({ message, error }) => this.dispatchEvent(new WebSocketErrorEvent(message, error)));
@@ -146,7 +142,7 @@ export class ReconnectingWebSocket extends EventTarget {
   /** Bytes waiting to be sent: queued while not open, plus the open socket's own `bufferedAmount`. */
   get bufferedAmount(): number {
     const socket = this.readyState === OPEN ? (this.socket?.bufferedAmount ?? 0) : 0;
-    return this.queuedBytes + socket;
+    return (this.connection as unknown as ConnectionInternals).queuedBytes() + socket;
   }
 
   /** How binary messages arrive; set it to change the current socket's and every later one's. */
@@ -164,10 +160,7 @@ export class ReconnectingWebSocket extends EventTarget {
    * refuses it, which an `error` event also says).
    */
   send(data: OutgoingData): boolean {
-    const queued = this.connection.status !== 'open';
-    const sent = this.connection.send(data);
-    if (sent && queued) this.queuedBytes += byteLength(data);
-    return sent;
+    return this.connection.send(data);
   }
 
   /** Closes for good (no reconnect until `reconnect()`): code 1000 or 3000–4999, reason ≤ 123 UTF-8 bytes. */
@@ -225,9 +218,3 @@ function applyBinaryType(socket: Socket, value: string): void {
   }
 }
 
-/** The bytes `data` puts on the wire (UTF-8 for text). */
-function byteLength(data: OutgoingData): number {
-  if (typeof data === 'string') return new TextEncoder().encode(data).length;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  return (data as ArrayBufferLike | ArrayBufferView).byteLength;
-}

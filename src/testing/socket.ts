@@ -1,4 +1,5 @@
-import { snapshotOutgoing } from '../outgoing.js';
+import { MAX_CLOSE_REASON_BYTES } from '../close-codes.js';
+import { byteLengthOf, snapshotOutgoing } from '../outgoing.js';
 import type { OutgoingData } from '../websocket.types.js';
 import type { TestServer } from './server.js';
 
@@ -40,7 +41,6 @@ const OPEN = 1;
 const CLOSING = 2;
 const CLOSED = 3;
 const STATE_NAMES = ['CONNECTING', 'OPEN', 'CLOSING', 'CLOSED'] as const;
-const MAX_REASON_BYTES = 123;
 
 /**
  * One in-memory WebSocket, with two faces. The app's code sees the WHATWG WebSocket surface
@@ -192,8 +192,8 @@ export class TestWebSocket {
       const message = `The close code must be either 1000, or between 3000 and 4999. ${code} is neither.`;
       throw new DOMException(message, 'InvalidAccessError');
     }
-    if (reason !== undefined && new TextEncoder().encode(reason).byteLength > MAX_REASON_BYTES) {
-      throw new DOMException(`The close reason must not be longer than ${MAX_REASON_BYTES} bytes.`, 'SyntaxError');
+    if (reason !== undefined && byteLengthOf(reason) > MAX_CLOSE_REASON_BYTES) {
+      throw new DOMException(`The close reason must not be longer than ${MAX_CLOSE_REASON_BYTES} bytes.`, 'SyntaxError');
     }
     if (this.readyState === CLOSING || this.readyState === CLOSED || this.dead) return;
     this.closeCall = { code, reason };
