@@ -5,7 +5,7 @@
  * `isRetryableClose` guard, which an app can override with `shouldReconnect`).
  * Codes follow RFC 6455 §7.4 and the IANA "WebSocket Close Code Number" registry.
  */
-import { byteLengthOf } from './outgoing.js';
+import { byteLengthOf } from './byte-length.js';
 
 /** Close code the client sends when it closes a socket it gave up on (IANA registry: 3008 "Timeout"). */
 export const TIMEOUT_CLOSE_CODE = 3008;

@@ -5,7 +5,8 @@
 import { createActor, type Actor, type ActorOptions, type AnyActorLogic } from 'xstate';
 import { bindConnectionDeps } from './connection.deps.js';
 import { connectionMachine, getStatus } from './connection.machine.js';
-import { byteLengthOf, checkOutgoing, snapshotOutgoing } from './outgoing.js';
+import { byteLengthOf } from './byte-length.js';
+import { checkOutgoing, snapshotOutgoing } from './outgoing.js';
 import { MAX_CLOSE_REASON_BYTES } from './close-codes.js';
 import type { CloseInfo, ConnectionCommand, ConnectionEmitted, ConnectionSettings, ConnectionStatus, EnvironmentChange } from './connection.types.js';
 import { describe, messageOf } from './describe.js';

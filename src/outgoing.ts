@@ -51,10 +51,3 @@ export function snapshotOutgoing(data: OutgoingData): OutgoingData {
   if (ArrayBuffer.isView(data)) return typedArraySlice.call(data) as OutgoingData;
   return data;
 }
-
-/** The bytes `data` puts on the wire: UTF-8 for text, `size` for a Blob, `byteLength` for binary data. */
-export function byteLengthOf(data: OutgoingData): number {
-  if (typeof data === 'string') return new TextEncoder().encode(data).length;
-  if (typeof Blob !== 'undefined' && data instanceof Blob) return data.size;
-  return (data as ArrayBufferLike | ArrayBufferView).byteLength;
-}

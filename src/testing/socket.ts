@@ -1,5 +1,6 @@
 import { MAX_CLOSE_REASON_BYTES } from '../close-codes.js';
-import { byteLengthOf, snapshotOutgoing } from '../outgoing.js';
+import { byteLengthOf } from '../byte-length.js';
+import { snapshotOutgoing } from '../outgoing.js';
 import type { OutgoingData } from '../websocket.types.js';
 import type { TestServer } from './server.js';
 
