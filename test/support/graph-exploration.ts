@@ -8,11 +8,11 @@
  * SOCKET.CLOSED (`ABANDONED_CLOSE`, with the app's policy left to the close-code table), which
  * test/socket.actor.test.ts pins on the real adapter.
  */
+import { backoffBudgetMs } from './backoff-bound.js';
 import { fromCallback, transition, type AnyStateNode, type StateValue } from 'xstate';
 import { getShortestPaths, getStateNodes } from 'xstate/graph';
 import { backoffCeilingMs, backoffFloorMs } from '../../src/backoff.js';
 import { getStatus, HIDDEN_CHECK_DEFAULT_MS, resolveOptions, type ConnectionEvent, type ConnectionSettings, type ConnectionStatus } from '../../src/index.js';
-import { handshakeOption } from '../../src/options.js';
 import { ABANDONED_CLOSE } from '../../src/socket.actor.js';
 import type { InvariantId } from './invariants.js';
 import type { ConnectionMachine, MachineUnderTest } from './model/system.js';
@@ -54,7 +54,7 @@ export interface StatechartViolation {
 export function explorationSettings(
   overrides: { maxRetries?: number; heartbeat?: boolean; handshake?: boolean; pauseWhenHidden?: boolean } = {},
 ): ConnectionSettings {
-  const settings = resolveOptions({
+  return resolveOptions({
     url: 'ws://graph.invalid/',
     WebSocket: class {} as never,
     maxRetries: overrides.maxRetries ?? 2,
@@ -63,12 +63,11 @@ export function explorationSettings(
     stableUptimeMs: 5_000,
     backoff: { initialDelayMs: 100, maxDelayMs: 150, factor: 2, jitter: 0 },
     heartbeat: overrides.heartbeat ? { intervalMs: 1_000, timeoutMs: 500 } : false,
+    // The handshake's timeout sits between the heartbeat's and stableUptimeMs.
+    ...(overrides.handshake ? { handshake: { reply: () => undefined, timeoutMs: 700 } } : {}),
     pauseWhenHidden: overrides.pauseWhenHidden ?? false,
     seed: 0,
   }).settings;
-  // The handshake's timeout sits between the heartbeat's and stableUptimeMs (not yet a createConnection option).
-  const handshake = overrides.handshake ? handshakeOption({ reply: () => undefined, timeoutMs: 700 })!.settings : null;
-  return { ...settings, handshake };
 }
 
 const QUIET: ReadonlySet<ConnectionStatus> = new Set(['idle', 'gaveUp', 'manuallyClosed']);
@@ -337,8 +336,7 @@ function check(exp: Exploration): StatechartViolation[] {
     ENVIRONMENT_RETURNS.has(e.event.type) ||
     (e.event.type.startsWith('xstate.after.stableUptime.') && statusOf(e.from) === 'open');
   const sockets = longestPaths(exp, (e) => (spawnsSocket(e) ? 1 : 0), isBudgetReset);
-  let sumOfCeilings = 0;
-  for (let n = 1; n <= settings.maxRetries; n++) sumOfCeilings += backoffCeilingMs(n, settings.backoff);
+  const sumOfCeilings = backoffBudgetMs(settings.maxRetries, settings.backoff);
   const waited = longestPaths(
     exp,
     (e) => (isWaiting(e.to) && !isWaiting(e.from) ? states.get(e.to)!.context.retryDelayMs : 0),

@@ -4,6 +4,7 @@
  * was called, what was given to `send`. The invariants compare it, and the recorder's facts,
  * with the system after every command and at every instant virtual time passes through.
  */
+import { backoffBudgetMs } from '../backoff-bound.js';
 import { backoffCeilingMs, backoffDelayMs, backoffFloorMs } from '../../../src/backoff.js';
 import { nextDraw } from '../../../src/jitter.js';
 import type { ConnectionStatus } from '../../../src/index.js';
@@ -214,8 +215,7 @@ export function checkInvariants(model: ConnectionModel, sys: System): void {
     }
   }
   const backoffSpent = sys.backoffMs() - model.budget.backoffMsBefore;
-  let backoffBound = 0;
-  for (let n = 1; n <= config.maxRetries; n++) backoffBound += backoffCeilingMs(n, config.backoff);
+  const backoffBound = backoffBudgetMs(config.maxRetries, config.backoff);
   if (backoffSpent > backoffBound) fail(model, 2, `${backoffSpent} ms spent in backoff in one budget, bound ${backoffBound} ms`);
 
   // 3. Delays in bounds (every retry event; the time actually waited is recorded by the system).

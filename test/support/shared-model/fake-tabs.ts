@@ -127,8 +127,6 @@ export class FakeLocks {
 /** BroadcastChannels of one origin. */
 export class FakeChannels {
   private readonly open = new Set<{ name: string; tab: FakeTab; channel: BroadcastChannelLike }>();
-  /** Every message posted, in order (what the tabs said to each other). */
-  readonly log: Array<{ from: number; message: unknown }> = [];
 
   constructor(private readonly tasks: TaskQueue) {}
 
@@ -146,7 +144,6 @@ export class FakeChannels {
       postMessage(message: unknown): void {
         if (this.closed) throw new DOMException('closed', 'InvalidStateError');
         const data = structuredClone(message);
-        hub.log.push({ from: tab.id, message: data });
         for (const target of hub.open) {
           if (target.name !== this.name || target.channel === this) continue;
           hub.tasks.post(target.tab, () => {

@@ -174,7 +174,7 @@ function acceptAll(r: Real): void {
  * server accepts and completes closes, a closed connection is reconnected, time passes; then
  * every message sent from a tab that did not crash is delivered or reported dropped (S2).
  */
-export async function drain(m: Model, r: Real): Promise<void> {
+export async function drain(r: Real): Promise<void> {
   const { world } = r;
   for (const t of world.live()) t.frozen = false;
   world.openTab();
@@ -207,7 +207,6 @@ export async function drain(m: Model, r: Real): Promise<void> {
     }
     if (out === 0 && reason === undefined && !r.crashed.has(sender)) fail('S2', `${data} from tab ${sender.id} was neither delivered nor reported dropped`);
   }
-  void m;
 }
 
 /** A fresh origin without tabs, and its model; every tab opens with `options`. */
@@ -224,6 +223,6 @@ export function sharedProperty(policies: SharedPolicies = SHIPPED_SHARED_POLICIE
   return fc.asyncProperty(optionsArbitrary, fc.commands(sharedCommands(), { size: '+1' }), async (options, cmds) => {
     const { model, real } = createRun(policies, options);
     await fc.asyncModelRun(() => ({ model, real }), cmds);
-    await drain(model, real);
+    await drain(real);
   });
 }
