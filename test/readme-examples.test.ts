@@ -8,6 +8,7 @@
  * examples/testing/reconnect.test.ts exactly, and `npm test` runs that file.
  */
 import { spawn } from 'node:child_process';
+import { readmeExample, withUrl } from './support/readme.js';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -19,23 +20,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 // Inside the checkout (git-ignored), so `ws` and the tsconfig `paths` resolve as for examples/.
 const WORK_DIR = fileURLToPath(new URL('../test-output/readme-examples/', import.meta.url));
 const EXIT_WITHIN_MS = 15_000; // tsx start-up on a busy 2-core machine included
-
-/** The first ```ts block of the README section under `heading`. */
-async function readmeExample(heading: string): Promise<string> {
-  const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
-  const start = readme.indexOf(`\n## ${heading}\n`);
-  expect(start, `README section "${heading}"`).toBeGreaterThanOrEqual(0);
-  const section = readme.slice(start + 1).split(/\n## /)[0]!;
-  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
-  expect(code, `a \`\`\`ts block in "${heading}"`).toBeDefined();
-  return code!;
-}
-
-/** Replaces the one URL in `code`; fails if it is not there exactly once. */
-function withUrl(code: string, readmeUrl: string, url: string): string {
-  expect(code.split(readmeUrl).length - 1, `${readmeUrl} in the example`).toBe(1);
-  return code.replace(readmeUrl, url);
-}
 
 interface Run {
   readonly stdout: string[];

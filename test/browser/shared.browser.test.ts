@@ -5,6 +5,7 @@
  * from every page arrives once, every page sees the same statuses. The herd: ten pages, a server
  * restart, one attempt at the server per retry.
  */
+import { readmeExample, withUrl } from '../support/readme.js';
 import { readFile } from 'node:fs/promises';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import ts from 'typescript';
@@ -184,20 +185,15 @@ it('herd view: ten pages, a server restart, one attempt at the server per retry,
 });
 
 /** The README's example for the shared connection, as JavaScript (the first ```ts block of its section). */
-async function readmeExample(): Promise<string> {
-  const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8');
-  const start = readme.indexOf('\n## One connection for all tabs (`xstate-websocket/shared`)\n');
-  expect(start).toBeGreaterThanOrEqual(0);
-  const code = /```ts\n([\s\S]*?)```/.exec(readme.slice(start))![1]!;
+async function sharedReadmeExample(): Promise<string> {
+  const code = await readmeExample('One connection for all tabs (`xstate-websocket/shared`)');
   return ts.transpileModule(code, { compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext } }).outputText;
 }
 
 it('README example, run as written in two pages (A, then B) against an echo server: one socket, both get their echo', async () => {
   server = await startFaultServer();
   context = await browser.newContext();
-  const example = await readmeExample();
-  expect(example.split('wss://example.com/live').length).toBe(2);
-  const code = example.replace('wss://example.com/live', `${server.url}/live`);
+  const code = withUrl(await sharedReadmeExample(), 'wss://example.com/live', `${server.url}/live`);
   const run = async (title: string) => {
     const page = await context!.newPage();
     const lines: string[] = [];
